@@ -1,0 +1,5 @@
+"""`python -m kubelint` runs the CLI."""
+
+from kubelint.cli import run
+
+run()

@@ -1,0 +1,1 @@
+"""Rule loading, targets and the runner."""

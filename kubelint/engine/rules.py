@@ -1,0 +1,107 @@
+"""Rules are data: one YAML file per rule, loaded here into Rule objects.
+
+Python never owns a rule's identity, severity, words or examples; a rule names the check that
+backs it (or carries a JSON Schema) and the parameters it passes.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kubelint.model import Severity
+from kubelint.resources import data_dir
+
+TARGETS = ("input", "schema", "object", "podspec", "container", "documents")
+
+
+class RuleError(Exception):
+    """A rule file that kubelint cannot use."""
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    severity: Severity
+    enabled: bool
+    summary: str
+    target: str
+    messages: dict[str, str]
+    kinds: tuple[str, ...] = ()
+    check: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    schema: dict[str, Any] | None = None
+    docs: dict[str, Any] = field(default_factory=dict)
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    source: str = ""
+
+    def message(self, variant: str = "default", **values: Any) -> str:
+        template = self.messages.get(variant) or self.messages["default"]
+        return template.format(**values)
+
+    def applies_to(self, kind: str | None) -> bool:
+        return not self.kinds or (kind is not None and kind in self.kinds)
+
+
+def rule_from_data(data: dict[str, Any], source: str) -> Rule:
+    messages = data.get("messages") or {}
+    if "message" in data:
+        messages = {"default": data["message"], **messages}
+    if "default" not in messages:
+        raise RuleError(f"{source}: a rule needs a `message`")
+    target = data.get("target", "object")
+    if target not in TARGETS:
+        raise RuleError(f"{source}: unknown target {target!r}")
+    return Rule(
+        id=data["id"],
+        category=data.get("category", "general"),
+        severity=Severity.parse(data.get("severity", "warning")),
+        enabled=bool(data.get("enabled", True)),
+        summary=data.get("summary", ""),
+        target=target,
+        messages=dict(messages),
+        kinds=tuple(data.get("kinds") or ()),
+        check=data.get("check"),
+        params=dict(data.get("params") or {}),
+        schema=data.get("schema"),
+        docs=dict(data.get("docs") or {}),
+        examples={k: list(v or []) for k, v in (data.get("examples") or {}).items()},
+        source=source,
+    )
+
+
+def _load_file(path: Path) -> dict[str, Any]:
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    if not isinstance(data, dict) or "id" not in data:
+        raise RuleError(f"{path}: not a rule file (a mapping with an `id`)")
+    if path.stem != data["id"]:
+        raise RuleError(f"{path}: the file name must be the rule id ({data['id']}.yaml)")
+    return data
+
+
+def rule_files(directory: Path) -> list[Path]:
+    return sorted(directory.rglob("*.yaml"))
+
+
+@functools.cache
+def builtin_rules() -> dict[str, Rule]:
+    """Every shipped rule by id, in a stable order."""
+    rules: dict[str, Rule] = {}
+    for path in rule_files(data_dir("rules")):
+        data = _load_file(path)
+        rule = rule_from_data(data, str(path))
+        if rule.id in rules:
+            raise RuleError(f"{path}: rule id {rule.id} is defined twice")
+        rules[rule.id] = rule
+    return dict(sorted(rules.items()))
+
+
+def raw_rule_data(path: Path) -> dict[str, Any]:
+    """The rule file as written: for validating it against schemas/rule.schema.json."""
+    return _load_file(path)

@@ -1,0 +1,247 @@
+"""The runner: files → documents → rules → sorted findings.
+
+The CLI and the library API (`kubelint.lint_paths`, `kubelint.lint_text`) both end here.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from kubelint.checks.base import CheckContext, Hit
+from kubelint.engine.rules import Rule, builtin_rules
+from kubelint.kube.versions import default_version
+from kubelint.kube.workloads import containers, pod_spec
+from kubelint.model import Document, Finding, NodePos, Severity, Span, format_path
+from kubelint.parser import ParseProblem
+from kubelint.source import DEFAULT_MAX_BYTES, SourceResult, discover, load_path, load_text
+
+INTERNAL_ERROR = "internal-error"
+
+
+@dataclass
+class Options:
+    """Everything that changes what a run reports; the config file and CLI flags fill it."""
+
+    kubernetes_version: tuple[int, int] = field(default_factory=default_version)
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → {enabled, severity}
+    exclude: list[str] = field(default_factory=list)
+    max_file_size: int = DEFAULT_MAX_BYTES
+    strict: bool = True
+    schema_dirs: list[str] = field(default_factory=list)
+    jobs: int | None = None
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    files: int = 0
+    documents: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+
+    @property
+    def internal_errors(self) -> int:
+        return sum(1 for f in self.findings if f.rule == INTERNAL_ERROR)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+
+def active_rules(options: Options) -> dict[str, Rule]:
+    """The built-in rules with the configuration's on/off and severity applied."""
+    rules: dict[str, Rule] = {}
+    for rule_id, rule in builtin_rules().items():
+        override = options.rules.get(rule_id)
+        if override:
+            changes: dict[str, Any] = {}
+            if "enabled" in override:
+                changes["enabled"] = bool(override["enabled"])
+            if override.get("severity"):
+                changes["severity"] = Severity.parse(override["severity"])
+            rule = replace(rule, **changes)
+        rules[rule_id] = rule
+    return rules
+
+
+def is_manifest(obj: Any) -> bool:
+    return isinstance(obj, dict) and isinstance(obj.get("apiVersion"), str) and isinstance(obj.get("kind"), str)
+
+
+def expand_lists(documents: Iterable[Document]) -> list[Document]:
+    """`kind: List` (and `*List`) documents stand for their items, each linted as an object."""
+    out: list[Document] = []
+    for doc in documents:
+        kind = doc.kind
+        items = doc.obj.get("items") if isinstance(doc.obj, dict) else None
+        if kind and kind.endswith("List") and isinstance(items, list) and doc.api_version == "v1":
+            for index, item in enumerate(items):
+                base = ("items", index)
+                pos = doc.positions.get(base)
+                span = pos.value if pos else doc.span
+                out.append(Document(doc.file, doc.index, item, doc.positions, span, base))
+        else:
+            out.append(doc)
+    return out
+
+
+class Linter:
+    """One configured run: the rules to apply and the options they see."""
+
+    def __init__(self, options: Options | None = None) -> None:
+        self.options = options or Options()
+        self.rules = active_rules(self.options)
+        self._enabled = [r for r in self.rules.values() if r.enabled]
+        from kubelint.checks import CHECKS
+
+        self._checks = CHECKS
+        self._by_target: dict[str, list[Rule]] = {}
+        for rule in self._enabled:
+            self._by_target.setdefault(rule.target, []).append(rule)
+
+    # ----------------------------------------------------------------------------- findings
+
+    def _finding(self, rule: Rule, message: str, file: str, span: Span, path: str = "",
+                 doc: Document | None = None) -> Finding:
+        return Finding(
+            rule=rule.id, severity=rule.severity, message=message, file=file,
+            line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
+            path=path,
+            document=doc.index if doc else None,
+            api_version=doc.api_version if doc else None,
+            kind=doc.kind if doc else None,
+            namespace=doc.namespace if doc else None,
+            name=doc.name if doc else None,
+        )
+
+    def problem_finding(self, problem: ParseProblem, file: str) -> Finding | None:
+        rule = self.rules.get(problem.rule)
+        if rule is None or not rule.enabled:
+            return None
+        return self._finding(rule, rule.message(detail=problem.message), file, problem.span)
+
+    def hit_finding(self, rule: Rule, doc: Document, hit: Hit) -> Finding:
+        span, _ = doc.locate(hit.path, hit.at)
+        return self._finding(rule, rule.message(hit.variant, **hit.values), doc.file, span,
+                             format_path(hit.path), doc)
+
+    def _internal_error(self, rule_id: str, doc: Document, exc: BaseException) -> Finding:
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        origin = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
+        internal = self.rules[INTERNAL_ERROR]
+        message = internal.message(rule=rule_id, error=f"{type(exc).__name__}: {exc}{origin}",
+                                   document=doc.index + 1)
+        return self._finding(internal, message, doc.file, doc.span, "", doc)
+
+    # ------------------------------------------------------------------------------- running
+
+    def lint_document(self, doc: Document, documents: Sequence[Document] = ()) -> list[Finding]:
+        ctx = CheckContext(doc, self.options.kubernetes_version, documents)
+        findings: list[Finding] = []
+        kind = doc.kind
+        obj = doc.obj
+        for rule in self._by_target.get("object", ()):
+            if rule.applies_to(kind):
+                self._run(rule, ctx, obj, (), findings)
+        podspec_rules = self._by_target.get("podspec", ())
+        container_rules = self._by_target.get("container", ())
+        if podspec_rules or container_rules:
+            found = pod_spec(kind, obj)
+            if found:
+                spec, spec_path = found
+                for rule in podspec_rules:
+                    if rule.applies_to(kind):
+                        self._run(rule, ctx, spec, spec_path, findings)
+                if container_rules:
+                    for container, path in containers(spec, spec_path):
+                        for rule in container_rules:
+                            if rule.applies_to(kind):
+                                self._run(rule, ctx, container, path, findings)
+        return findings
+
+    def _run(self, rule: Rule, ctx: CheckContext, target: Any, path: tuple[Any, ...],
+             findings: list[Finding]) -> None:
+        try:
+            if rule.check:
+                check = self._checks[rule.check]
+                for hit in check(ctx, target, path, rule.params):
+                    findings.append(self.hit_finding(rule, ctx.document, hit))
+        except Exception as exc:  # one broken rule must not end the run
+            findings.append(self._internal_error(rule.id, ctx.document, exc))
+
+    def lint_source(self, source: SourceResult) -> tuple[list[Finding], int, bool]:
+        """Findings for one parsed file, its document count, and whether it was skipped."""
+        findings: list[Finding] = []
+        for problem in source.problems:
+            finding = self.problem_finding(problem, source.path)
+            if finding:
+                findings.append(finding)
+        documents = [d for d in source.documents if d.obj is not None]
+        manifests = [d for d in documents if is_manifest(d.obj)]
+        if not manifests and not source.problems:
+            return findings, 0, True
+        not_manifest = self.rules.get("not-a-manifest")
+        if manifests and not_manifest is not None and not_manifest.enabled:
+            for doc in documents:
+                if not is_manifest(doc.obj):
+                    findings.append(self._not_a_manifest(not_manifest, doc))
+        objects = expand_lists(manifests)
+        for doc in objects:
+            if is_manifest(doc.obj):
+                findings.extend(self.lint_document(doc, objects))
+            elif not_manifest is not None and not_manifest.enabled:
+                findings.append(self._not_a_manifest(not_manifest, doc))
+        return findings, max(source.document_count, len(documents)), False
+
+    def _not_a_manifest(self, rule: Rule, doc: Document) -> Finding:
+        obj = doc.obj
+        if isinstance(obj, dict):
+            missing = [k for k in ("apiVersion", "kind") if not isinstance(obj.get(k), str)]
+            what = "has no " + " and no ".join(f"`{k}`" for k in missing)
+        else:
+            what = f"is a {_type_name(obj)}, not a mapping"
+        span = doc.locate((), "value")[0]
+        return self._finding(rule, rule.message(what=what), doc.file, span, "", doc)
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string"
+
+
+def lint_paths(paths: Sequence[str], options: Options | None = None, *,
+               stdin_text: str | None = None, stdin_filename: str | None = None) -> RunResult:
+    """Lint files and directories; `-` reads `stdin_text`. Raises UsageError for bad paths."""
+    started = time.perf_counter()
+    linter = Linter(options)
+    files = discover(paths, linter.options.exclude)
+    result = RunResult(findings=[])
+    for path in files:
+        display = stdin_filename if path == "-" and stdin_filename else ("<stdin>" if path == "-" else path)
+        source = load_path(path, linter.options.max_file_size, stdin_text, display)
+        findings, count, skipped = linter.lint_source(source)
+        result.files += 1
+        result.documents += count
+        result.skipped += skipped
+        result.findings.extend(findings)
+    result.findings.sort(key=Finding.sort_key)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def lint_text(text: str, filename: str = "<stdin>", options: Options | None = None) -> list[Finding]:
+    """Lint one manifest text in-process: what an editor integration calls."""
+    linter = Linter(options)
+    findings, _, _ = linter.lint_source(load_text(text, filename))
+    return sorted(findings, key=Finding.sort_key)
+
+
+__all__ = ["Linter", "Options", "RunResult", "lint_paths", "lint_text", "NodePos"]

@@ -1,0 +1,1 @@
+"""Kubernetes knowledge as plain functions and data."""

@@ -1,0 +1,38 @@
+"""Which API groups belong to Kubernetes itself, and which apiVersion/kinds are tool configs.
+
+Tool configuration files (kustomization.yaml, kubeconfig, kubeadm and kubelet configs) carry
+an apiVersion and kind but are never sent to the API server: linting them as objects would
+only produce noise, so they are skipped like any other non-manifest YAML file.
+"""
+
+from __future__ import annotations
+
+BUILTIN_GROUPS = frozenset({
+    "", "apps", "batch", "autoscaling", "policy", "extensions",
+    "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io",
+    "authentication.k8s.io", "authorization.k8s.io", "certificates.k8s.io",
+    "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io",
+    "flowcontrol.apiserver.k8s.io", "internal.apiserver.k8s.io", "networking.k8s.io",
+    "node.k8s.io", "rbac.authorization.k8s.io", "resource.k8s.io", "scheduling.k8s.io",
+    "storage.k8s.io", "storagemigration.k8s.io",
+})  # fmt: skip
+
+# Groups whose objects are configuration files read by tools, not API objects.
+_CONFIG_GROUP_SUFFIXES = (".config.k8s.io", "kubeadm.k8s.io", "kind.x-k8s.io")
+_CONFIG_GROUPS = frozenset({"skaffold", "kustomize.config.k8s.io"})
+_CONFIG_KINDS = frozenset({("v1", "Config")})  # kubeconfig
+
+
+def group_of(api_version: str) -> str:
+    return api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+
+
+def is_builtin_group(api_version: str) -> bool:
+    return group_of(api_version) in BUILTIN_GROUPS
+
+
+def is_tool_config(api_version: str, kind: str) -> bool:
+    if (api_version, kind) in _CONFIG_KINDS:
+        return True
+    group = group_of(api_version)
+    return group in _CONFIG_GROUPS or group.endswith(_CONFIG_GROUP_SUFFIXES)

@@ -1,0 +1,139 @@
+"""The small value types every stage shares.
+
+They are plain frozen dataclasses so that findings can be sorted, compared and serialised
+deterministically, and so that an editor plugin can use them without the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+from typing import Any
+
+PathPart = str | int
+FieldPath = tuple[PathPart, ...]
+
+
+class Severity(IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        return cls[text.upper()]
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A 1-based region of the source text; columns count characters, as editors do."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+@dataclass(frozen=True, slots=True)
+class NodePos:
+    """Where a node sits: its key (None for list items and the root) and its value."""
+
+    key: Span | None
+    value: Span
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML document of a file, with positions for every key and value it contains."""
+
+    file: str
+    index: int
+    obj: Any
+    positions: dict[FieldPath, NodePos]
+    span: Span
+    # The path prefix of this object inside the YAML document: items of a `kind: List`
+    # live at ("items", n) and their field paths are reported relative to the item.
+    base: FieldPath = ()
+
+    @property
+    def api_version(self) -> str | None:
+        value = self.obj.get("apiVersion") if isinstance(self.obj, dict) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def kind(self) -> str | None:
+        value = self.obj.get("kind") if isinstance(self.obj, dict) else None
+        return value if isinstance(value, str) else None
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        meta = self.obj.get("metadata") if isinstance(self.obj, dict) else None
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def name(self) -> str | None:
+        value = self.metadata.get("name")
+        return value if isinstance(value, str) else None
+
+    @property
+    def namespace(self) -> str | None:
+        value = self.metadata.get("namespace")
+        return value if isinstance(value, str) else None
+
+    def locate(self, path: FieldPath, at: str = "value") -> tuple[Span, FieldPath]:
+        """The span for `path`, falling back to the deepest node that exists.
+
+        A finding about a missing field points at its parent's key, which is where a person
+        would add it. Returns the span and the part of the path that exists.
+        """
+        full = self.base + tuple(path)
+        for cut in range(len(full), len(self.base) - 1, -1):
+            pos = self.positions.get(full[:cut])
+            if pos is None:
+                continue
+            exact = cut == len(full)
+            if at == "key" or not exact:
+                span = pos.key or pos.value
+            else:
+                span = pos.value
+            return span, full[len(self.base) : cut]
+        return self.span, ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    path: str = ""
+    document: int | None = None
+    api_version: str | None = None
+    kind: str | None = None
+    namespace: str | None = None
+    name: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.file, self.line, self.column, self.rule, self.message, self.path)
+
+
+def format_path(path: FieldPath) -> str:
+    """Render a field path the way kubectl explains fields: spec.containers[0].image."""
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif part and all(c.isalnum() or c in "_-" for c in part) and not part[0].isdigit():
+            out.append(f".{part}" if out else part)
+        else:
+            escaped = part.replace("\\", "\\\\").replace('"', '\\"')
+            out.append(f'["{escaped}"]')
+    return "".join(out)

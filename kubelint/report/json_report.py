@@ -1,0 +1,54 @@
+"""The JSON report: a stable contract for editors and CI (schemas/report.schema.json).
+
+No timings go into it, so the same input always gives byte-identical output.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from kubelint import __version__
+from kubelint.engine.runner import RunResult
+from kubelint.model import Finding, Severity
+
+SCHEMA_VERSION = 1
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": str(finding.severity),
+        "message": finding.message,
+        "file": finding.file,
+        "line": finding.line,
+        "column": finding.column,
+        "endLine": finding.end_line,
+        "endColumn": finding.end_column,
+        "path": finding.path,
+        "document": finding.document,
+        "object": {
+            "apiVersion": finding.api_version,
+            "kind": finding.kind,
+            "namespace": finding.namespace,
+            "name": finding.name,
+        },
+    }
+
+
+def render(result: RunResult, kubernetes_version: str) -> str:
+    report = {
+        "tool": {"name": "kubelint", "version": __version__},
+        "schemaVersion": SCHEMA_VERSION,
+        "kubernetesVersion": kubernetes_version,
+        "summary": {
+            "files": result.files,
+            "documents": result.documents,
+            "skipped": result.skipped,
+            "errors": result.count(Severity.ERROR),
+            "warnings": result.count(Severity.WARNING),
+            "infos": result.count(Severity.INFO),
+        },
+        "findings": [finding_dict(f) for f in result.findings],
+    }
+    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,77 @@
+"""The human report: findings grouped by file, each with its source line and a caret.
+
+Only this module and cli.py know rich. Colour only on a terminal (or never, with --no-color).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import IO, Any
+
+from kubelint.engine.runner import RunResult
+from kubelint.model import Finding, Severity
+
+_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def frame(line_text: str, column: int, width: int) -> tuple[str, str]:
+    """The source line (tabs expanded, long lines cut) and a caret line under `column`."""
+    text = line_text.rstrip("\r\n")
+    caret_at = len(text[: column - 1].replace("\t", "    "))
+    text = text.replace("\t", "    ")
+    limit = max(width - 10, 40)
+    if len(text) > limit:
+        start = max(0, min(caret_at - limit // 2, len(text) - limit))
+        cut = text[start : start + limit]
+        text = ("…" if start else "") + cut + ("…" if start + limit < len(text) else "")
+        caret_at = caret_at - start + (1 if start else 0)
+    return text, " " * caret_at + "^"
+
+
+def summary_line(result: RunResult, seconds: float) -> str:
+    errors, warnings, infos = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+
+    def plural(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    return (f"{plural(result.files, 'file')}, {plural(result.documents, 'document')}: "
+            f"{plural(errors, 'error')}, {plural(warnings, 'warning')}, {infos} info; "
+            f"{result.skipped} skipped (no Kubernetes objects); {seconds:.2f}s")
+
+
+def render(result: RunResult, lines_for: Callable[[str], list[str]], stream: IO[str], *,
+           color: bool | None, seconds: float) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+
+    if color is False:
+        console = Console(file=stream, color_system=None, highlight=False, soft_wrap=True, emoji=False)
+    else:
+        console = Console(file=stream, force_terminal=True if color else None, highlight=False,
+                          soft_wrap=True, emoji=False)
+    current: str | None = None
+    lines: list[str] = []
+    for finding in result.findings:
+        if finding.file != current:
+            if current is not None:
+                console.print()
+            current = finding.file
+            lines = lines_for(finding.file)
+            console.print(f"[bold underline]{escape(finding.file)}[/]")
+        _print_finding(console, finding, lines, escape)
+    if result.findings:
+        console.print()
+    errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
+    style = "bold red" if errors else ("yellow" if warnings else "green")
+    console.print(f"[{style}]{escape(summary_line(result, seconds))}[/]")
+
+
+def _print_finding(console: Any, finding: Finding, lines: list[str], escape: Any) -> None:
+    style = _STYLE[finding.severity]
+    where = f"{finding.file}:{finding.line}:{finding.column}"
+    console.print(f"{escape(where)}  [{style}]{finding.severity}[/]  [bold]{finding.rule}[/]  "
+                  f"{escape(finding.message)}")
+    if 1 <= finding.line <= len(lines):
+        text, caret = frame(lines[finding.line - 1], finding.column, console.width)
+        console.print(f"  [dim]{finding.line:>4} |[/] {escape(text)}")
+        console.print(f"       [dim]|[/] [{style}]{caret}[/]")

@@ -1,0 +1,30 @@
+"""Shared test helpers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+FIXTURES = REPO / "tests" / "fixtures"
+CORPUS = (REPO.parent / "shared" / "corpus").resolve()
+
+
+@pytest.fixture
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.skip(f"the real-world corpus is not at {CORPUS} (it lives beside the repo as ../shared/corpus)")
+    return CORPUS
+
+
+def run_cli(args: list[str], stdin: str | None = None) -> tuple[int, str, str]:
+    """Run the CLI in-process and return (exit code, stdout, stderr)."""
+    from typer.testing import CliRunner
+
+    from kubelint.cli import app
+
+    result = CliRunner().invoke(app, args, input=stdin)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
