@@ -83,6 +83,8 @@ def check(
         "--schema-dir", help="Extra JSON schemas or CRD files for custom resources; repeatable.")] = None,
     jobs: Annotated[Optional[int], typer.Option(  # noqa: UP045
         "--jobs", "-j", min=1, help="Worker processes (default: all CPUs for many files, 1 for few).")] = None,
+    schema_only: Annotated[bool, typer.Option(
+        "--schema-only", help="Only validate: input and Kubernetes schema rules, no other rules.")] = False,
 ) -> None:
     """Lint manifests and report every finding at its file, line and column."""
     started = time.perf_counter()
@@ -124,6 +126,7 @@ def check(
     if strict is not None:
         options.strict = strict
     options.jobs = jobs
+    options.schema_only = schema_only
     level = (fail_on.value if fail_on else None) or (config.fail_on if config else None) or "error"
 
     targets = paths or ["."]

@@ -5,6 +5,7 @@ The CLI and the library API (`kubelint.lint_paths`, `kubelint.lint_text`) both e
 
 from __future__ import annotations
 
+import re
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -20,6 +21,15 @@ from kubelint.parser import ParseProblem
 from kubelint.source import DEFAULT_MAX_BYTES, SourceResult, discover, load_path, load_text
 
 INTERNAL_ERROR = "internal-error"
+SCHEMA_RULES = ("schema-invalid", "unknown-field", "unknown-kind")
+# One problem, one finding: where a dedicated rule explains a problem, the generic schema
+# findings at the same field (or below it) are dropped.
+SUPERSEDES: dict[str, tuple[str, ...]] = {
+    "misplaced-field": ("unknown-field", "schema-invalid"),
+    "missing-selector": ("schema-invalid",),
+    "removed-api": ("unknown-kind", "schema-invalid", "unknown-field"),
+}
+_CRD_MARKER = re.compile(rb"kind[\"']?\s*:\s*[\"']?CustomResourceDefinition\b")
 
 
 @dataclass
@@ -33,6 +43,7 @@ class Options:
     strict: bool = True
     schema_dirs: list[str] = field(default_factory=list)
     jobs: int | None = None
+    schema_only: bool = False  # only the input and schema rules: what kubeconform does
 
 
 @dataclass
@@ -63,6 +74,8 @@ def active_rules(options: Options) -> dict[str, Rule]:
             if override.get("severity"):
                 changes["severity"] = Severity.parse(override["severity"])
             rule = replace(rule, **changes)
+        if options.schema_only and rule.target not in ("input", "schema"):
+            rule = replace(rule, enabled=False)
         rules[rule_id] = rule
     return rules
 
@@ -101,6 +114,12 @@ class Linter:
         self._by_target: dict[str, list[Rule]] = {}
         for rule in self._enabled:
             self._by_target.setdefault(rule.target, []).append(rule)
+        self.schema = None
+        if any(self.rules[r].enabled for r in SCHEMA_RULES if r in self.rules):
+            from kubelint.schema import SchemaValidator
+
+            self.schema = SchemaValidator(self.options.kubernetes_version, self.options.strict,
+                                          self.options.schema_dirs)
 
     # ----------------------------------------------------------------------------- findings
 
@@ -160,7 +179,24 @@ class Linter:
                         for rule in container_rules:
                             if rule.applies_to(kind):
                                 self._run(rule, ctx, container, path, findings)
+        if self.schema is not None:
+            findings.extend(self._schema_findings(doc, findings))
         return findings
+
+    def _schema_findings(self, doc: Document, dedicated: list[Finding]) -> list[Finding]:
+        found: list[Finding] = []
+        try:
+            for rule_id, hit in self.schema.validate(doc):  # type: ignore[union-attr]
+                rule = self.rules.get(rule_id)
+                if rule is not None and rule.enabled:
+                    found.append(self.hit_finding(rule, doc, hit))
+        except Exception as exc:  # a schema we cannot use must not end the run
+            return [self._internal_error("schema-invalid", doc, exc)]
+        covered = [(f.path, SUPERSEDES[f.rule]) for f in dedicated if f.rule in SUPERSEDES]
+        if not covered:
+            return found
+        return [f for f in found if not any(f.rule in rules and _within(f.path, path)
+                                            for path, rules in covered)]
 
     def _run(self, rule: Rule, ctx: CheckContext, target: Any, path: tuple[Any, ...],
              findings: list[Finding]) -> None:
@@ -207,6 +243,13 @@ class Linter:
         return self._finding(rule, rule.message(what=what), doc.file, span, "", doc)
 
 
+def _within(path: str, ancestor: str) -> bool:
+    """Whether field path `path` is `ancestor` or below it; "apiVersion" covers the object."""
+    if ancestor == "apiVersion" or path == ancestor:
+        return True
+    return path.startswith((ancestor + ".", ancestor + "["))
+
+
 def _type_name(value: Any) -> str:
     if isinstance(value, list):
         return "list"
@@ -224,6 +267,8 @@ def lint_paths(paths: Sequence[str], options: Options | None = None, *,
     linter = Linter(options)
     files = discover(paths, linter.options.exclude)
     result = RunResult(findings=[])
+    if linter.schema is not None:
+        linter.schema.add_crds(_crd_documents(files, linter.options.max_file_size, stdin_text))
     for path in files:
         display = stdin_filename if path == "-" and stdin_filename else ("<stdin>" if path == "-" else path)
         source = load_path(path, linter.options.max_file_size, stdin_text, display)
@@ -237,10 +282,38 @@ def lint_paths(paths: Sequence[str], options: Options | None = None, *,
     return result
 
 
+def _crd_documents(files: Sequence[str], max_bytes: int, stdin_text: str | None) -> list[Document]:
+    """CustomResourceDefinitions anywhere in the input, found before linting starts.
+
+    Custom resources are validated against CRDs from any file of the run, in any order; a
+    cheap byte scan picks the few files worth parsing for them.
+    """
+    crds: list[Document] = []
+    for path in files:
+        try:
+            if path == "-":
+                data = (stdin_text or "").encode()
+            else:
+                with open(path, "rb") as handle:
+                    data = handle.read(max_bytes + 1)
+        except OSError:
+            continue
+        if len(data) > max_bytes or not _CRD_MARKER.search(data):
+            continue
+        source = load_path(path, max_bytes, stdin_text)
+        crds.extend(d for d in expand_lists(source.documents)
+                    if d.kind == "CustomResourceDefinition" and is_manifest(d.obj))
+    return crds
+
+
 def lint_text(text: str, filename: str = "<stdin>", options: Options | None = None) -> list[Finding]:
     """Lint one manifest text in-process: what an editor integration calls."""
     linter = Linter(options)
-    findings, _, _ = linter.lint_source(load_text(text, filename))
+    source = load_text(text, filename)
+    if linter.schema is not None:
+        linter.schema.add_crds(d for d in expand_lists(source.documents)
+                               if d.kind == "CustomResourceDefinition" and is_manifest(d.obj))
+    findings, _, _ = linter.lint_source(source)
     return sorted(findings, key=Finding.sort_key)
 
 
