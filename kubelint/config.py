@@ -6,7 +6,6 @@ and validated against schemas/config.schema.json.
 
 from __future__ import annotations
 
-import difflib
 import json
 import os
 from dataclasses import dataclass, field
@@ -99,6 +98,8 @@ def load_config(path: str, known_rules: set[str] | None = None) -> Config:
     config.max_file_size = data.get("max-file-size")
     for rule_id, value in (data.get("rules") or {}).items():
         if known_rules is not None and rule_id not in known_rules:
+            import difflib
+
             span, _ = doc.locate(("rules", rule_id), "key")
             close = difflib.get_close_matches(rule_id, sorted(known_rules), n=1)
             hint = f"; did you mean `{close[0]}`?" if close else "; `kubelint rules` lists them"

@@ -122,7 +122,8 @@ class Finding:
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def sort_key(self) -> tuple[Any, ...]:
-        return (self.file, self.line, self.column, self.rule, self.message, self.path)
+        return (self.file, self.line, self.column, self.rule, self.message, self.path,
+                -1 if self.document is None else self.document)
 
 
 def format_path(path: FieldPath) -> str:

@@ -232,6 +232,9 @@ class Linter:
                 findings.append(self._not_a_manifest(not_manifest, doc))
         return findings, max(source.document_count, len(documents)), False
 
+    def lint_file(self, path: str) -> tuple[list[Finding], int, bool]:
+        return self.lint_source(load_path(path, self.options.max_file_size))
+
     def _not_a_manifest(self, rule: Rule, doc: Document) -> Finding:
         obj = doc.obj
         if isinstance(obj, dict):
@@ -264,15 +267,21 @@ def lint_paths(paths: Sequence[str], options: Options | None = None, *,
                stdin_text: str | None = None, stdin_filename: str | None = None) -> RunResult:
     """Lint files and directories; `-` reads `stdin_text`. Raises UsageError for bad paths."""
     started = time.perf_counter()
+    from kubelint.engine.parallel import default_jobs, lint_files
+
     linter = Linter(options)
     files = discover(paths, linter.options.exclude)
     result = RunResult(findings=[])
     if linter.schema is not None:
         linter.schema.add_crds(_crd_documents(files, linter.options.max_file_size, stdin_text))
-    for path in files:
-        display = stdin_filename if path == "-" and stdin_filename else ("<stdin>" if path == "-" else path)
-        source = load_path(path, linter.options.max_file_size, stdin_text, display)
-        findings, count, skipped = linter.lint_source(source)
+    on_disk = [path for path in files if path != "-"]
+    outcomes = []
+    if "-" in files:
+        display = stdin_filename or "<stdin>"
+        outcomes.append(linter.lint_source(load_path("-", linter.options.max_file_size, stdin_text, display)))
+    jobs = linter.options.jobs or default_jobs(on_disk)
+    outcomes.extend(outcome for _, outcome in lint_files(linter, on_disk, jobs))
+    for findings, count, skipped in outcomes:
         result.files += 1
         result.documents += count
         result.skipped += skipped

@@ -41,6 +41,13 @@ def summary_line(result: RunResult, seconds: float) -> str:
 
 def render(result: RunResult, lines_for: Callable[[str], list[str]], stream: IO[str], *,
            color: bool | None, seconds: float) -> None:
+    """Colour through rich on a terminal; plain lines otherwise (pre-commit, CI logs, files).
+
+    The plain path skips importing rich, which is a fifth of a one-file run's start-up.
+    """
+    if color is False or (color is None and not _is_terminal(stream)):
+        _render_plain(result, lines_for, stream, seconds)
+        return
     from rich.console import Console
     from rich.markup import escape
 
@@ -64,6 +71,41 @@ def render(result: RunResult, lines_for: Callable[[str], list[str]], stream: IO[
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
     style = "bold red" if errors else ("yellow" if warnings else "green")
     console.print(f"[{style}]{escape(summary_line(result, seconds))}[/]")
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    import os
+
+    if os.environ.get("FORCE_COLOR") or os.environ.get("TTY_COMPATIBLE") == "1":
+        return True
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _render_plain(result: RunResult, lines_for: Callable[[str], list[str]], stream: IO[str],
+                  seconds: float) -> None:
+    out: list[str] = []
+    current: str | None = None
+    lines: list[str] = []
+    for finding in result.findings:
+        if finding.file != current:
+            if current is not None:
+                out.append("")
+            current = finding.file
+            lines = lines_for(finding.file)
+            out.append(finding.file)
+        out.append(f"{finding.file}:{finding.line}:{finding.column}  {finding.severity}  "
+                   f"{finding.rule}  {finding.message}")
+        if 1 <= finding.line <= len(lines):
+            text, caret = frame(lines[finding.line - 1], finding.column, 120)
+            out.append(f"  {finding.line:>4} | {text}")
+            out.append(f"       | {caret}")
+    if result.findings:
+        out.append("")
+    out.append(summary_line(result, seconds))
+    stream.write("\n".join(out) + "\n")
 
 
 def _print_finding(console: Any, finding: Finding, lines: list[str], escape: Any) -> None:
