@@ -13,7 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kubelint.checks.base import CheckContext, Hit
+from kubelint.engine import suppress
 from kubelint.engine.rules import Rule, builtin_rules
+from kubelint.kube.groups import is_tool_config
 from kubelint.kube.versions import default_version
 from kubelint.kube.workloads import containers, pod_spec
 from kubelint.model import Document, Finding, NodePos, Severity, Span, format_path
@@ -217,19 +219,26 @@ class Linter:
                 findings.append(finding)
         documents = [d for d in source.documents if d.obj is not None]
         manifests = [d for d in documents if is_manifest(d.obj)]
-        if not manifests and not source.problems:
-            return findings, 0, True
+        objects = [d for d in manifests if not is_tool_config(d.api_version or "", d.kind or "")]
+        if not objects and not source.problems:
+            return findings, 0, True  # values.yaml, kustomization.yaml, kubeconfig, …
         not_manifest = self.rules.get("not-a-manifest")
         if manifests and not_manifest is not None and not_manifest.enabled:
             for doc in documents:
                 if not is_manifest(doc.obj):
                     findings.append(self._not_a_manifest(not_manifest, doc))
-        objects = expand_lists(manifests)
+        objects = expand_lists(objects)
         for doc in objects:
             if is_manifest(doc.obj):
-                findings.extend(self.lint_document(doc, objects))
+                found = self.lint_document(doc, objects)
+                ignored = suppress.annotation_rules(doc)
+                if ignored:
+                    found = suppress.apply(found, None, {doc.index: ignored})
+                findings.extend(found)
             elif not_manifest is not None and not_manifest.enabled:
                 findings.append(self._not_a_manifest(not_manifest, doc))
+        if findings and any("kubelint:" in line for line in source.lines):
+            findings = suppress.apply(findings, suppress.from_comments(source.lines))
         return findings, max(source.document_count, len(documents)), False
 
     def lint_file(self, path: str) -> tuple[list[Finding], int, bool]:
