@@ -1,0 +1,126 @@
+"""The Kubernetes schemas that ship with kubernetes-validate, found and bundled per kind.
+
+The data files are read by path (importing kubernetes_validate costs 0.2 s). A kind file
+(`deployment-apps-v1.json`) refers to the shared `_definitions.json` (1.4 MB, ~20 ms to parse):
+it is parsed once per process and only when a document needs a schema. Each kind becomes one
+bundled schema holding only the definitions it reaches, patched (patches.py), and is compiled
+once per process: caches are keyed by the schema directory, which names version and strictness.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+from typing import Any
+
+from kubelint.kube.groups import group_of
+from kubelint.kube.versions import schema_root
+from kubelint.schema.compiler import KindSchema
+from kubelint.schema.patches import Localised, bundle
+
+_VERSION_DIR = re.compile(r"^v(\d+)\.(\d+)\.\d+-local(-strict)?$")
+_KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+_VERSION = re.compile(r"^v[0-9a-z]+$")
+GVK = "x-kubernetes-group-version-kind"
+
+
+@functools.cache
+def version_dir(version: tuple[int, int], strict: bool) -> str | None:
+    """The directory of the schemas of one Kubernetes version, strict or plain."""
+    root = schema_root()
+    if root is None:
+        return None
+    for name in sorted(os.listdir(root)):
+        match = _VERSION_DIR.match(name)
+        if match and (int(match.group(1)), int(match.group(2))) == version and bool(match.group(3)) == strict:
+            return os.path.join(root, name)
+    return None
+
+
+@functools.cache
+def _kind_files(directory: str) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(lowercase kind, version) → kind file names: `deployment-apps-v1.json`, `pod-v1.json`."""
+    try:
+        names = sorted(os.listdir(directory))
+    except OSError:
+        return {}
+    index: dict[tuple[str, str], list[str]] = {}
+    for name in names:
+        parts = name[:-5].split("-") if name.endswith(".json") else []
+        if len(parts) >= 2:
+            index.setdefault((parts[0], parts[-1]), []).append(name)
+    return {key: tuple(value) for key, value in index.items()}
+
+
+def _read_json(path: str) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@functools.cache
+def definitions(directory: str) -> dict[str, Any]:
+    """Every definition of `_definitions.json`; empty if the file cannot be read."""
+    try:
+        data = _read_json(os.path.join(directory, "_definitions.json"))
+    except (OSError, ValueError):
+        return {}
+    defs = data.get("$defs") if isinstance(data, dict) else None
+    return defs if isinstance(defs, dict) else {}
+
+
+@functools.cache
+def _localised(directory: str) -> dict[str, Localised]:
+    """Definitions of one directory already patched and localised, shared by every kind."""
+    return {}
+
+
+@functools.cache
+def served_kinds(directory: str) -> dict[str, tuple[str, ...]]:
+    """apiVersion → the kinds it serves, from the definitions' group-version-kind tags."""
+    served: dict[str, set[str]] = {}
+    for definition in definitions(directory).values():
+        tags = definition.get(GVK) if isinstance(definition, dict) else None
+        # DeleteOptions and WatchEvent are tagged with every group; they are not resources.
+        if not isinstance(tags, list) or len(tags) > 1:
+            continue
+        for tag in tags:
+            group, version, kind = tag.get("group", ""), tag.get("version", ""), tag.get("kind", "")
+            api_version = f"{group}/{version}" if group else version
+            served.setdefault(api_version, set()).add(kind)
+    return {api: tuple(sorted(kinds)) for api, kinds in sorted(served.items())}
+
+
+def clear_caches() -> None:
+    """Forget every loaded and compiled schema: the next document starts cold."""
+    for cached in (version_dir, _kind_files, definitions, _localised, served_kinds, kind_schema):
+        cached.cache_clear()
+
+
+def _candidates(directory: str, api_version: str, kind: str) -> tuple[str, ...]:
+    """Kind files that may hold apiVersion/kind: names follow the Go package, not the group
+    (internal.apiserver.k8s.io is `apiserverinternal`), so the tag inside decides."""
+    version = api_version.rsplit("/", 1)[-1]
+    if not _KIND.match(kind) or not _VERSION.match(version):
+        return ()
+    return _kind_files(directory).get((kind.lower(), version), ())
+
+
+@functools.cache
+def kind_schema(directory: str, api_version: str, kind: str) -> KindSchema | None:
+    """The bundled schema of a built-in apiVersion/kind, or None if this version has none."""
+    group, version = group_of(api_version), api_version.rsplit("/", 1)[-1]
+    wanted = {"group": group, "version": version, "kind": kind}
+    for name in _candidates(directory, api_version, kind):
+        try:
+            root = _read_json(os.path.join(directory, name))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(root, dict):
+            continue
+        tags = root.get(GVK)
+        if isinstance(tags, list) and any(isinstance(t, dict) and {k: t.get(k) for k in wanted} == wanted
+                                          for t in tags):
+            return KindSchema(bundle(root, definitions(directory), _localised(directory)))
+    return None

@@ -1,0 +1,113 @@
+"""What to say about an apiVersion/kind that has no schema.
+
+For a group of Kubernetes itself, no schema means the API server has no such resource: a
+misspelt kind, or a version that does not serve it (removed, or never existed). That is an
+error, with the fix. For any other group it is most likely a custom resource whose CRD is not
+in the input: a warning that validation was skipped.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kubelint.checks.base import Hit
+from kubelint.kube.groups import group_of
+from kubelint.kube.versions import format_version
+from kubelint.schema.crd import CustomKind
+from kubelint.schema.suggest import closest
+
+SCHEMA_INVALID = "schema-invalid"
+UNKNOWN_KIND = "unknown-kind"
+_VERSION_PARTS = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
+_HINT = "add its CustomResourceDefinition to the input or pass --schema-dir"
+
+
+def version_priority(api_version: str) -> tuple[int, int, int]:
+    """Kubernetes' version order: GA before beta before alpha, newer before older."""
+    match = _VERSION_PARTS.match(api_version.rsplit("/", 1)[-1])
+    if not match:
+        return (3, 0, 0)
+    stability = {None: 0, "beta": 1, "alpha": 2}[match.group(2)]
+    return (stability, -int(match.group(1)), -int(match.group(3) or 0))
+
+
+def builtin(api_version: str, kind: str, served: dict[str, tuple[str, ...]],
+            target: tuple[int, int]) -> tuple[str, Hit]:
+    """A built-in group without this apiVersion/kind: what the API server would say, and the fix."""
+    here = served.get(api_version, ())
+    guess = closest(kind, here)
+    if guess:
+        return SCHEMA_INVALID, _hit("kind", f"{api_version} has no kind {kind}; did you mean {guess}?")
+    version = format_version(target)
+    serving = sorted((api for api, kinds in served.items() if kind in kinds), key=version_priority)
+    if serving:
+        return SCHEMA_INVALID, _hit("apiVersion", f"no apiVersion {api_version} serves {kind} in "
+                                                  f"Kubernetes {version}; use {' or '.join(serving[:3])}")
+    removal = _last_removal(kind, target)
+    if removal is not None:
+        text = (f"{api_version} has no kind {kind} in Kubernetes {version}: {removal['apiVersion']} {kind} "
+                f"was removed in Kubernetes {removal['removedIn']}")
+        if removal.get("note"):
+            text += f". {str(removal['note']).rstrip('.')}"
+        return SCHEMA_INVALID, _hit("kind", text)
+    if here:
+        return SCHEMA_INVALID, _hit("kind", f"{api_version} has no kind {kind} in Kubernetes {version}")
+    group = group_of(api_version)
+    others = sorted((api for api in served if group_of(api) == group), key=version_priority)
+    text = f"Kubernetes {version} does not serve {api_version}"
+    if others:
+        text += f"; the {group or 'core'} group serves {', '.join(others)}"
+    return SCHEMA_INVALID, _hit("apiVersion", text)
+
+
+@functools.cache
+def _removals() -> tuple[dict[str, Any], ...]:
+    """The removed built-in APIs of kubelint/kube/deprecations.yaml (the removed-api data)."""
+    path = Path(__file__).resolve().parent.parent / "kube" / "deprecations.yaml"
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, yaml.YAMLError):
+        return ()
+    entries = data.get("apis") if isinstance(data, dict) else None
+    return tuple(e for e in entries or () if isinstance(e, dict) and e.get("removedIn"))
+
+
+def _last_removal(kind: str, target: tuple[int, int]) -> dict[str, Any] | None:
+    """The last apiVersion that served `kind` before `target` dropped it, if it is known."""
+    def removed(entry: dict[str, Any]) -> tuple[int, int]:
+        major, minor = str(entry["removedIn"]).split(".")[:2]
+        return int(major), int(minor)
+
+    gone = [e for e in _removals() if e.get("kind") == kind and removed(e) <= target]
+    return max(gone, key=removed) if gone else None
+
+
+def custom(api_version: str, kind: str, known: Sequence[CustomKind]) -> tuple[str, Hit]:
+    """A custom resource that no CRD or schema directory covers."""
+    group, version = group_of(api_version), api_version.rsplit("/", 1)[-1]
+    same_kind = [k for k in known if k.group == group and k.kind == kind]
+    if same_kind:
+        versions = ", ".join(sorted({k.version for k in same_kind}, key=version_priority))
+        return SCHEMA_INVALID, _hit("apiVersion", f"CRD {same_kind[0].crd_name} does not serve "
+                                                  f"{version} of {kind} (it serves {versions})")
+    guess = closest(kind, {k.kind for k in known if k.group == group})
+    if guess:
+        return UNKNOWN_KIND, _hit("kind", f"no schema for {api_version} {kind}; did you mean {guess}? "
+                                          "Validation skipped")
+    return UNKNOWN_KIND, _hit("kind", f"no schema for {api_version} {kind}: validation skipped; {_HINT}")
+
+
+def unusable(api_version: str, kind: str, origin: str, problem: str) -> tuple[str, Hit]:
+    return UNKNOWN_KIND, _hit("kind", f"cannot use the schema for {api_version} {kind} ({origin}): "
+                                      f"{problem}; validation skipped")
+
+
+def _hit(field: str, text: str) -> Hit:
+    return Hit((field,), {"detail": text}, at="value")

@@ -1,0 +1,115 @@
+"""SchemaValidator: the one thing the runner uses from this package.
+
+For each document it finds the schema of its apiVersion/kind - embedded (built-in groups), a
+CRD from the linted input, or a user schema directory - validates, and yields findings as
+(rule id, Hit) pairs. Everything costly happens on first need and is cached.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from kubelint.checks.base import Hit
+from kubelint.kube.groups import is_builtin_group, is_tool_config
+from kubelint.model import Document
+from kubelint.schema import unknown
+from kubelint.schema.catalog import SchemaDirs
+from kubelint.schema.compiler import KindSchema
+from kubelint.schema.crd import CustomKind, custom_kinds_of
+from kubelint.schema.errors import hits
+from kubelint.schema.store import kind_schema, served_kinds, version_dir
+
+
+class SchemaValidator:
+    """Validates documents against the schema of their apiVersion/kind.
+
+    `validate` yields (rule id, Hit) pairs; rule ids are schema-invalid, unknown-field and
+    unknown-kind, and each Hit carries the finished message in values["detail"].
+    """
+
+    def __init__(self, kubernetes_version: tuple[int, int], strict: bool = True,
+                 schema_dirs: Iterable[str] = ()) -> None:
+        self.kubernetes_version = kubernetes_version
+        self.strict = strict
+        self.schema_dirs = list(schema_dirs)
+        self._embedded = version_dir(kubernetes_version, strict)
+        self._catalog = SchemaDirs(self.schema_dirs, strict)
+        self._input_kinds: dict[tuple[str, str], CustomKind] = {}
+
+    def add_crds(self, documents: Iterable[Document]) -> None:
+        """Register the CustomResourceDefinitions among `documents` for custom resources.
+
+        The first definition of an apiVersion/kind wins, so the order of files decides, as it
+        does for everything else in a run."""
+        for custom in custom_kinds_of(documents, self.strict):
+            self._input_kinds.setdefault((custom.api_version, custom.kind), custom)
+
+    def validate(self, doc: Document) -> Iterator[tuple[str, Hit]]:
+        api_version, kind = doc.api_version, doc.kind
+        if not api_version or not kind or self._embedded is None or is_tool_config(api_version, kind):
+            return iter(())
+        return iter(self._validate(doc, api_version, kind))
+
+    # --------------------------------------------------------------------------------------
+
+    def _validate(self, doc: Document, api_version: str, kind: str) -> list[tuple[str, Hit]]:
+        schema = self._schema_for(api_version, kind)
+        if schema is None:
+            if is_builtin_group(api_version):
+                assert self._embedded is not None
+                return [unknown.builtin(api_version, kind, served_kinds(self._embedded),
+                                        self.kubernetes_version)]
+            return [unknown.custom(api_version, kind, self._known_custom_kinds())]
+        validator = schema.validator()
+        if validator is None:
+            return [unknown.unusable(api_version, kind, schema.origin, schema.problem or "")]
+        instance = prune_nulls(doc.obj) if schema.custom else doc.obj
+        try:
+            if validator.is_valid(instance):
+                return []
+            errors = list(validator.iter_errors(instance))
+        except ValueError:
+            # jsonschema-rs refuses values nested a few hundred levels deep; no Kubernetes
+            # object is (yaml-complexity reports absurd nesting), so there is nothing to say.
+            return []
+        return hits(errors, schema, self.strict, instance)
+
+    def _schema_for(self, api_version: str, kind: str) -> KindSchema | None:
+        if is_builtin_group(api_version):
+            assert self._embedded is not None
+            return kind_schema(self._embedded, api_version, kind)
+        custom = self._input_kinds.get((api_version, kind))
+        if custom is not None:
+            return custom.schema
+        if not self.schema_dirs:
+            return None
+        found = self._catalog.json_schema(api_version, kind)
+        if found is not None:
+            return found
+        for custom in self._catalog.custom_kinds():
+            if custom.api_version == api_version and custom.kind == kind:
+                return custom.schema
+        return None
+
+    def _known_custom_kinds(self) -> list[CustomKind]:
+        known = list(self._input_kinds.values())
+        if self.schema_dirs:
+            known.extend(self._catalog.custom_kinds())
+        return known
+
+
+def prune_nulls(value: Any) -> Any:
+    """The document as the API server validates a custom resource: null fields pruned first."""
+    try:
+        return _pruned(value)
+    except RecursionError:
+        return value
+
+
+def _pruned(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _pruned(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [_pruned(v) for v in value]
+    return value
