@@ -21,10 +21,7 @@ REAL_DEFECTS = [
     # Initializers were removed in Kubernetes 1.14.
     ("kubernetes-examples/_archived/cloud-controller-manager/persistent-volume-label-initializer-config.yaml",
      1, 7, "schema-invalid", "kind"),
-    # The legacy kube-scheduler Policy file is not an API object (v1 has no kind Policy).
-    ("kubernetes-examples/_archived/scheduler-policy/scheduler-policy-config-with-extender.json",
-     2, 10, "schema-invalid", "kind"),
-    ("kubernetes-examples/_archived/scheduler-policy/scheduler-policy-config.json", 2, 11, "schema-invalid", "kind"),
+    # (The legacy kube-scheduler Policy files are tool configs, skipped like kubeconfigs.)
     # A placeholder ("<ADD LUN ID Here>") where an integer must be.
     ("kubernetes-examples/_archived/volumes/fibre_channel/fc.yaml", 17, 13, "schema-invalid", "spec.volumes[0].fc.lun"),
     # StorageClass parameters written into an RBD volume source, which has no such fields.

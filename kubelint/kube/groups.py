@@ -19,8 +19,10 @@ BUILTIN_GROUPS = frozenset({
 
 # Groups whose objects are configuration files read by tools, not API objects.
 _CONFIG_GROUP_SUFFIXES = (".config.k8s.io", "kubeadm.k8s.io", "kind.x-k8s.io")
-_CONFIG_GROUPS = frozenset({"skaffold", "kustomize.config.k8s.io"})
-_CONFIG_KINDS = frozenset({("v1", "Config")})  # kubeconfig
+_CONFIG_GROUPS = frozenset({"skaffold", "kustomize.config.k8s.io",
+                            "audit.k8s.io"})  # audit policy files for --audit-policy-file
+# kubeconfig files, and the legacy kube-scheduler --policy-config-file
+_CONFIG_KINDS = frozenset({("v1", "Config"), ("v1", "Policy")})
 
 
 def group_of(api_version: str) -> str:
