@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, TypeVar
 
-from kubelint.model import Finding
+from kubelint.model import Document, Finding
 
 if TYPE_CHECKING:
     from kubelint.engine.runner import Linter
@@ -22,6 +22,7 @@ MIN_FILES = 8
 MIN_BYTES = 1 << 20
 
 FileOutcome = tuple[list[Finding], int, bool]
+T = TypeVar("T")
 
 _worker_linter: Linter | None = None
 
@@ -62,17 +63,36 @@ def _lint_one(path: str) -> tuple[str, FileOutcome]:
     return path, _worker_linter.lint_file(path)
 
 
-def lint_files(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, FileOutcome]]:
-    """(path, outcome) for every file, in no particular order when jobs > 1."""
+def _crds_of(path: str) -> tuple[str, tuple[list[Document], FileOutcome | None]]:
+    assert _worker_linter is not None
+    return path, _worker_linter.crds_in_file(path)
+
+
+def _map(linter: Linter, function: Callable[[str], T], files: Sequence[str], jobs: int) -> Iterator[T]:
     if jobs <= 1 or len(files) <= 1:
-        for path in files:
-            yield path, linter.lint_file(path)
+        _init(linter)
+        yield from map(function, files)
         return
-    # fork shares the loaded rules and schemas with the workers for free; elsewhere the
-    # linter is pickled to each worker once.
     import multiprocessing
 
+    # fork shares the loaded rules and schemas with the workers for free; elsewhere the
+    # linter is pickled to each worker once.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
     with context.Pool(processes=jobs, initializer=_init, initargs=(linter,)) as pool:
-        yield from pool.imap_unordered(_lint_one, _by_size(files), chunksize=1)
+        yield from pool.imap_unordered(function, _by_size(files), chunksize=1)
+
+
+def lint_files(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, FileOutcome]]:
+    """(path, outcome) for every file, in no particular order when jobs > 1."""
+    return _map(linter, _lint_one, files, jobs)
+
+
+def crds_in_files(linter: Linter, files: Sequence[str],
+                  jobs: int) -> tuple[list[Document], dict[str, FileOutcome]]:
+    """The CustomResourceDefinitions of `files`, in file order whatever the worker count, and
+    the outcomes of the files that could be linted at once."""
+    by_file = dict(_map(linter, _crds_of, files, jobs))
+    crds = [doc for path in sorted(by_file) for doc in by_file[path][0]]
+    done = {path: outcome for path, (_, outcome) in by_file.items() if outcome is not None}
+    return crds, done

@@ -5,7 +5,9 @@ The CLI and the library API (`kubelint.lint_paths`, `kubelint.lint_text`) both e
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -15,7 +17,7 @@ from typing import Any
 from kubelint.checks.base import CheckContext, Hit
 from kubelint.engine import suppress
 from kubelint.engine.rules import Rule, builtin_rules
-from kubelint.kube.groups import is_tool_config
+from kubelint.kube.groups import is_builtin_group, is_tool_config
 from kubelint.kube.versions import default_version
 from kubelint.kube.workloads import containers, pod_spec
 from kubelint.model import Document, Finding, NodePos, Severity, Span, format_path
@@ -244,6 +246,19 @@ class Linter:
     def lint_file(self, path: str) -> tuple[list[Finding], int, bool]:
         return self.lint_source(load_path(path, self.options.max_file_size))
 
+    def crds_in_file(self, path: str) -> tuple[list[Document], tuple[list[Finding], int, bool] | None]:
+        """The file's CRDs and, when nothing in it depends on CRDs, its finished outcome.
+
+        CRD files are the largest in most trees; linting them while they are parsed for their
+        CRDs saves parsing them twice. A file that also holds custom resources waits for all
+        CRDs of the run and is linted with the rest.
+        """
+        source = load_path(path, self.options.max_file_size)
+        crds = _crds(source.documents)
+        if all(is_builtin_group(d.api_version or "") for d in source.documents if is_manifest(d.obj)):
+            return crds, self.lint_source(source)
+        return crds, None
+
     def _not_a_manifest(self, rule: Rule, doc: Document) -> Finding:
         obj = doc.obj
         if isinstance(obj, dict):
@@ -276,20 +291,30 @@ def lint_paths(paths: Sequence[str], options: Options | None = None, *,
                stdin_text: str | None = None, stdin_filename: str | None = None) -> RunResult:
     """Lint files and directories; `-` reads `stdin_text`. Raises UsageError for bad paths."""
     started = time.perf_counter()
-    from kubelint.engine.parallel import default_jobs, lint_files
+    from kubelint.engine.parallel import crds_in_files, default_jobs, lint_files
 
     linter = Linter(options)
     files = discover(paths, linter.options.exclude)
     result = RunResult(findings=[])
-    if linter.schema is not None:
-        linter.schema.add_crds(_crd_documents(files, linter.options.max_file_size, stdin_text))
     on_disk = [path for path in files if path != "-"]
-    outcomes = []
-    if "-" in files:
-        display = stdin_filename or "<stdin>"
-        outcomes.append(linter.lint_source(load_path("-", linter.options.max_file_size, stdin_text, display)))
     jobs = linter.options.jobs or default_jobs(on_disk)
-    outcomes.extend(outcome for _, outcome in lint_files(linter, on_disk, jobs))
+    stdin_source = None
+    if "-" in files:
+        stdin_source = load_path("-", linter.options.max_file_size, stdin_text, stdin_filename or "<stdin>")
+    if linter.schema is not None:
+        # Custom resources are validated against CRDs from any file of the run, in any order,
+        # so the CRDs are gathered first; a byte scan picks the few files worth parsing.
+        candidates = [p for p in on_disk if _may_hold_crds(p, linter.options.max_file_size)]
+        crds, done = crds_in_files(linter, candidates, jobs)
+        if stdin_source is not None:
+            crds += _crds(stdin_source.documents)
+        linter.schema.add_crds(crds)
+    else:
+        done = {}
+    outcomes = [linter.lint_source(stdin_source)] if stdin_source is not None else []
+    outcomes.extend(done.values())
+    rest = [path for path in on_disk if path not in done]
+    outcomes.extend(outcome for _, outcome in lint_files(linter, rest, jobs))
     for findings, count, skipped in outcomes:
         result.files += 1
         result.documents += count
@@ -300,28 +325,21 @@ def lint_paths(paths: Sequence[str], options: Options | None = None, *,
     return result
 
 
-def _crd_documents(files: Sequence[str], max_bytes: int, stdin_text: str | None) -> list[Document]:
-    """CustomResourceDefinitions anywhere in the input, found before linting starts.
+def _may_hold_crds(path: str, max_bytes: int) -> bool:
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+            return False  # FIFOs and devices are never opened here; oversize files are findings
+        with open(path, "rb") as handle:
+            return _CRD_MARKER.search(handle.read(max_bytes)) is not None
+    except OSError:
+        return False
 
-    Custom resources are validated against CRDs from any file of the run, in any order; a
-    cheap byte scan picks the few files worth parsing for them.
-    """
-    crds: list[Document] = []
-    for path in files:
-        try:
-            if path == "-":
-                data = (stdin_text or "").encode()
-            else:
-                with open(path, "rb") as handle:
-                    data = handle.read(max_bytes + 1)
-        except OSError:
-            continue
-        if len(data) > max_bytes or not _CRD_MARKER.search(data):
-            continue
-        source = load_path(path, max_bytes, stdin_text)
-        crds.extend(d for d in expand_lists(source.documents)
-                    if d.kind == "CustomResourceDefinition" and is_manifest(d.obj))
-    return crds
+
+def _crds(documents: Iterable[Document]) -> list[Document]:
+    """CRD objects without their positions: only their schemas are needed, in any process."""
+    return [Document(d.file, d.index, d.obj, {}, d.span) for d in expand_lists(documents)
+            if d.kind == "CustomResourceDefinition" and is_manifest(d.obj)]
 
 
 def lint_text(text: str, filename: str = "<stdin>", options: Options | None = None) -> list[Finding]:
@@ -329,8 +347,7 @@ def lint_text(text: str, filename: str = "<stdin>", options: Options | None = No
     linter = Linter(options)
     source = load_text(text, filename)
     if linter.schema is not None:
-        linter.schema.add_crds(d for d in expand_lists(source.documents)
-                               if d.kind == "CustomResourceDefinition" and is_manifest(d.obj))
+        linter.schema.add_crds(_crds(source.documents))
     findings, _, _ = linter.lint_source(source)
     return sorted(findings, key=Finding.sort_key)
 
