@@ -157,6 +157,7 @@ def check(
             stream.write(sarif.render(result, version_text))
         else:
             from kubelint.report import text
+            from kubelint.source import read_lines
 
             color = False if (no_color or output or os.environ.get("NO_COLOR")) else None
             stdin_name = stdin_filename or "<stdin>"
@@ -164,7 +165,7 @@ def check(
             def lines_for(file: str) -> list[str]:
                 if stdin_text is not None and file == stdin_name:
                     return stdin_text.splitlines()
-                return _read_lines(file)
+                return read_lines(file, options.max_file_size)
 
             text.render(result, lines_for, stream, color=color,
                         seconds=time.perf_counter() - started)
@@ -185,16 +186,6 @@ def exit_code(result: object, level: str) -> int:
         return EXIT_CLEAN
     threshold = Severity.parse(level)
     return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_CLEAN
-
-
-def _read_lines(path: str) -> list[str]:
-    from kubelint.source import _Unreadable, decode
-
-    try:
-        with open(path, "rb") as handle:
-            return decode(handle.read()).splitlines()
-    except (OSError, _Unreadable):
-        return []
 
 
 @app.command()

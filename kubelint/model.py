@@ -45,6 +45,12 @@ class NodePos:
     value: Span
 
 
+# Where a node sits, as the parser stores it: 0-based (line, column, end line, end column) of
+# the value, preceded by the same four for the key when the node is a mapping entry. Plain
+# tuples cost a fraction of Span objects, and most nodes are never asked for their place.
+RawPosition = tuple[int, ...]
+
+
 @dataclass(slots=True)
 class Document:
     """One YAML document of a file, with positions for every key and value it contains."""
@@ -52,11 +58,13 @@ class Document:
     file: str
     index: int
     obj: Any
-    positions: dict[FieldPath, NodePos]
+    positions: dict[FieldPath, RawPosition]
     span: Span
     # The path prefix of this object inside the YAML document: items of a `kind: List`
     # live at ("items", n) and their field paths are reported relative to the item.
     base: FieldPath = ()
+    # Lines before the text the parser saw (it resumes after a broken document).
+    line_offset: int = 0
 
     @property
     def api_version(self) -> str | None:
@@ -83,6 +91,17 @@ class Document:
         value = self.metadata.get("namespace")
         return value if isinstance(value, str) else None
 
+    def node(self, path: FieldPath) -> NodePos | None:
+        """The key and value spans of the node at `path` (from the YAML document's root)."""
+        raw = self.positions.get(path)
+        if raw is None:
+            return None
+        offset = self.line_offset + 1
+        value = Span(raw[-4] + offset, raw[-3] + 1, raw[-2] + offset, raw[-1] + 1)
+        if len(raw) == 8:
+            return NodePos(Span(raw[0] + offset, raw[1] + 1, raw[2] + offset, raw[3] + 1), value)
+        return NodePos(None, value)
+
     def locate(self, path: FieldPath, at: str = "value") -> tuple[Span, FieldPath]:
         """The span for `path`, falling back to the deepest node that exists.
 
@@ -91,7 +110,7 @@ class Document:
         """
         full = self.base + tuple(path)
         for cut in range(len(full), len(self.base) - 1, -1):
-            pos = self.positions.get(full[:cut])
+            pos = self.node(full[:cut])
             if pos is None:
                 continue
             exact = cut == len(full)

@@ -7,7 +7,12 @@ differs from PyYAML's resolvers: unquoted dates stay strings, `=` is a string, `
 (PyYAML reads a base-60 integer), `1e3` is a float, `y`/`n`/`on`/`off` are booleans.
 
 The builder is iterative, so deep nesting cannot exhaust the Python stack, and it counts how many
-nodes aliases expand to, so an alias bomb is refused before anything walks it.
+nodes aliases expand to, so an alias bomb is refused before anything walks it: aliases share the
+anchored object, so memory stays bounded by the text, and the count bounds the time of anything
+that later walks the expanded tree.
+
+Every way the YAML can be bad ends as a ParseProblem with a place, never an exception: the source
+stage resumes after it at the next document.
 """
 
 from __future__ import annotations
@@ -19,15 +24,19 @@ from typing import Any
 
 import yaml
 
-from kubelint.model import Document, FieldPath, NodePos, Span
+from kubelint.model import Document, FieldPath, RawPosition, Span
 
 try:  # libyaml is ~5x faster; the pure-Python parser is the fallback, same events.
     from yaml._yaml import CParser as _EventParser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _EventParser  # type: ignore[assignment]
 
-MAX_DEPTH = 1000
+# The deepest object in the real-world corpus nests 39 levels (CRD schemas). Past a few
+# hundred levels the schema validator gives up silently and recursive walkers risk the stack, so
+# anything deeper is reported here instead. libyaml itself stops at 1000.
+MAX_DEPTH = 200
 MAX_ALIAS_EXPANSION = 1_000_000  # nodes that aliases may add to a file, in total
+_USING_LIBYAML = _EventParser.__module__ == "yaml._yaml"
 
 _BOOL = {
     "y": True, "Y": True, "yes": True, "Yes": True, "YES": True,
@@ -61,7 +70,9 @@ def resolve_plain(text: str) -> Any:
     first = text[0]
     if first in _NUMERIC_START:
         plain = text.replace("_", "") if "_" in text else text
-        if _INT.match(plain):
+        # More than 21 characters cannot be a decimal int64/uint64 (and int() refuses
+        # thousands of digits); hex, octal and binary parse in linear time at any length.
+        if _INT.match(plain) and (len(plain) <= 21 or plain.lstrip("+-")[:1] == "0"):
             sign = -1 if plain[0] == "-" else 1
             body = plain.lstrip("+-")
             if body[:2] in ("0x", "0X"):
@@ -78,7 +89,10 @@ def resolve_plain(text: str) -> Any:
             if -(2**63) <= value < 2**64:
                 return value
         if _FLOAT.match(plain):
-            return float(plain)
+            number = float(plain)
+            if number not in (math.inf, -math.inf):
+                return number
+            return text  # strconv.ParseFloat reports a range error: go-yaml keeps the string
         special = _SPECIAL_FLOAT.get(text)
         if special is not None:
             return special
@@ -124,7 +138,42 @@ class ParseResult:
     # Character ranges of scalar values: lets the template detector tell `{{` inside a string
     # from `{{` that YAML read as structure. Only collected when asked.
     scalar_ranges: list[tuple[int, int]] = field(default_factory=list)
+    # Offsets below are in characters of the whole text (not of the window at `start`).
     error_index: int | None = None  # where parsing stopped, if it did
+    # After an error, where the next document can begin at the earliest: past the `---` of the
+    # broken document, or past the last document that ended. Resuming any earlier would read a
+    # document twice and report its problems twice.
+    resume_floor: int = 0
+    # Whether the error was inside a document (not in directives or junk between documents).
+    error_in_document: bool = False
+    # The index the next document would get: documents completed, plus `first_index`. After an
+    # error inside a document it is the index of the broken document.
+    next_index: int = 0
+    alias_nodes: int = 0  # nodes that aliases added, counting those of earlier parses of the file
+
+
+class _Window:
+    """text[start:] as a stream that libyaml pulls in pieces.
+
+    Why: resuming after a syntax error parses the rest of the file again; slicing or encoding
+    the whole rest for every broken document made a file of many broken documents quadratic.
+    A stream is read only as far as the parser gets.
+    """
+
+    __slots__ = ("text", "pos", "piece_start", "piece")
+
+    def __init__(self, text: str, start: int) -> None:
+        self.text = text
+        self.pos = start
+        self.piece_start = start
+        self.piece = 256  # small first: after a broken document the next one is often short
+
+    def read(self, size: int = -1) -> str:
+        self.piece_start = start = self.pos
+        size = self.piece if size < 0 else min(size, self.piece)
+        self.piece *= 2
+        self.pos = min(len(self.text), start + size)
+        return self.text[start:self.pos]
 
 
 class _BuildError(Exception):
@@ -133,10 +182,6 @@ class _BuildError(Exception):
     def __init__(self, message: str, rule: str = "yaml-syntax") -> None:
         super().__init__(message)
         self.rule = rule
-
-
-def _span(start: Any, end: Any, line_offset: int) -> Span:
-    return Span(start.line + 1 + line_offset, start.column + 1, end.line + 1 + line_offset, end.column + 1)
 
 
 def _key_text(value: Any) -> str:
@@ -155,8 +200,10 @@ def _key_text(value: Any) -> str:
 
 
 class _Frame:
-    __slots__ = ("container", "path", "is_map", "key", "key_span", "merges", "explicit", "size",
-                 "start", "anchor")
+    """An open mapping or sequence while its events stream in."""
+
+    __slots__ = ("container", "path", "is_map", "key", "key_pos", "merges", "size", "start",
+                 "anchor")
 
     def __init__(self, container: Any, path: FieldPath, is_map: bool, start: Any,
                  anchor: str | None) -> None:
@@ -166,9 +213,8 @@ class _Frame:
         self.path = path
         self.is_map = is_map
         self.key: Any = _NO_KEY
-        self.key_span: Span | None = None
+        self.key_pos: RawPosition = ()
         self.merges: list[Any] | None = None
-        self.explicit: set[str] | None = None
         self.size = 1
 
 
@@ -177,18 +223,34 @@ _MERGE = object()
 
 
 def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offset: int = 0,
-          first_index: int = 0) -> ParseResult:
-    """Parse every document of `text`; stop at the first syntax error, keeping what came before."""
-    result = ParseResult()
-    parser = _EventParser(text)
-    positions: dict[FieldPath, NodePos] = {}
+          first_index: int = 0, start: int = 0, alias_nodes: int = 0) -> ParseResult:
+    """Parse every document of `text[start:]`; stop at the first error, keeping what came before.
+
+    `start` must be at a line start and `line_offset` the number of lines before it, so that
+    positions are those of the whole text; documents are numbered from `first_index`.
+    `alias_nodes` is what aliases earlier in the file already expanded to: the limit is for the
+    whole file, across the parses that resume after errors.
+    """
+    result = ParseResult(next_index=first_index)
+    if not start and text.startswith("\ufeff"):
+        # libyaml skips a leading byte-order mark without counting it in its offsets; drop it
+        # here so that offsets into `text` and libyaml's agree (columns already skip it).
+        text = text[1:]
+    positions: dict[FieldPath, RawPosition] = {}
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
-    expanded = 0
+    top: _Frame | None = None  # stack[-1], kept at hand: the loop asks for it at every event
+    no_key = _NO_KEY
+    problems = result.problems
+    expanded = alias_nodes
     doc_index = first_index
     doc_start: Any = None
+    floor: Any = None  # the end of the last `---` (or implicit document start) or document end
+    in_document = False
+    window = _Window(text, start) if start else None
+    event: Any = None
     root: Any = _NO_KEY
-    root_span: Span | None = None
+    root_pos: RawPosition = ()
     scalar_ranges = result.scalar_ranges
     ScalarEvent = yaml.ScalarEvent
     MappingStartEvent = yaml.MappingStartEvent
@@ -198,68 +260,50 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
     AliasEvent = yaml.AliasEvent
     DocumentStartEvent = yaml.DocumentStartEvent
     DocumentEndEvent = yaml.DocumentEndEvent
+    StreamEndEvent = yaml.StreamEndEvent
+    stream_end: Any = None
 
     def attach(value: Any, start: Any, end: Any, size: int) -> None:
         """Put a finished node into its parent (or make it the document root)."""
-        nonlocal root, root_span
-        if not stack:
+        nonlocal root, root_pos
+        frame = top
+        if frame is None:
             root = value
-            root_span = _span(start, end, line_offset)
-            positions[()] = NodePos(None, root_span)
+            root_pos = (start.line, start.column, end.line, end.column)
+            positions[()] = root_pos
             return
-        frame = stack[-1]
         frame.size += size
         if frame.is_map:
-            if frame.key is _NO_KEY:
+            key = frame.key
+            if key is no_key:
                 if isinstance(value, (dict, list)):
                     raise _BuildError("a mapping key must be a string, not a mapping or list")
                 frame.key = value
-                frame.key_span = _span(start, end, line_offset)
+                frame.key_pos = (start.line, start.column, end.line, end.column)
                 return
-            key = frame.key
-            frame.key = _NO_KEY
+            frame.key = no_key
             if key is _MERGE:
                 sources = value if isinstance(value, list) else [value]
                 if not all(isinstance(s, dict) for s in sources):
                     raise _BuildError("the merge key << takes a mapping or a list of mappings")
                 if frame.merges is None:
                     frame.merges = []
-                frame.merges.append((sources, frame.key_span))
+                frame.merges.append((sources, frame.key_pos))
                 return
-            key = _key_text(key)
+            if type(key) is not str:
+                key = _key_text(key)
             mapping = frame.container
-            if frame.explicit is not None and key in frame.explicit:
-                assert frame.key_span is not None
-                result.problems.append(ParseProblem(
-                    "yaml-duplicate-key",
-                    f"duplicate key `{key}`: Kubernetes keeps only the last value and "
-                    "`kubectl --validate=strict` rejects it; remove one of them",
-                    frame.key_span,
-                ))
-            elif frame.explicit is None:
-                frame.explicit = {key}
-            else:
-                frame.explicit.add(key)
+            if key in mapping:  # merged keys are added only at the mapping's end
+                problems.append(_duplicate(key, frame.key_pos, line_offset))
             mapping[key] = value
-            path = frame.path + (key,)
-            positions[path] = NodePos(frame.key_span, _span(start, end, line_offset))
+            positions[frame.path + (key,)] = frame.key_pos + (start.line, start.column, end.line, end.column)
         else:
             sequence = frame.container
-            path = frame.path + (len(sequence),)
+            positions[frame.path + (len(sequence),)] = (start.line, start.column, end.line, end.column)
             sequence.append(value)
-            positions[path] = NodePos(None, _span(start, end, line_offset))
-
-    def child_path() -> FieldPath:
-        if not stack:
-            return ()
-        frame = stack[-1]
-        if frame.is_map:
-            if frame.key is _NO_KEY or frame.key is _MERGE:
-                return frame.path + ("<key>",)
-            return frame.path + (_key_text(frame.key),)
-        return frame.path + (len(frame.container),)
 
     try:
+        parser = _EventParser(window if window is not None else text)
         while True:
             event = parser.get_event()
             if event is None:
@@ -268,44 +312,71 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
             if cls is ScalarEvent:
                 value_text = event.value
                 tag = event.tag
-                if tag is None or tag == "!":
-                    if not event.style and tag is None:  # plain: None (Python) or "" (libyaml)
-                        if (stack and stack[-1].is_map and stack[-1].key is _NO_KEY
-                                and value_text == "<<"):
-                            value: Any = _MERGE
-                        else:
-                            value = resolve_plain(value_text)
+                sm = event.start_mark
+                em = event.end_mark
+                if tag is None:
+                    if event.style:  # quoted or block: a string (plain is None or "")
+                        value: Any = value_text
+                    elif value_text == "<<" and top is not None and top.is_map and top.key is no_key:
+                        top.key = _MERGE
+                        top.key_pos = (sm.line, sm.column, em.line, em.column)
+                        continue
                     else:
-                        value = value_text
+                        value = resolve_plain(value_text)
+                elif tag == "!":
+                    value = value_text
                 elif tag in _STANDARD_TAGS:
                     value = _tagged(value_text, tag)
                 else:
-                    raise _BuildError(f"unsupported tag {tag}: Kubernetes manifests use plain "
-                                      "YAML types only; remove the tag")
+                    raise _BuildError(_unsupported_tag(tag))
                 if collect_scalars:
-                    scalar_ranges.append((event.start_mark.index, event.end_mark.index))
-                if value is _MERGE:
-                    frame = stack[-1]
-                    frame.key = _MERGE
-                    frame.key_span = _span(event.start_mark, event.end_mark, line_offset)
-                    continue
+                    scalar_ranges.append((start + sm.index, start + em.index))
                 if event.anchor is not None:
                     anchors[event.anchor] = (value, 1)
-                attach(value, event.start_mark, event.end_mark, 1)
+                frame = top
+                # The two commonest events inline, for speed: a key, and a value under a
+                # string key. Everything else goes through attach().
+                if frame is not None and frame.is_map:
+                    key = frame.key
+                    if key is no_key:
+                        frame.key = value
+                        frame.key_pos = (sm.line, sm.column, em.line, em.column)
+                        frame.size += 1
+                        continue
+                    if type(key) is str:
+                        frame.key = no_key
+                        frame.size += 1
+                        mapping = frame.container
+                        if key in mapping:
+                            problems.append(_duplicate(key, frame.key_pos, line_offset))
+                        mapping[key] = value
+                        positions[frame.path + (key,)] = frame.key_pos + (sm.line, sm.column, em.line, em.column)
+                        continue
+                attach(value, sm, em, 1)
             elif cls is MappingStartEvent or cls is SequenceStartEvent:
                 tag = event.tag
                 if tag is not None and tag not in _STANDARD_TAGS:
-                    raise _BuildError(f"unsupported tag {tag}: Kubernetes manifests use plain "
-                                      "YAML types only; remove the tag")
+                    raise _BuildError(_unsupported_tag(tag))
                 if len(stack) >= MAX_DEPTH:
                     raise _BuildError(
                         f"the document nests deeper than {MAX_DEPTH} levels; no Kubernetes "
                         "object is that deep", rule="yaml-complexity")
+                if top is None:
+                    path: FieldPath = ()
+                elif top.is_map:
+                    key = top.key
+                    if key is no_key or key is _MERGE:
+                        path = top.path + ("<key>",)
+                    else:
+                        path = top.path + (key if type(key) is str else _key_text(key),)
+                else:
+                    path = top.path + (len(top.container),)
                 is_map = cls is MappingStartEvent
-                stack.append(_Frame({} if is_map else [], child_path(), is_map,
-                                    event.start_mark, event.anchor))
+                top = _Frame({} if is_map else [], path, is_map, event.start_mark, event.anchor)
+                stack.append(top)
             elif cls is MappingEndEvent or cls is SequenceEndEvent:
                 frame = stack.pop()
+                top = stack[-1] if stack else None
                 if frame.merges:
                     _apply_merges(frame, positions)
                 if frame.anchor is not None:
@@ -321,61 +392,169 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
                     raise _BuildError(
                         f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes (an alias "
                         "bomb?); refusing to expand them", rule="yaml-complexity")
-                if stack and stack[-1].is_map and stack[-1].key is _NO_KEY:
+                if top is not None and top.is_map and top.key is no_key:
                     raise _BuildError("an alias cannot be used as a mapping key here")
                 attach(value, event.start_mark, event.end_mark, size)
             elif cls is DocumentStartEvent:
                 doc_start = event.start_mark
+                floor = event.end_mark
+                in_document = True
                 positions = {}
                 anchors = {}
                 root = _NO_KEY
-                root_span = None
             elif cls is DocumentEndEvent:
                 if root is not _NO_KEY:
-                    assert root_span is not None
                     span = Span(doc_start.line + 1 + line_offset, doc_start.column + 1,
-                                root_span.end_line, root_span.end_column)
-                    result.documents.append(Document(filename, doc_index, root, positions, span))
+                                root_pos[2] + 1 + line_offset, root_pos[3] + 1)
+                    result.documents.append(Document(filename, doc_index, root, positions, span,
+                                                     line_offset=line_offset))
                 doc_index += 1
+                floor = event.end_mark
+                in_document = False
+            elif cls is StreamEndEvent:
+                stream_end = event.start_mark
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 if mark else 1) + line_offset
-        column = mark.column + 1 if mark else 1
-        result.problems.append(ParseProblem("yaml-syntax", _syntax_message(exc), Span(line, column, line, column)))
-        result.error_index = mark.index if mark else 0
-    except yaml.YAMLError as exc:  # reader errors: bad characters
-        mark = getattr(exc, "position", None)
-        result.problems.append(ParseProblem("yaml-syntax", f"not valid YAML: {exc}", Span(1 + line_offset, 1, 1 + line_offset, 1)))
-        result.error_index = mark if isinstance(mark, int) else 0
+        index = start + mark.index if mark is not None else len(text)
+        rule, message = _syntax_problem(exc, text, index)
+        line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark is not None else (0, 0)
+        _fail(result, rule, message, text, index, line, column, start, line_offset)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        index = _reader_index(text, start, exc.position)
+        line, column = position(text, index, start, line_offset)
+        code = exc.character if isinstance(exc.character, int) else ord(text[index:index + 1] or "\0")
+        message = f"not valid YAML: the character U+{code:04X} is not allowed in YAML ({exc.reason}); remove it"
+        _fail(result, "yaml-syntax", message, text, index, line, column, start, line_offset)
+    except UnicodeEncodeError as exc:  # a lone surrogate in a str from the library API
+        index = (window.piece_start if window is not None else 0) + exc.start
+        line, column = position(text, index, start, line_offset)
+        message = f"not valid Unicode: the lone surrogate U+{ord(text[index]):04X} is not a character"
+        _fail(result, "file-unreadable", message, text, index, line, column, start, line_offset)
     except _BuildError as exc:
         mark = event.start_mark
-        line = mark.line + 1 + line_offset
-        result.problems.append(ParseProblem(exc.rule, str(exc), Span(line, mark.column + 1, line, mark.column + 1)))
-        result.error_index = mark.index
+        _fail(result, exc.rule, str(exc), text, start + mark.index, mark.line + 1 + line_offset,
+              mark.column + 1, start, line_offset)
+    result.next_index = doc_index
+    result.alias_nodes = expanded
+    if result.error_index is not None:
+        result.error_in_document = in_document
+        result.resume_floor = start + floor.index if floor is not None else start
+    elif stream_end is not None and result.documents and text[-1:] not in LINE_BREAK_CHARS:
+        _clamp_to_end(result.documents[-1], text, stream_end.line + 1 + line_offset)
     return result
 
 
-def _apply_merges(frame: _Frame, positions: dict[FieldPath, NodePos]) -> None:
-    """YAML merge keys: explicit keys win, then earlier merge sources over later ones."""
+def _clamp_to_end(doc: Document, text: str, virtual_line: int) -> None:
+    """Bring spans that end on the line libyaml adds after a text with no final line break
+    back to the end of the text, where an editor can show them."""
+    last_line_start = max(text.rfind(c) for c in LINE_BREAK_CHARS) + 1
+    end_line, end_column = virtual_line - 1, len(text) - last_line_start + 1
+
+    def clamp(span: Span) -> Span:
+        if span.end_line < virtual_line:
+            return span
+        return Span(min(span.line, end_line), span.column if span.line < virtual_line else end_column,
+                    end_line, end_column)
+
+    doc.span = clamp(doc.span)
+    # Raw positions are 0-based and relative to the document's line offset.
+    virtual = virtual_line - 1 - doc.line_offset
+    last, column = end_line - 1 - doc.line_offset, end_column - 1
+    for path, raw in doc.positions.items():
+        if max(raw[2::4]) < virtual:
+            continue
+        fixed = []
+        for at in range(0, len(raw), 4):
+            line, col, e_line, e_col = raw[at:at + 4]
+            if e_line >= virtual:
+                line, col = (min(line, last), col if line < virtual else column)
+                e_line, e_col = last, column
+            fixed += (line, col, e_line, e_col)
+        doc.positions[path] = tuple(fixed)
+
+
+def _fail(result: ParseResult, rule: str, message: str, text: str, index: int, line: int,
+          column: int, start: int, line_offset: int) -> None:
+    """Record the problem that stopped parsing, at its place in the whole text."""
+    if index >= len(text):
+        # libyaml ends a text that has no final line break with a line break of its own: a
+        # mark at the end can be on a line that is not there. Use the real end instead.
+        index = len(text)
+        line, column = position(text, index, start, line_offset)
+    result.problems.append(ParseProblem(rule, message, Span(line, column, line, column)))
+    result.error_index = index
+
+
+# What str.splitlines() splits at, and so what the text report and editors count as lines.
+# libyaml breaks lines at \r\n, \r, \n, NEL, LS and PS; the others are characters YAML refuses,
+# so the two agree on every line before the first error.
+LINE_BREAK_CHARS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+LINE_BREAK = re.compile("\r\n|[" + LINE_BREAK_CHARS + "]")
+
+
+def position(text: str, index: int, start: int = 0, line_offset: int = 0) -> tuple[int, int]:
+    """1-based (line, column) of character `index`; `start` is a line start `line_offset` lines in.
+
+    Only for the rare places that need it (bad characters, templates); libyaml's marks give
+    every other position, and the two count lines the same way.
+    """
+    index = max(start, min(index, len(text)))
+    line = line_offset + 1
+    line_start = start
+    for match in LINE_BREAK.finditer(text, start, index):
+        line += 1
+        line_start = match.end()
+    return line, index - line_start + 1
+
+
+def _reader_index(text: str, start: int, position: int) -> int:
+    """libyaml reports a bad character at a byte offset of the UTF-8 it read; make it characters."""
+    if not _USING_LIBYAML:  # pragma: no cover - the pure-Python reader counts characters
+        return start + position
+    prefix = text[start:start + position].encode("utf-8", "surrogatepass")[:position]
+    return start + len(prefix.decode("utf-8", "ignore"))
+
+
+def _apply_merges(frame: _Frame, positions: dict[FieldPath, RawPosition]) -> None:
+    """YAML merge keys: explicit keys win, then earlier merge sources over later ones.
+
+    Merged keys point at the `<<` that brought them."""
     mapping = frame.container
-    explicit = frame.explicit or set()
-    for sources, span in frame.merges or []:
+    for sources, key_pos in frame.merges or []:
         for source in sources:
             for key, value in source.items():
-                if key not in explicit and key not in mapping:
+                if key not in mapping:
                     mapping[key] = value
-                    assert span is not None
-                    positions[frame.path + (key,)] = NodePos(span, span)
-    # Keep the object's keys in source order with merged keys where `<<` stood is not needed
-    # by any consumer; dict order is insertion order, which keeps output deterministic.
+                    positions[frame.path + (key,)] = key_pos + key_pos
 
 
-def _syntax_message(exc: yaml.MarkedYAMLError) -> str:
+def _duplicate(key: str, key_pos: RawPosition, line_offset: int) -> ParseProblem:
+    line, column, end_line, end_column = key_pos[:4]
+    return ParseProblem(
+        "yaml-duplicate-key",
+        f"duplicate key `{key}`: Kubernetes keeps only the last value and "
+        "`kubectl --validate=strict` rejects it; remove one of them",
+        Span(line + 1 + line_offset, column + 1, end_line + 1 + line_offset, end_column + 1),
+    )
+
+
+def _unsupported_tag(tag: str) -> str:
+    """Why a tag is refused; nothing is ever constructed from it, so `!!python/...` is inert."""
+    shown = "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
+    return (f"unsupported tag `{shown}`: Kubernetes manifests use plain YAML types only; "
+            "remove the tag")
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, index: int) -> tuple[str, str]:
+    """The rule and message for libyaml's complaint, in words a manifest author can act on."""
     problem = (exc.problem or "syntax error").strip()
+    if "maximum nesting depth" in problem:
+        return "yaml-complexity", (f"the document nests deeper than {MAX_DEPTH} levels; no "
+                                   "Kubernetes object is that deep")
     context = (exc.context or "").strip()
-    text = f"not valid YAML: {problem}"
+    text_message = f"not valid YAML: {problem}"
     if context:
-        text += f" ({context})"
-    if "found character '\\t'" in problem or "\\t" in problem:
-        text += "; YAML does not allow tabs for indentation, use spaces"
-    return text
+        text_message += f" ({context})"
+    if "tab" in problem or text[index:index + 1] == "\t":
+        text_message += "; YAML does not allow tabs for indentation, use spaces"
+    return "yaml-syntax", text_message

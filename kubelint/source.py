@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from kubelint.model import Document, Span
-from kubelint.parser import ParseProblem, parse
+from kubelint.parser import LINE_BREAK, LINE_BREAK_CHARS, ParseProblem, ParseResult, parse, position
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -81,8 +81,21 @@ def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
 
 
 def _walk(top: str, patterns: list[str]) -> Iterator[str]:
+    """Manifest files under `top`, and any directory that cannot be listed.
+
+    A directory we may not list is yielded itself, so that reading it reports why (a
+    file-unreadable finding at that path) instead of its files silently going unlinted.
+    """
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=True, onerror=None):
+    unlistable: list[str] = []
+
+    def failed(error: OSError) -> None:
+        if error.filename is not None:
+            unlistable.append(os.path.normpath(error.filename))
+
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=True, onerror=failed):
+        yield from unlistable
+        unlistable.clear()
         try:
             info = os.stat(dirpath)
         except OSError:
@@ -103,32 +116,58 @@ def _walk(top: str, patterns: list[str]) -> Iterator[str]:
             path = os.path.normpath(os.path.join(dirpath, name))
             if not _excluded(path, patterns):
                 yield path
+    yield from unlistable
 
 
 # -------------------------------------------------------------------------------------- reading
 
 
 def read_bytes(path: str, max_bytes: int) -> bytes:
-    """Read a file, refusing what is not a regular file or is over the size limit."""
+    """Read a file, refusing what is not a regular file or is over the size limit.
+
+    The checks come before `open`: opening a FIFO blocks until a writer appears, and reading a
+    device or a huge file would never end or exhaust memory.
+    """
     info = os.stat(path)
+    if stat.S_ISDIR(info.st_mode):
+        os.scandir(path).close()  # a directory we may not list raises its real reason here
+        raise ReadError("a directory, not a file")
     if not stat.S_ISREG(info.st_mode):
-        raise _Unreadable("not a regular file (a FIFO, device or socket); kubelint reads files only")
+        raise ReadError("not a regular file (a FIFO, device or socket); kubelint reads files only")
     if info.st_size > max_bytes:
-        raise _Unreadable(
+        raise ReadError(
             f"the file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit; "
             "raise max-file-size in .kubelint.yaml to lint it")
     with open(path, "rb") as handle:
         data = handle.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _Unreadable(f"the file is over the {max_bytes:,}-byte limit")
+    if len(data) > max_bytes:  # it grew after the stat, or stat does not know (procfs)
+        raise ReadError(f"the file is over the {max_bytes:,}-byte limit; "
+                        "raise max-file-size in .kubelint.yaml to lint it")
     return data
 
 
-class _Unreadable(Exception):
+class ReadError(Exception):
+    """A file that cannot be read as manifest text, with the place of the problem."""
+
     def __init__(self, message: str, line: int = 1, column: int = 1) -> None:
         super().__init__(message)
         self.line = line
         self.column = column
+
+
+_Unreadable = ReadError  # the name cli.py imports
+
+
+def read_lines(path: str, max_bytes: int = DEFAULT_MAX_BYTES) -> list[str]:
+    """The lines of a file as findings count them, or [] if it cannot be read as text.
+
+    For code frames in reports: it goes through the same checks as linting (no FIFOs, the size
+    limit), so showing a finding can never block or read a huge file.
+    """
+    try:
+        return decode(read_bytes(path, max_bytes)).splitlines()
+    except (OSError, ReadError):
+        return []
 
 
 def decode(data: bytes) -> str:
@@ -141,27 +180,44 @@ def decode(data: bytes) -> str:
         return _decode_or_fail(data, "utf-16")
     if b"\x00" in data:
         offset = data.index(b"\x00")
-        line = data.count(b"\n", 0, offset) + 1
-        raise _Unreadable("binary file (it contains NUL bytes): not a manifest", line,
-                          offset - (data.rfind(b"\n", 0, offset) + 1) + 1)
+        line, column = _byte_position(data, offset, "utf-8")
+        if _looks_like_utf16(data[:64]):
+            reason = "it looks like UTF-16 without a byte-order mark; save it as UTF-8"
+        else:
+            reason = "binary file (it contains NUL bytes): not a manifest"
+        raise ReadError(reason, line, column)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[line_start:exc.start].decode("utf-8", "replace")) + 1
-        raise _Unreadable(
+        line, column = _byte_position(data, exc.start, "utf-8")
+        raise ReadError(
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
             line, column) from None
+
+
+def _looks_like_utf16(sample: bytes) -> bool:
+    """ASCII text in UTF-16: every other byte NUL, the others printable (or tab, CR, LF)."""
+    sample = sample[: len(sample) // 2 * 2]
+    for chars, zeros in ((sample[0::2], sample[1::2]), (sample[1::2], sample[0::2])):
+        if len(zeros) >= 2 and not any(zeros) and all(32 <= b < 127 or b in (9, 10, 13) for b in chars):
+            return True
+    return False
 
 
 def _decode_or_fail(data: bytes, encoding: str) -> str:
     try:
         text = data.decode(encoding)
-    except UnicodeDecodeError:
-        raise _Unreadable(f"starts with a {encoding.upper()} byte-order mark but is not valid "
-                          f"{encoding.upper()}") from None
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(data, exc.start, encoding)
+        raise ReadError(f"starts with a {encoding.upper()} byte-order mark but is not valid "
+                        f"{encoding.upper()} here; save the file as UTF-8", line, column) from None
     return text.removeprefix("\ufeff")
+
+
+def _byte_position(data: bytes, offset: int, encoding: str) -> tuple[int, int]:
+    """(line, column) in characters of byte `offset`, counting lines as findings do."""
+    prefix = data[:offset].decode(encoding, "replace").removeprefix("\ufeff")
+    return position(prefix, len(prefix))
 
 
 # ------------------------------------------------------------------------------------- templates
@@ -169,106 +225,114 @@ def _decode_or_fail(data: bytes, encoding: str) -> str:
 _TEMPLATE = re.compile(r"\{\{|\{%")
 
 
-def _template_marker(text: str, scalar_ranges: list[tuple[int, int]], stop: int | None) -> int | None:
-    """Offset of the first `{{` that YAML did not read as part of a string, if any.
+def _template_marker(text: str, scalar_ranges: list[tuple[int, int]], lo: int, hi: int) -> int | None:
+    """Offset of the first `{{` in text[lo:hi] that YAML did not read as part of a string.
 
     `{{` inside a quoted, block or plain string value (alert templates, dashboards) is data;
-    `{{` where YAML saw structure, or anywhere after the point the parser gave up, is template.
+    `{{` in a comment is a comment; `{{` where YAML saw structure, or anywhere after the point
+    the parser gave up, is template. `scalar_ranges` are those of the parse that covered
+    text[lo:hi], in document order; `lo` is a line start. One pass over the text however many
+    `{{` it holds: a hostile file of long commented lines must not make this quadratic.
     """
-    ranges = sorted(scalar_ranges)
-    starts = [start for start, _ in ranges]
-
-    for match in _TEMPLATE.finditer(text):
+    starts = [start for start, _ in scalar_ranges]
+    line_start = scanned = lo  # text[lo:scanned] has been looked at for breaks and comments
+    commented = False  # the line holding `scanned` has a comment that starts before it
+    for match in _TEMPLATE.finditer(text, lo, hi):
         offset = match.start()
-        line_start = text.rfind("\n", 0, offset) + 1
-        before = text[line_start:offset]
         i = bisect.bisect_right(starts, offset) - 1
-        inside = i >= 0 and ranges[i][0] <= offset < ranges[i][1]
-        if inside and (stop is None or offset < stop):
+        if i >= 0 and offset < scalar_ranges[i][1]:
             continue
-        if _in_comment(before):
-            continue
-        return offset
+        for line_break in LINE_BREAK.finditer(text, scanned, offset):
+            line_start = line_break.end()
+            commented = False
+        if not commented:
+            commented = ((line_start >= scanned and text.startswith("#", line_start))
+                         or _COMMENT.search(text, max(scanned, line_start), offset) is not None)
+        scanned = offset
+        if not commented:
+            return offset
     return None
 
 
-def _in_comment(line_before: str) -> bool:
-    stripped = line_before.lstrip()
-    if stripped.startswith("#"):
-        return True
-    return " #" in line_before or "\t#" in line_before
-
-
-def _position(text: str, offset: int) -> tuple[int, int]:
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
+_COMMENT = re.compile(r"[ \t]#")  # a `#` after whitespace starts a comment (or at a line start)
 
 
 # --------------------------------------------------------------------------------------- loading
 
+# A document marker: `---` at the start of a line, then a space, a line break or the end.
+_SEPARATOR = re.compile("(?<![^" + LINE_BREAK_CHARS + "])---(?![^\\s])")
+
 
 def load_text(text: str, path: str) -> SourceResult:
     """Parse text into Documents and input problems, going on past syntax errors."""
-    result = SourceResult(path)
-    lines = text.splitlines()
-    result.lines = lines
-    is_json = path.lower().endswith(".json")
-    if is_json and "\t" in text:
-        text = text.replace("\t", " ")  # JSON strings cannot hold raw tabs; columns stay put
-    has_template = _TEMPLATE.search(text) is not None
+    text = text.removeprefix("\ufeff")  # libyaml skips it without counting it
+    result = _load(text, path)
+    if any(p.rule == "file-unreadable" for p in result.problems):
+        # Lone surrogates: only a str from the library API has them (decode() refuses them).
+        # Report the first and read them all as U+FFFD, which keeps every offset, so that the
+        # documents around them are still linted.
+        bad = _SURROGATE.search(text)
+        if bad is not None:
+            line, column = position(text, bad.start())
+            result = _load(_SURROGATE.sub("\ufffd", text), path)
+            result.problems.append(ParseProblem(
+                "file-unreadable", f"not valid Unicode: the lone surrogate U+{ord(bad.group()):04X} "
+                "is not a character (the text was decoded wrongly); it was read as U+FFFD",
+                Span(line, column, line, column)))
+    return result
 
-    offset_line = 0
-    chunk = text
-    first_index = 0
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _load(text: str, path: str) -> SourceResult:
+    """Parse text into Documents and input problems, going on past syntax errors.
+
+    After an error, parsing resumes at the first `---` line after the start of the broken
+    document. libyaml ends a document at every `---` at the start of a line (in any scalar or
+    collection), so the documents after a broken one read exactly as in a file of their own
+    and their findings are not hidden. Each broken document keeps its index and is counted.
+    """
+    result = SourceResult(path)
+    result.lines = text.splitlines()
+    if path.lower().endswith(".json") and "\t" in text:
+        text = text.replace("\t", " ")  # JSON allows tabs between tokens, YAML not; columns stay
+    has_template = _TEMPLATE.search(text) is not None
+    start = lines_before = first_index = alias_nodes = 0
     while True:
-        parsed = parse(chunk, path, collect_scalars=has_template, line_offset=offset_line,
-                       first_index=first_index)
+        parsed = parse(text, path, collect_scalars=has_template, line_offset=lines_before,
+                       first_index=first_index, start=start, alias_nodes=alias_nodes)
+        alias_nodes = parsed.alias_nodes
+        resume = None if parsed.error_index is None else _resume_point(text, start, parsed)
         if has_template:
-            marker = _template_marker(chunk, parsed.scalar_ranges, parsed.error_index)
+            end = len(text) if resume is None else resume
+            marker = _template_marker(text, parsed.scalar_ranges, start, end)
             if marker is not None:
-                line, column = _position(chunk, marker)
-                line += offset_line
+                line, column = position(text, marker, start, lines_before)
                 result.problems.append(ParseProblem(
                     "unrendered-template",
                     "unrendered template: `{{` outside a string value; render it first "
                     "(helm template, kustomize) and lint the output",
                     Span(line, column, line, column + 2)))
                 result.documents = []
-                result.document_count = max(result.document_count, 1)
+                result.document_count = max(parsed.next_index, 1)
                 return result
         result.documents.extend(parsed.documents)
         result.problems.extend(parsed.problems)
         if parsed.error_index is None:
-            result.document_count = max(first_index + len(parsed.documents),
-                                        (result.documents[-1].index + 1) if result.documents else 0)
-            break
-        # Resume at the next document separator after the error, so one broken document
-        # does not hide the findings of the ones after it.
-        error_line = chunk.count("\n", 0, parsed.error_index)
-        next_start = _next_separator(chunk, error_line)
-        last_index = result.documents[-1].index if result.documents else first_index - 1
-        if next_start is None:
-            result.document_count = last_index + 2
-            break
-        offset_line += chunk.count("\n", 0, next_start)
-        chunk = chunk[next_start:]
-        first_index = last_index + 2
-    result.document_count = max(result.document_count, len(result.documents))
-    return result
+            result.document_count = parsed.next_index
+            return result
+        first_index = parsed.next_index + parsed.error_in_document  # a broken document counts
+        if resume is None:
+            result.document_count = first_index
+            return result
+        lines_before = position(text, resume, start, lines_before)[0] - 1
+        start = resume
 
 
-_SEPARATOR = re.compile(r"^---(?=\s|$)", re.MULTILINE)
-
-
-def _next_separator(text: str, after_line: int) -> int | None:
-    line_start = 0
-    for _ in range(after_line + 1):
-        nxt = text.find("\n", line_start)
-        if nxt < 0:
-            return None
-        line_start = nxt + 1
-    match = _SEPARATOR.search(text, line_start)
+def _resume_point(text: str, start: int, parsed: ParseResult) -> int | None:
+    """Where the document after the broken one begins, if one does; always after `start`."""
+    match = _SEPARATOR.search(text, max(start + 1, parsed.resume_floor))
     return match.start() if match else None
 
 
@@ -276,21 +340,28 @@ def load_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin_text: str | N
               display: str | None = None) -> SourceResult:
     """Read and parse one file (or stdin), turning every failure into a problem with a place."""
     shown = display or path
+    if path == STDIN:
+        return load_text(stdin_text or "", shown)
     try:
-        if path == STDIN:
-            text = stdin_text or ""
-        else:
-            text = decode(read_bytes(path, max_bytes))
-    except _Unreadable as exc:
-        result = SourceResult(shown)
-        result.problems.append(ParseProblem(
-            "file-unreadable", f"cannot read {shown}: {exc}",
-            Span(exc.line, exc.column, exc.line, exc.column)))
-        return result
+        data = read_bytes(path, max_bytes)
+    except ReadError as exc:
+        return _unreadable(shown, str(exc), exc.line, exc.column)
     except OSError as exc:
-        result = SourceResult(shown)
-        reason = exc.strerror or str(exc)
-        result.problems.append(ParseProblem("file-unreadable", f"cannot read {shown}: {reason}",
-                                            Span(1, 1, 1, 1)))
-        return result
-    return load_text(text, shown)
+        return _unreadable(shown, exc.strerror or str(exc))
+    return load_bytes(data, shown)
+
+
+def load_bytes(data: bytes, path: str) -> SourceResult:
+    """Decode and parse a file's bytes: what load_path does once it has read them."""
+    try:
+        text = decode(data)
+    except ReadError as exc:
+        return _unreadable(path, str(exc), exc.line, exc.column)
+    return load_text(text, path)
+
+
+def _unreadable(path: str, reason: str, line: int = 1, column: int = 1) -> SourceResult:
+    result = SourceResult(path)
+    result.problems.append(ParseProblem("file-unreadable", f"cannot read {path}: {reason}",
+                                        Span(line, column, line, column)))
+    return result

@@ -34,8 +34,8 @@ def test_quoted_scalars_stay_strings() -> None:
 
 def test_positions_of_keys_and_values() -> None:
     doc = parse("a:\n  b: [1, {c: x}]\n", "f.yaml").documents[0]
-    assert doc.positions[("a", "b")].key == Span(2, 3, 2, 4)
-    assert doc.positions[("a", "b", 1, "c")].value == Span(2, 14, 2, 15)
+    assert doc.node(("a", "b")).key == Span(2, 3, 2, 4)
+    assert doc.node(("a", "b", 1, "c")).value == Span(2, 14, 2, 15)
     span, existing = doc.locate(("a", "b", 1, "missing"))
     assert existing == ("a", "b", 1) and span.line == 2
 
@@ -70,9 +70,87 @@ def test_multi_document_indexes_and_syntax_error_position() -> None:
 
 def test_crlf_positions() -> None:
     doc = parse("a: 1\r\nb:\r\n  c: 2\r\n", "f.yaml").documents[0]
-    assert doc.positions[("b", "c")].value == Span(3, 6, 3, 7)
+    assert doc.node(("b", "c")).value == Span(3, 6, 3, 7)
 
 
 def test_non_ascii_columns_count_characters() -> None:
     doc = parse("a: é\nb: x\n", "f.yaml").documents[0]
-    assert doc.positions[("b",)].value.column == 4
+    assert doc.node(("b",)).value.column == 4
+
+
+# ------------------------------------------------------------------ robustness (issue #4)
+
+
+def test_parsing_from_an_offset_gives_the_positions_of_the_whole_text() -> None:
+    """What load_text does to resume after a broken document: a window, no copy of the rest."""
+    head = "a: [\n"
+    tail = "---\nb:\n  c: é😀\n---\nd: 1\n"
+    whole = parse(head + tail, "f.yaml", start=len(head), line_offset=1, first_index=5)
+    alone = parse(tail, "f.yaml")
+    assert [d.obj for d in whole.documents] == [d.obj for d in alone.documents]
+    assert [d.index for d in whole.documents] == [5, 6] and whole.next_index == 7
+    assert whole.documents[0].node(("b", "c")).value == Span(4, 6, 4, 8)
+    assert whole.documents[1].span.line == 5
+
+
+@pytest.mark.parametrize("text,floor,in_document", [
+    ("a: 1\n---\nb: [\n", "---", True),  # past the broken document's `---`
+    ("a: 1\n--- !!x\nb: [\n", "---", True),
+    ("a: 1\n...\n%YAML 1.1\n---\nb: [\n", "%YAML 1.1\n---", True),  # not at its directives
+    ("a: 1\n...\n%YAML 1.1\n%YAML 1.1\n---\nb: 1\n", "a: 1\n...", False),  # after the last document
+])
+def test_an_error_records_where_resuming_may_start(text: str, floor: str, in_document: bool) -> None:
+    result = parse(text, "f.yaml", first_index=3)
+    assert result.next_index == 4  # the broken document's index, or the next one's
+    assert result.resume_floor == text.index(floor) + len(floor)
+    assert result.error_in_document is in_document
+
+
+@pytest.mark.parametrize("text,line,column", [
+    ("a: 1\nb: \x01\n", 2, 4),
+    ("é😀: 1\nb: x\x0c\n", 2, 5),  # libyaml reports a byte offset: made characters
+    ("a: 1\rb: 2\r\x7f", 3, 1),
+    ("a: 1\u2028b: \x1b", 2, 4),
+])
+def test_characters_yaml_refuses_are_placed_in_characters(text: str, line: int, column: int) -> None:
+    result = parse(text, "f.yaml")
+    assert [(p.rule, p.span.line, p.span.column) for p in result.problems] == [("yaml-syntax", line, column)]
+    assert "is not allowed in YAML" in result.problems[0].message
+
+
+def test_a_leading_byte_order_mark_does_not_shift_offsets() -> None:
+    assert parse("\ufeffa: x\x01\n", "f.yaml").problems[0].span == Span(1, 5, 1, 5)
+    assert parse("\ufeffa: x\n", "f.yaml", collect_scalars=True).scalar_ranges == [(0, 1), (3, 4)]
+
+
+@pytest.mark.parametrize("text", ["a: |\n  x", "a:\n  - b\n  - c", "- a\n- {b: c}", "k", "a: 1\r"])
+def test_spans_never_end_past_a_text_without_a_final_line_break(text: str) -> None:
+    lines = (text + "x").splitlines()  # as an editor counts them: "a\r" has an empty line 2
+    lines[-1] = lines[-1][:-1]
+    doc = parse(text, "f.yaml").documents[0]
+    for pos in [doc.span, *(doc.node(p).value for p in doc.positions)]:
+        assert pos.end_line <= len(lines) and pos.end_column <= len(lines[pos.end_line - 1]) + 1, pos
+
+
+def test_an_error_at_the_end_of_a_text_without_a_final_line_break() -> None:
+    assert parse("a: 1\nk", "f.yaml").problems[0].span == Span(2, 2, 2, 2)
+
+
+def test_libyaml_nesting_limit_is_a_complexity_finding() -> None:
+    result = parse("a: " + "[" * 5000, "f.yaml")
+    assert [(p.rule, p.span.line) for p in result.problems] == [("yaml-complexity", 1)]
+    assert "nests deeper than 200 levels" in result.problems[0].message
+
+
+def test_tags_are_shown_as_written() -> None:
+    result = parse("a: !!python/object/apply:os.system [x]\n", "f.yaml")
+    assert result.problems[0].message.startswith("unsupported tag `!!python/object/apply:os.system`")
+
+
+@pytest.mark.parametrize("text,value", [
+    ("1" * 30, 1.1111111111111111e29), ("9" * 400, "9" * 400), ("1e999", "1e999"), ("-1e999", "-1e999"),
+    ("18446744073709551615", 18446744073709551615), ("0" + "7" * 40, 7.777777777777778e39),
+])
+def test_numbers_beyond_int64_and_float64(text: str, value: object) -> None:
+    got = resolve_plain(text)
+    assert got == value and type(got) is type(value)

@@ -81,6 +81,10 @@ def test_event_parser_matches_the_composer_reference_on_the_corpus(corpus) -> No
             text = decode(path.read_bytes())
         except Exception:
             continue
+        if not text.endswith("\n"):
+            # The parser clamps spans that libyaml ends on a line past the text (a file without
+            # a final line break); the robustness tests cover that. Compare on equal footing.
+            text += "\n"
         fast = parse(text, str(path))
         if fast.problems:
             continue  # broken files: covered by the robustness tests
@@ -97,7 +101,7 @@ def test_event_parser_matches_the_composer_reference_on_the_corpus(corpus) -> No
             for field_path, (key_span, value_span) in reference.positions.items():
                 if field_path == ():
                     continue
-                got = doc.positions.get(field_path)
+                got = doc.node(field_path)
                 assert got is not None, (path, field_path)
                 assert (got.key, got.value) == (key_span, value_span), (path, field_path)
             compared += 1

@@ -20,7 +20,7 @@ from kubelint.engine.rules import Rule, builtin_rules
 from kubelint.kube.groups import is_builtin_group, is_tool_config
 from kubelint.kube.versions import default_version
 from kubelint.kube.workloads import containers, pod_spec
-from kubelint.model import Document, Finding, NodePos, Severity, Span, format_path
+from kubelint.model import Document, Finding, Severity, Span, format_path
 from kubelint.parser import ParseProblem
 from kubelint.source import DEFAULT_MAX_BYTES, SourceResult, discover, load_path, load_text
 
@@ -97,9 +97,10 @@ def expand_lists(documents: Iterable[Document]) -> list[Document]:
         if kind and kind.endswith("List") and isinstance(items, list) and doc.api_version == "v1":
             for index, item in enumerate(items):
                 base = ("items", index)
-                pos = doc.positions.get(base)
+                pos = doc.node(base)
                 span = pos.value if pos else doc.span
-                out.append(Document(doc.file, doc.index, item, doc.positions, span, base))
+                out.append(Document(doc.file, doc.index, item, doc.positions, span, base,
+                                    doc.line_offset))
         else:
             out.append(doc)
     return out
@@ -352,4 +353,4 @@ def lint_text(text: str, filename: str = "<stdin>", options: Options | None = No
     return sorted(findings, key=Finding.sort_key)
 
 
-__all__ = ["Linter", "Options", "RunResult", "lint_paths", "lint_text", "NodePos"]
+__all__ = ["Linter", "Options", "RunResult", "lint_paths", "lint_text"]

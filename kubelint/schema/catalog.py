@@ -96,7 +96,8 @@ def _crd_documents(path: str) -> list[Document]:
     for doc in parse(text, path).documents:
         items = doc.obj.get("items") if isinstance(doc.obj, dict) and doc.kind == "List" else None
         if isinstance(items, list):
-            documents.extend(Document(path, doc.index, item, doc.positions, doc.span, ("items", i))
+            documents.extend(Document(path, doc.index, item, doc.positions, doc.span, ("items", i),
+                                      doc.line_offset)
                              for i, item in enumerate(items))
         else:
             documents.append(doc)
