@@ -2,36 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kubelint.checks.base import CheckContext, Hit
+from kubelint.kube.deprecations import lifecycle_table, version
 from kubelint.model import FieldPath
 
-_VERSION_KEYS = ("deprecatedIn", "removedIn", "replacementAvailableIn")
-
-
-def _version(text: Any) -> tuple[int, int] | None:
-    if text in (None, ""):
-        return None
-    major, minor = str(text).lstrip("v").split(".")[:2]
-    return int(major), int(minor)
-
-
-@functools.cache
-def lifecycle_table() -> dict[tuple[str, str], dict[str, Any]]:
-    """(apiVersion, kind) → entry of kubelint/kube/deprecations.yaml."""
-    path = Path(__file__).resolve().parent.parent / "kube" / "deprecations.yaml"
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    table: dict[tuple[str, str], dict[str, Any]] = {}
-    for entry in data.get("apis", []):
-        table[(entry["apiVersion"], entry["kind"])] = entry
-    return table
+_version = version
 
 
 def _v(version: tuple[int, int] | None) -> str:

@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kubelint.model import Severity
-from kubelint.resources import data_dir
+from kubelint.resources import data_dir, load_yaml_data
 
 TARGETS = ("input", "schema", "object", "podspec", "container", "documents")
 
@@ -76,8 +74,10 @@ def rule_from_data(data: dict[str, Any], source: str) -> Rule:
 
 
 def _load_file(path: Path) -> dict[str, Any]:
-    with open(path, encoding="utf-8") as handle:
-        data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    try:
+        data = load_yaml_data(path)
+    except ValueError as exc:
+        raise RuleError(str(exc)) from None
     if not isinstance(data, dict) or "id" not in data:
         raise RuleError(f"{path}: not a rule file (a mapping with an `id`)")
     if path.stem != data["id"]:

@@ -11,12 +11,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kubelint.checks.base import Hit
+from kubelint.kube.deprecations import lifecycle_table
 from kubelint.kube.groups import group_of
 from kubelint.kube.versions import format_version
 from kubelint.schema.crd import CustomKind
@@ -69,14 +67,11 @@ def builtin(api_version: str, kind: str, served: dict[str, tuple[str, ...]],
 @functools.cache
 def _removals() -> tuple[dict[str, Any], ...]:
     """The removed built-in APIs of kubelint/kube/deprecations.yaml (the removed-api data)."""
-    path = Path(__file__).resolve().parent.parent / "kube" / "deprecations.yaml"
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError):
+        table = lifecycle_table()
+    except (OSError, ValueError):
         return ()
-    entries = data.get("apis") if isinstance(data, dict) else None
-    return tuple(e for e in entries or () if isinstance(e, dict) and e.get("removedIn"))
+    return tuple(e for e in table.values() if e.get("removedIn"))
 
 
 def _last_removal(kind: str, target: tuple[int, int]) -> dict[str, Any] | None:
