@@ -1,0 +1,1006 @@
+"""Benchmark kubelint against PyYAML's C loader, kubernetes-validate and checkov.
+
+    python benchmarks/run.py [--runs N] [--quick] [--skip-checkov] [--output benchmarks/RESULTS.md]
+
+Every figure is the wall time of a whole process (start-up included), measured here with
+time.perf_counter() around subprocess + os.wait4(); peak memory is the child's ru_maxrss from
+wait4 (the largest single process of its tree) and, for corpus runs, the sum of the resident
+sets of the whole process tree, sampled every 50 ms from /proc (kubelint's worker processes
+included). The report (Markdown) goes to standard output and to --output; progress goes to
+standard error. Standard library only, plus the tools being measured. See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import json
+import os
+import platform
+import re
+import shlex
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+try:
+    from benchmarks.generate import generate as generate_corpus
+except ImportError:  # run as a script: benchmarks/ itself is sys.path[0]
+    from generate import generate as generate_corpus
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+PEERS_VENV = HERE / ".venv-peers"
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+SAMPLE_INTERVAL = 0.05
+MB = 1_000_000
+
+# Targets from issue #5 (2-core machine class); ratios are to the CSafeLoader load process.
+TARGET_FULL_VS_LOAD = 0.6
+TARGET_SCHEMA_VS_LOAD = 0.45
+TARGET_STARTUP_OVER_TYPER = 0.08
+TARGET_VS_KUBERNETES_VALIDATE = 100.0
+TARGET_VS_CHECKOV = 40.0
+TARGET_RSS_MB = 250.0
+
+# The baseline: the cheapest thing any YAML linter must do, parse every file with libyaml.
+LOAD_CODE = r"""
+import json, sys, time
+started = time.perf_counter()
+import yaml
+imported = time.perf_counter()
+documents = errors = 0
+with open(sys.argv[1], encoding="utf-8") as listing:
+    paths = listing.read().splitlines()
+for path in paths:
+    try:
+        with open(path, encoding="utf-8") as handle:
+            documents += len(list(yaml.load_all(handle, Loader=yaml.CSafeLoader)))
+    except Exception:
+        errors += 1
+done = time.perf_counter()
+print(json.dumps({"import": imported - started, "load": done - imported,
+                  "documents": documents, "errors": errors}))
+"""
+
+# kubernetes-validate's CLI exits at the first file it cannot parse as YAML, skipping every
+# file after it: hand it only the files it can parse, found with its own reader (pure-Python
+# SafeLoader; libyaml accepts a few files that it rejects). Untimed.
+KV_PARSEABLE_CODE = r"""
+import json, sys
+from kubernetes_validate.utils import resources_from_file
+ok = []
+with open(sys.argv[1], encoding="utf-8") as listing:
+    paths = listing.read().splitlines()
+for path in paths:
+    try:
+        resources_from_file(path)
+    except (SystemExit, Exception):
+        continue
+    ok.append(path)
+print(json.dumps(ok))
+"""
+
+
+def child_env() -> dict[str, str]:
+    """The environment of every measured command: ours, except that Python may cache bytecode
+    (as after `pip install`), so that start-up is not a recompilation of every module."""
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+ONE_FILE_DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: shop
+  labels:
+    app.kubernetes.io/name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: web
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27.2
+          ports:
+            - containerPort: 8080
+          resources:
+            requests:
+              cpu: 100m
+              memory: 128Mi
+            limits:
+              memory: 256Mi
+          securityContext:
+            allowPrivilegeEscalation: false
+"""
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------------------ process timing
+
+
+class TreeSampler:
+    """Samples the summed resident set of a process and all its descendants from /proc."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.peak_bytes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> int:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_bytes
+
+    def _loop(self) -> None:
+        while True:
+            total = sum(_rss_bytes(pid) for pid in _descendants(self.pid)[1:])  # not the launcher
+            self.peak_bytes = max(self.peak_bytes, total)
+            if self._stop.wait(SAMPLE_INTERVAL):
+                return
+
+
+def _descendants(root: int) -> list[int]:
+    found = [root]
+    index = 0
+    while index < len(found):
+        pid = found[index]
+        index += 1
+        try:
+            tasks = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{pid}/task/{task}/children") as handle:
+                    found.extend(int(child) for child in handle.read().split())
+            except (OSError, ValueError):
+                continue
+    return found
+
+
+def _rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm") as handle:
+            return int(handle.read().split()[1]) * PAGE_SIZE
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+@dataclass
+class Run:
+    seconds: float
+    rss_bytes: int  # ru_maxrss from wait4: the largest single process of the child's tree
+    tree_bytes: int | None  # sampled peak of the summed resident sets of the whole tree
+    returncode: int
+    stdout: str
+    stderr: str
+    timed_out: bool = False
+    cpu: float = 0.0  # user + system seconds of the child and its descendants
+
+
+# The timed child is started by this small launcher rather than by the benchmark process itself:
+# on Linux a child's ru_maxrss starts from the high-water mark of the process that forked it, and
+# the benchmark process grows (reports, peers' output); a bare Python launcher keeps that floor at
+# the size of `python -c pass`. The launcher times spawn-to-exit with perf_counter and reports
+# the child's wall time, ru_maxrss (KiB), exit code and CPU seconds (user + system, its reaped
+# descendants included) on the file descriptor it is given.
+LAUNCHER_CODE = r"""
+import json, os, sys, time
+fd, argv = int(sys.argv[1]), sys.argv[2:]
+start = time.perf_counter()
+pid = os.posix_spawnp(argv[0], argv, os.environ)
+_, status, usage = os.wait4(pid, 0)
+elapsed = time.perf_counter() - start
+os.write(fd, json.dumps([elapsed, usage.ru_maxrss, os.waitstatus_to_exitcode(status),
+                         usage.ru_utime + usage.ru_stime]).encode())
+"""
+
+
+def run_process(argv: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
+                sample: bool = True, timeout: float | None = None) -> Run:
+    """Run one process to completion: wall time, peak RSS, exit code and its output."""
+    read_fd, write_fd = os.pipe()
+    try:
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            timed_out = threading.Event()
+            launcher = subprocess.Popen(
+                [sys.executable, "-S", "-c", LAUNCHER_CODE, str(write_fd), *argv], stdin=subprocess.DEVNULL,
+                stdout=out, stderr=err, env=child_env() if env is None else env, cwd=cwd,
+                start_new_session=True, pass_fds=(write_fd,))
+            os.close(write_fd)
+            write_fd = -1
+            sampler = TreeSampler(launcher.pid) if sample else None
+            timer: threading.Timer | None = None
+            if timeout is not None:
+                def kill() -> None:
+                    timed_out.set()
+                    with contextlib.suppress(ProcessLookupError):
+                        os.killpg(launcher.pid, signal.SIGKILL)  # the session this launcher leads, nothing else
+                timer = threading.Timer(timeout, kill)
+                timer.start()
+            with os.fdopen(read_fd, "rb") as pipe:
+                read_fd = -1
+                message = pipe.read()
+            launcher.wait()
+            if timer is not None:
+                timer.cancel()
+            tree = sampler.stop() if sampler else None
+            out.seek(0)
+            err.seek(0)
+            stdout = out.read().decode("utf-8", "replace")
+            stderr = err.read().decode("utf-8", "replace")
+    finally:
+        for fd in (read_fd, write_fd):
+            if fd >= 0:
+                os.close(fd)
+    if not message:
+        if timed_out.is_set():
+            return Run(float(timeout or 0), 0, tree, -9, stdout, stderr, timed_out=True, cpu=0.0)
+        raise RuntimeError(f"could not run {argv[0]}: {tail(stderr)}")
+    seconds, maxrss_kib, returncode, cpu = json.loads(message)
+    return Run(
+        seconds=seconds,
+        cpu=cpu,
+        rss_bytes=maxrss_kib * 1024,
+        tree_bytes=max(tree, maxrss_kib * 1024) if tree is not None else None,
+        returncode=returncode,
+        stdout=stdout,
+        stderr=stderr,
+        timed_out=timed_out.is_set(),
+    )
+
+
+def capture(argv: Sequence[str], timeout: float = 120) -> str:
+    """Output of a short helper command (versions, --help); '' when it cannot run."""
+    try:
+        done = subprocess.run(list(argv), capture_output=True, text=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL)
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    return (done.stdout + done.stderr).strip()
+
+
+# ------------------------------------------------------------------------------------ results
+
+
+@dataclass
+class Row:
+    """One measured command: several runs of the same thing."""
+
+    label: str
+    command: str
+    runs: list[Run] = field(default_factory=list)
+    documents: int | None = None
+    note: str = ""
+    unavailable: str | None = None
+    in_process: list[float] = field(default_factory=list)  # the load baseline's own timing
+
+    @property
+    def ok(self) -> bool:
+        return self.unavailable is None and bool(self.runs)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(run.seconds for run in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(run.cpu for run in self.runs)
+
+    @property
+    def rss_mb(self) -> float:
+        return max(run.rss_bytes for run in self.runs) / MB
+
+    @property
+    def tree_mb(self) -> float | None:
+        trees = [run.tree_bytes for run in self.runs if run.tree_bytes is not None]
+        return max(trees) / MB if trees else None
+
+
+@dataclass
+class CorpusResult:
+    title: str
+    display: str
+    files: int
+    bytes: int
+    documents: int | None
+    rows: list[Row]
+    load: Row | None
+    notes: list[str]
+
+    def row(self, label: str) -> Row | None:
+        return next((row for row in self.rows if row.label == label and row.ok), None)
+
+
+@dataclass
+class Tools:
+    kubelint: str
+    python: str
+    kubernetes_validate: str | None
+    checkov: str | None
+    has_jobs: bool
+    checkov_flags: list[str]
+
+
+# ------------------------------------------------------------------------------------ helpers
+
+
+def discover(root: Path) -> list[str]:
+    """The files `kubelint check DIR` reads (kubelint/source.py): *.yaml, *.yml, *.json, no
+    hidden files or directories, each directory once however it is linked."""
+    seen: set[tuple[int, int]] = set()
+    found: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=True):
+        info = os.stat(dirpath)
+        if (info.st_dev, info.st_ino) in seen:
+            dirnames[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        found.extend(
+            os.path.join(dirpath, name) for name in sorted(filenames)
+            if not name.startswith(".") and name.lower().endswith(MANIFEST_SUFFIXES)
+        )
+    return sorted(found)
+
+
+def script_python(executable: str) -> str:
+    """The interpreter a console script runs under (its shebang), else this one."""
+    try:
+        with open(executable, "rb") as handle:
+            first = handle.readline().decode("utf-8", "replace").strip()
+    except OSError:
+        return sys.executable
+    if first.startswith("#!"):
+        parts = shlex.split(first[2:])
+        if parts and Path(parts[0]).name.startswith("python") and os.access(parts[0], os.X_OK):
+            return parts[0]
+    return sys.executable
+
+
+def find_tool(explicit: str | None, name: str, *dirs: Path) -> str | None:
+    if explicit:
+        return explicit if os.access(explicit, os.X_OK) else None
+    for folder in dirs:
+        candidate = folder / name
+        if os.access(candidate, os.X_OK):
+            return str(candidate)
+    return shutil.which(name)
+
+
+def batches(paths: list[str], fixed: int) -> list[list[str]]:
+    """Split an argument list so that no command line exceeds a safe share of ARG_MAX."""
+    limit = max(os.sysconf("SC_ARG_MAX") // 2 - sum(len(k) + len(v) + 2 for k, v in os.environ.items())
+                - fixed, 32_768)
+    out: list[list[str]] = [[]]
+    size = 0
+    for path in paths:
+        cost = len(os.fsencode(path)) + 1 + 8  # the string, its NUL and its argv pointer
+        if out[-1] and size + cost > limit:
+            out.append([])
+            size = 0
+        out[-1].append(path)
+        size += cost
+    return out
+
+
+def fmt_s(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds:.3f}" if seconds < 10 else f"{seconds:.1f}"
+
+
+def fmt_ratio(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
+
+
+def fmt_rate(documents: int | None, seconds: float) -> str:
+    if not documents or seconds <= 0:
+        return "–"
+    return f"{documents / seconds:,.0f}"
+
+
+# ----------------------------------------------------------------------------------- measuring
+
+
+class Bench:
+    def __init__(self, args: argparse.Namespace, tools: Tools) -> None:
+        self.args = args
+        self.tools = tools
+        self.k8s_version = args.kubernetes_version
+
+    def kubelint_cmd(self, target: str, *extra: str, output: str = os.devnull) -> list[str]:
+        return [self.tools.kubelint, "check", target, "--format", "json", "--fail-on", "never",
+                "-o", output, *extra]
+
+    def corpus(self, title: str, root: Path, display: str) -> CorpusResult:
+        args = self.args
+        files = discover(root)
+        size = sum(os.path.getsize(path) for path in files)
+        notes: list[str] = []
+        log(f"[{title}] {len(files)} files, {size / MB:.1f} MB")
+        workdir = Path(tempfile.mkdtemp(prefix="kubelint-bench-"))
+        try:
+            listing = workdir / "files.txt"
+            listing.write_text("\n".join(files) + "\n", encoding="utf-8")
+            target = str(root)
+
+            # Untimed warm-up (page cache, bytecode caches) that also counts the documents.
+            report_path = workdir / "report.json"
+            warm = run_process(self.kubelint_cmd(target, output=str(report_path)), sample=False)
+            documents: int | None = None
+            if warm.returncode != 0:
+                notes.append(f"kubelint warm-up run exited {warm.returncode}: {tail(warm.stderr)}")
+            else:
+                report = json.loads(report_path.read_text(encoding="utf-8"))
+                summary = report.get("summary", {})
+                documents = summary.get("documents")
+                self.k8s_version = self.k8s_version or report.get("kubernetesVersion")
+                notes.append(
+                    "kubelint's report (full check): " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+            schema_report = workdir / "schema.json"
+            warm = run_process(self.kubelint_cmd(target, "--schema-only", output=str(schema_report)),
+                               sample=False)
+            if warm.returncode == 0:
+                summary = json.loads(schema_report.read_text(encoding="utf-8")).get("summary", {})
+                notes.append("kubelint's report (--schema-only): "
+                             + ", ".join(f"{k} {v}" for k, v in summary.items()))
+
+            # The fast commands, interleaved run by run so that drift hits them all alike.
+            load = Row("PyYAML CSafeLoader load (process)",
+                       "python -c 'for f in files: list(yaml.load_all(open(f), Loader=yaml.CSafeLoader))'",
+                       documents=documents)
+            fast: list[tuple[Row, list[str]]] = [(load, [self.tools.python, "-c", LOAD_CODE, str(listing)])]
+            fast.append((Row("kubelint full check", f"kubelint check {display} --format json "
+                             "--fail-on never -o /dev/null", documents=documents), self.kubelint_cmd(target)))
+            fast.append((Row("kubelint --schema-only", "… --schema-only", documents=documents),
+                         self.kubelint_cmd(target, "--schema-only")))
+            if self.tools.has_jobs:
+                fast.append((Row("kubelint full check -j 1", "… -j 1", documents=documents),
+                             self.kubelint_cmd(target, "-j", "1")))
+                fast.append((Row("kubelint --schema-only -j 1", "… --schema-only -j 1", documents=documents),
+                             self.kubelint_cmd(target, "--schema-only", "-j", "1")))
+            for index in range(args.runs):
+                for row, argv in fast:
+                    log(f"[{title}] {row.label}: run {index + 1}/{args.runs}")
+                    result = run_process(argv)
+                    row.runs.append(result)
+                    if row is load:
+                        parsed = json.loads(result.stdout)
+                        row.in_process.append(parsed["load"])
+                        if index == 0:
+                            notes.append(f"The load baseline parsed {parsed['documents']} YAML documents "
+                                         f"(empty ones included); {parsed['errors']} files raised an error.")
+            rows = [row for row, _ in fast]
+            for row in rows[1:]:
+                bad = {run.returncode for run in row.runs} - {0, 1}
+                if bad:
+                    row.note = f"exit code {sorted(bad)}: {tail(row.runs[-1].stderr)}"
+            in_load = Row("PyYAML CSafeLoader load (in-process, no start-up)", "the same, timed inside the process",
+                          documents=documents)
+            in_load.runs = [Run(s, 0, None, 0, "", "") for s in load.in_process]
+            rows.insert(1, in_load)
+
+            generated = title.startswith("Generated")
+            if generated and args.skip_kubernetes_validate_generated:
+                rows.append(Row("kubernetes-validate CLI", "", unavailable=(
+                    "not run on the generated corpus (--skip-kubernetes-validate-generated)")))
+            elif not args.skip_kubernetes_validate:
+                rows.append(self.kubernetes_validate(title, listing, files, documents,
+                                                     1 if generated else args.peer_runs, notes))
+            if args.skip_checkov:
+                pass
+            elif generated and not args.checkov_generated:
+                rows.append(Row("checkov --framework kubernetes", "", unavailable=(
+                    "not run on the generated corpus (it takes many minutes; pass --checkov-generated)")))
+            else:
+                rows.append(self.checkov(title, root, display, documents, 1 if generated else args.checkov_runs))
+            return CorpusResult(title, display, len(files), size, documents, rows, load, notes)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+    def kubernetes_validate(self, title: str, listing: Path, files: list[str], documents: int | None,
+                            runs: int, notes: list[str]) -> Row:
+        label = "kubernetes-validate CLI"
+        exe = self.tools.kubernetes_validate
+        version = self.k8s_version or "1.37"
+        row = Row(label, f"kubernetes-validate --strict -k {version} FILES…", documents=documents)
+        if exe is None:
+            row.unavailable = "not installed (pip install kubernetes-validate, or pass --kubernetes-validate PATH)"
+            return row
+        log(f"[{title}] {label}: finding the files it can parse (untimed)")
+        parseable = run_process([script_python(exe), "-c", KV_PARSEABLE_CODE, str(listing)], sample=False)
+        try:
+            ok_files: list[str] = json.loads(parseable.stdout)
+        except json.JSONDecodeError:
+            ok_files = files
+            notes.append(f"Could not pre-check the files for kubernetes-validate: {tail(parseable.stderr)}")
+        skipped = len(files) - len(ok_files)
+        fixed = [exe, "--strict", "-k", version]
+        groups = batches(ok_files, sum(len(a) + 1 for a in fixed))
+        if skipped:
+            row.note = (f"given the {len(ok_files)} of {len(files)} files that parse as YAML (its CLI stops "
+                        f"at the first file that does not); docs/s counts all {documents} documents")
+        if len(groups) > 1:
+            row.note += f"{'; ' if row.note else ''}{len(groups)} invocations per run (argument list size)"
+        for index in range(runs):
+            log(f"[{title}] {label}: run {index + 1}/{runs} ({len(ok_files)} files)")
+            parts = [run_process(fixed + group, timeout=self.args.peer_timeout) for group in groups]
+            run = Run(
+                seconds=sum(p.seconds for p in parts),
+                rss_bytes=max(p.rss_bytes for p in parts),
+                tree_bytes=max(p.tree_bytes or 0 for p in parts),
+                returncode=max(p.returncode for p in parts),
+                stdout="".join(p.stdout for p in parts),
+                stderr="".join(p.stderr for p in parts),
+                timed_out=any(p.timed_out for p in parts),
+                cpu=sum(p.cpu for p in parts),
+            )
+            row.runs.append(run)
+            if run.timed_out:
+                row.unavailable = f"timed out after {self.args.peer_timeout:.0f} s"
+                return row
+        out = row.runs[-1].stdout + row.runs[-1].stderr
+        if "Couldn't parse YAML" in out or "Couldn't open file" in out or "Traceback" in out:
+            row.note += f"{'; ' if row.note else ''}WARNING, it stopped early: {tail(out)}"
+        counts = {kind: len(re.findall(rf"(?m)^{kind} ", row.runs[-1].stdout)) for kind in ("INFO", "WARN", "ERROR")}
+        notes.append(f"kubernetes-validate reported {counts['INFO']} resources valid, {counts['ERROR']} invalid "
+                     f"and {counts['WARN']} without a schema (custom resources), exit code {row.runs[-1].returncode}.")
+        return row
+
+    def checkov(self, title: str, root: Path, display: str, documents: int | None, runs: int) -> Row:
+        flags = self.tools.checkov_flags
+        row = Row("checkov --framework kubernetes",
+                  f"checkov --framework kubernetes -d {display} --quiet --compact -o json {' '.join(flags)}".strip(),
+                  documents=documents)
+        if self.tools.checkov is None:
+            row.unavailable = (f"not installed (python3 -m venv {PEERS_VENV.relative_to(REPO)} && "
+                               f"{PEERS_VENV.relative_to(REPO)}/bin/pip install checkov)")
+            return row
+        env = dict(child_env(), BC_SKIP_MAPPING="TRUE", CHECKOV_RUN_SCA_PACKAGE_SCAN_V2="false")
+        argv = [self.tools.checkov, "--framework", "kubernetes", "-d", str(root), "--quiet", "--compact",
+                "-o", "json", *flags]
+        with tempfile.TemporaryDirectory(prefix="kubelint-bench-checkov-") as cwd:
+            for index in range(runs):
+                log(f"[{title}] checkov: run {index + 1}/{runs} (slow)")
+                run = run_process(argv, env=env, cwd=Path(cwd), timeout=self.args.peer_timeout)
+                if run.timed_out:
+                    row.unavailable = f"timed out after {self.args.peer_timeout:.0f} s"
+                    return row
+                summary = checkov_summary(run.stdout)
+                if run.returncode not in (0, 1) or summary is None:
+                    row.unavailable = f"failed (exit {run.returncode}): {tail(run.stderr or run.stdout)}"
+                    return row
+                row.runs.append(run)
+                row.note = ("its summary: " + ", ".join(f"{k} {summary[k]}" for k in
+                            ("resource_count", "passed", "failed", "parsing_errors") if k in summary))
+        return row
+
+    def startup(self) -> list[Row]:
+        """One 30-line Deployment: kubelint's start-up against typer's import and kubernetes-validate."""
+        runs = self.args.startup_runs
+        with tempfile.TemporaryDirectory(prefix="kubelint-bench-one-") as folder:
+            path = Path(folder) / "deployment.yaml"
+            path.write_text(ONE_FILE_DEPLOYMENT, encoding="utf-8")
+            commands: list[tuple[Row, list[str]]] = [
+                (Row("python -c pass", "python -c pass"), [self.tools.python, "-c", "pass"]),
+                (Row("python -c 'import typer'", "python -c 'import typer'"),
+                 [self.tools.python, "-c", "import typer"]),
+                (Row("kubelint check FILE", "kubelint check deployment.yaml"),
+                 [self.tools.kubelint, "check", str(path)]),
+                (Row("kubelint check FILE --schema-only", "kubelint check deployment.yaml --schema-only"),
+                 [self.tools.kubelint, "check", str(path), "--schema-only"]),
+            ]
+            if self.tools.kubernetes_validate:
+                commands.append((Row("kubernetes-validate FILE", "kubernetes-validate deployment.yaml"),
+                                 [self.tools.kubernetes_validate, str(path)]))
+            for _, argv in commands:  # warm-up, untimed
+                run_process(argv, sample=False)
+            for index in range(runs):
+                log(f"[one file] run {index + 1}/{runs}")
+                for row, argv in commands:
+                    row.runs.append(run_process(argv, sample=False))
+            for row, _ in commands:
+                bad = {run.returncode for run in row.runs} - {0}
+                if bad:
+                    row.note = f"exit code {sorted(bad)}: {tail(row.runs[-1].stderr or row.runs[-1].stdout)}"
+            return [row for row, _ in commands]
+
+
+def checkov_summary(stdout: str) -> dict[str, int] | None:
+    start = min((i for i in (stdout.find("{"), stdout.find("[")) if i >= 0), default=-1)
+    if start < 0:
+        return None
+    try:
+        data = json.loads(stdout[start:])
+    except json.JSONDecodeError:
+        return None
+    reports = data if isinstance(data, list) else [data]
+    total: dict[str, int] = {}
+    for report in reports:
+        summary = report.get("summary", {}) if isinstance(report, dict) else {}
+        for key, value in summary.items():
+            if isinstance(value, int):
+                total[key] = total.get(key, 0) + value
+    return total
+
+
+def tail(text: str, limit: int = 240) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    out = " / ".join(lines[-3:])
+    return (out[: limit - 1] + "…") if len(out) > limit else out
+
+
+# ----------------------------------------------------------------------------------- reporting
+
+
+@dataclass
+class Target:
+    name: str
+    measured: str
+    limit: str
+    passed: bool | None  # None: could not be measured
+
+
+def targets(corpora: list[CorpusResult], startup: list[Row] | None) -> list[Target]:
+    out: list[Target] = []
+    real = next((c for c in corpora if not c.title.startswith("Generated")), None)
+    generated = next((c for c in corpora if c.title.startswith("Generated")), None)
+
+    def vs_load(corpus: CorpusResult | None, label: str, limit: float, name: str) -> None:
+        row = corpus.row(label) if corpus else None
+        if corpus is None or row is None or corpus.load is None:
+            out.append(Target(name, "not measured", f"≤ {limit}× load", None))
+            return
+        ratio = row.median / corpus.load.median
+        out.append(Target(name, f"{fmt_s(row.median)} s = {ratio:.2f}× load ({fmt_s(corpus.load.median)} s)",
+                          f"≤ {limit}× load", ratio <= limit))
+
+    vs_load(real, "kubelint full check", TARGET_FULL_VS_LOAD, "full check, real corpus")
+    vs_load(real, "kubelint --schema-only", TARGET_SCHEMA_VS_LOAD, "--schema-only, real corpus")
+
+    one = {row.label: row for row in startup or [] if row.ok}
+    kubelint_one, typer_one = one.get("kubelint check FILE"), one.get("python -c 'import typer'")
+    if kubelint_one and typer_one:
+        over = kubelint_one.median - typer_one.median
+        out.append(Target("one-file run over `import typer`",
+                          f"{fmt_s(kubelint_one.median)} − {fmt_s(typer_one.median)} = {over:+.3f} s",
+                          f"≤ +{TARGET_STARTUP_OVER_TYPER} s", over <= TARGET_STARTUP_OVER_TYPER))
+    else:
+        out.append(Target("one-file run over `import typer`", "not measured",
+                          f"≤ +{TARGET_STARTUP_OVER_TYPER} s", None))
+
+    for corpus in (real, generated):
+        if corpus is None:
+            continue
+        mine = corpus.row("kubelint full check")
+        where = "real corpus" if corpus is real else "generated corpus"
+        for label, limit, short in (("kubernetes-validate CLI", TARGET_VS_KUBERNETES_VALIDATE, "kubernetes-validate"),
+                                    ("checkov --framework kubernetes", TARGET_VS_CHECKOV, "checkov")):
+            peer = next((row for row in corpus.rows if row.label == label), None)
+            if peer is None or (not peer.ok and corpus is generated):
+                continue
+            name = f"faster than {short}, {where}"
+            if not peer.ok or mine is None:
+                out.append(Target(name, f"not measured ({peer.unavailable or 'kubelint failed'})",
+                                  f"≥ {limit:.0f}×", None))
+                continue
+            ratio = peer.median / mine.median
+            out.append(Target(name, f"{fmt_s(peer.median)} s / {fmt_s(mine.median)} s = {ratio:.0f}×",
+                              f"≥ {limit:.0f}×", ratio >= limit))
+
+    row = generated.row("kubelint full check") if generated else None
+    if row is None or generated is None:
+        out.append(Target("peak RSS, generated corpus", "not measured", f"≤ {TARGET_RSS_MB:.0f} MB", None))
+    else:
+        tree = row.tree_mb if row.tree_mb is not None else row.rss_mb
+        out.append(Target(f"peak RSS, generated corpus ({generated.documents} documents), full check",
+                          f"{tree:.0f} MB, all processes (largest one {row.rss_mb:.0f} MB)",
+                          f"≤ {TARGET_RSS_MB:.0f} MB", tree <= TARGET_RSS_MB))
+    return out
+
+
+def corpus_table(corpus: CorpusResult) -> list[str]:
+    lines = [
+        f"## {corpus.title}",
+        "",
+        f"`{corpus.display}`: {corpus.files} files, {corpus.bytes / MB:.1f} MB, "
+        f"{corpus.documents if corpus.documents is not None else '?'} documents (kubelint's count).",
+        "",
+        "| command | runs | median s | min s | max s | CPU s | docs/s | × load | peak RSS MB (largest process) "
+        "| peak RSS MB (all processes) | exit |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    load = corpus.load.median if corpus.load and corpus.load.ok else None
+    for row in corpus.rows:
+        if not row.ok:
+            lines.append(f"| {row.label} | 0 | – | – | – | – | – | – | – | – | {row.unavailable} |")
+            continue
+        seconds = [run.seconds for run in row.runs]
+        in_process = row.label.startswith("PyYAML CSafeLoader load (in-process")
+        tree = row.tree_mb
+        codes = sorted({run.returncode for run in row.runs})
+        lines.append(
+            f"| {row.label} | {len(seconds)} | {fmt_s(row.median)} | {fmt_s(min(seconds))} | {fmt_s(max(seconds))} "
+            f"| {'–' if in_process else fmt_s(row.cpu)} | {fmt_rate(row.documents, row.median)} | {fmt_ratio(row.median / load) if load else '–'} "
+            f"| {'–' if in_process else f'{row.rss_mb:.0f}'} | {'–' if tree is None else f'{tree:.0f}'} "
+            f"| {'–' if in_process else ','.join(map(str, codes))} |")
+    lines.append("")
+    lines.append("Commands (FILES… is the list of files kubelint reads in the folder):")
+    lines.append("")
+    for row in corpus.rows:
+        if row.command:
+            lines.append(f"- {row.label}: `{row.command}`" + (f"; {row.note}" if row.note else ""))
+    for note in corpus.notes:
+        lines.append(f"- {note}")
+    lines.append("")
+    return lines
+
+
+def load_average() -> str:
+    try:
+        with open("/proc/loadavg") as handle:
+            return " / ".join(handle.read().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def render(args: argparse.Namespace, info: dict[str, str], corpora: list[CorpusResult],
+           startup: list[Row] | None, skipped: list[str], elapsed: float) -> str:
+    info = dict(info)
+    info["load average (1/5/15 min)"] += f" at the start, {load_average()} at the end"
+    lines = [
+        "# kubelint benchmark results",
+        "",
+        f"Written by `python benchmarks/run.py{' ' + ' '.join(args.argv) if args.argv else ''}` "
+        f"on {info['date']}, in {elapsed / 60:.1f} minutes. Every figure is the wall time of a whole "
+        "process (Python start-up included) from this script; see `benchmarks/README.md` for what "
+        "each one means. The tests never time anything.",
+        "",
+        "## Machine and software",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    lines += [f"| {key} | {value} |" for key, value in info.items() if key != "date"]
+    lines += ["", "## Targets (issue #5)", "",
+              "Ratios are to the `yaml.load_all(CSafeLoader)` process over the same files, timed in the same "
+              "run; kubelint figures are its default `--jobs`.", "",
+              "| target | measured (medians) | limit | result |", "|---|---|---|---|"]
+    for target in targets(corpora, startup):
+        verdict = "n/a" if target.passed is None else ("**PASS**" if target.passed else "**MISS**")
+        lines.append(f"| {target.name} | {target.measured} | {target.limit} | {verdict} |")
+    lines.append("")
+    if args.quick:
+        lines += ["**Quick mode**: fewer runs and a smaller generated corpus; not for RESULTS.md.", ""]
+    for message in skipped:
+        lines += [f"> {message}", ""]
+    for corpus in corpora:
+        lines += corpus_table(corpus)
+    if startup:
+        lines += ["## One file (start-up)", "",
+                  "A 30-line Deployment in a temporary file; each command once untimed, then "
+                  f"{len(startup[0].runs)} runs, interleaved.", "",
+                  "| command | runs | median s | min s | max s | CPU s | peak RSS MB | exit |",
+                  "|---|---:|---:|---:|---:|---:|---:|---:|"]
+        for row in startup:
+            seconds = [run.seconds for run in row.runs]
+            codes = ",".join(map(str, sorted({run.returncode for run in row.runs})))
+            lines.append(f"| `{row.command}` | {len(seconds)} | {fmt_s(row.median)} | {fmt_s(min(seconds))} "
+                         f"| {fmt_s(max(seconds))} | {fmt_s(row.cpu)} | {row.rss_mb:.0f} | {codes} |")
+        for row in startup:
+            if row.note:
+                lines.append(f"\n- {row.label}: {row.note}")
+        lines.append("")
+    lines += [
+        "## How these were measured", "",
+        f"- Fast commands (load baseline, kubelint): {args.runs} run(s) each after one untimed warm-up, "
+        "interleaved run by run. kubernetes-validate: "
+        f"{args.peer_runs} run(s) on the real corpus, 1 on the generated one; checkov: "
+        f"{args.checkov_runs} run on the real corpus only (unless --checkov-generated). "
+        "Median, min and max are over those runs.",
+        "- docs/s is kubelint's `summary.documents` for the corpus divided by the median wall time; "
+        "× load divides the median by the load baseline's median (whole process, start-up included).",
+        "- Peak RSS (largest process) is ru_maxrss from os.wait4: the largest single process in the "
+        "child's tree. Peak RSS (all processes) sums the resident sets of the child and all its "
+        f"descendants (kubelint's workers), sampled every {SAMPLE_INTERVAL * 1000:.0f} ms from /proc; "
+        "pages shared between processes count once per process. Maximum over the runs.",
+        "- CPU s is the median of user + system time of the command and its worker processes (from "
+        "os.wait4), less sensitive than wall time to other work on the machine.",
+        "- Commands run with the benchmark's environment minus PYTHONDONTWRITEBYTECODE, so that "
+        "Python caches bytecode as it does after `pip install`; the untimed warm-up writes the caches.",
+        "- Exit codes: kubelint runs with --fail-on never (0); 1 from checkov means failed checks; "
+        "kubernetes-validate ORs 1 (an invalid resource) and 2 (a resource it could not validate).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def machine_info(tools: Tools) -> dict[str, str]:
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    memory = "unknown"
+    try:
+        with open("/proc/meminfo") as handle:
+            kb = int(next(line for line in handle if line.startswith("MemTotal")).split()[1])
+            memory = f"{kb * 1024 / 1e9:.1f} GB"
+    except (OSError, StopIteration, ValueError):
+        pass
+    os_name = platform.system()
+    try:
+        with open("/etc/os-release") as handle:
+            os_name = next((line.split("=", 1)[1].strip().strip('"') for line in handle
+                            if line.startswith("PRETTY_NAME=")), os_name)
+    except OSError:
+        pass
+    usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    commit = capture(["git", "-C", str(REPO), "log", "--oneline", "-1"]) or "unknown"
+    dirty = capture(["git", "-C", str(REPO), "status", "--porcelain", "--", "kubelint", "rules", "schemas",
+                     "pyproject.toml"])
+    if dirty:
+        commit += f" (plus uncommitted changes to {len(dirty.splitlines())} files under kubelint/, rules/, schemas/)"
+    versions = capture([tools.python, "-c", (
+        "import sys, yaml, importlib.metadata as m\n"
+        "def v(name):\n"
+        "    try:\n        return m.version(name)\n"
+        "    except m.PackageNotFoundError:\n        return 'not installed'\n"
+        "print(sys.version.split()[0], yaml.__version__, 'with libyaml' if yaml.__with_libyaml__ else 'NO libyaml',"
+        " v('typer'), v('jsonschema-rs'), sep='|')")]).split("|")
+    versions += ["?"] * (5 - len(versions))
+    kv = capture([tools.kubernetes_validate, "--version"]) if tools.kubernetes_validate else "not installed"
+    checkov = capture([tools.checkov, "--version"]) if tools.checkov else "not installed"
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "CPU": f"{cpu}, {usable} cores usable ({os.cpu_count()} online)",
+        "memory": memory,
+        "OS": f"{os_name}, Linux {platform.release()}",
+        "Python (kubelint's)": f"{versions[0]} ({tools.python})",
+        "kubelint": f"{capture([tools.kubelint, '--version'])}, commit {commit}; "
+                    f"`--jobs` {'supported' if tools.has_jobs else 'not supported'}",
+        "PyYAML": f"{versions[1]} {versions[2]}",
+        "typer / jsonschema-rs": f"{versions[3]} / {versions[4]}",
+        "kubernetes-validate": kv.splitlines()[-1] if kv else "unknown",
+        "checkov": checkov.splitlines()[-1] if checkov else "unknown",
+        "load average (1/5/15 min)": load_average(),
+    }
+
+
+# ------------------------------------------------------------------------------------------ main
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=None, help="runs of each fast command (default 5; --quick 1)")
+    parser.add_argument("--peer-runs", type=int, default=None,
+                        help="runs of kubernetes-validate on the real corpus (default 2; --quick 1)")
+    parser.add_argument("--checkov-runs", type=int, default=1, help="runs of checkov (default 1)")
+    parser.add_argument("--startup-runs", type=int, default=None, help="runs of the one-file commands (default 10)")
+    parser.add_argument("--quick", action="store_true",
+                        help="for iterating: 1 run each, a 2,000-document generated corpus, no checkov")
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="real-world corpus (../shared/corpus)")
+    parser.add_argument("--documents", type=int, default=None, help="generated documents (default 20000)")
+    parser.add_argument("--generated-files", type=int, default=None, help="generated files (default documents/10)")
+    parser.add_argument("--skip-corpus", action="store_true", help="skip the real-world corpus")
+    parser.add_argument("--skip-generated", action="store_true", help="skip the generated corpus")
+    parser.add_argument("--skip-startup", action="store_true", help="skip the one-file start-up runs")
+    parser.add_argument("--skip-checkov", action="store_true", help="do not run checkov at all")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--checkov-generated", action="store_true",
+                       help="also run checkov on the generated corpus (many minutes)")
+    group.add_argument("--skip-checkov-generated", action="store_true",
+                       help="do not run checkov on the generated corpus (the default)")
+    parser.add_argument("--skip-kubernetes-validate", action="store_true", help="do not run kubernetes-validate")
+    parser.add_argument("--skip-kubernetes-validate-generated", action="store_true",
+                        help="do not run kubernetes-validate on the generated corpus (saves 7-10 minutes)")
+    parser.add_argument("--peer-timeout", type=float, default=1800, help="seconds before a peer run is killed")
+    parser.add_argument("--kubelint", help="kubelint executable (default: next to this Python)")
+    parser.add_argument("--kubernetes-validate", help="kubernetes-validate executable")
+    parser.add_argument("--checkov", help=f"checkov executable (default: {PEERS_VENV.relative_to(REPO)}/bin/checkov)")
+    parser.add_argument("--kubernetes-version", "-k", help="version for kubernetes-validate (default: kubelint's)")
+    parser.add_argument("--output", "-o", type=Path, help="also write the Markdown report here")
+    args = parser.parse_args(argv)
+    args.argv = argv
+    args.runs = args.runs or (1 if args.quick else 5)
+    args.peer_runs = args.peer_runs or (1 if args.quick else 2)
+    args.startup_runs = args.startup_runs or (3 if args.quick else 10)
+    args.documents = args.documents or (2_000 if args.quick else 20_000)
+    args.generated_files = args.generated_files or max(1, args.documents // 10)
+    if args.quick and not args.checkov:
+        args.skip_checkov = True
+    for name in ("runs", "peer_runs", "checkov_runs", "startup_runs", "documents", "generated_files"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    return args
+
+
+def find_tools(args: argparse.Namespace) -> Tools:
+    here = Path(os.path.abspath(sys.executable)).parent
+    kubelint = find_tool(args.kubelint, "kubelint", here)
+    if kubelint is None:
+        raise SystemExit("kubelint not found next to this Python; install it (pip install -e .) or pass --kubelint")
+    python = script_python(kubelint)
+    has_jobs = "--jobs" in capture([kubelint, "check", "--help"])
+    kv = find_tool(args.kubernetes_validate, "kubernetes-validate", Path(kubelint).parent, here)
+    checkov = None if args.skip_checkov else find_tool(args.checkov, "checkov", PEERS_VENV / "bin")
+    flags: list[str] = []
+    if checkov:
+        help_text = capture([checkov, "--help"])
+        flags = [flag for flag in ("--skip-download", "--no-guide") if flag in help_text]
+    return Tools(kubelint, python, kv, checkov, has_jobs, flags)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    started = time.perf_counter()
+    tools = find_tools(args)
+    if "with libyaml" not in capture([tools.python, "-c",
+                                      "import yaml; print('with libyaml' if yaml.__with_libyaml__ else '')"]):
+        raise SystemExit(f"{tools.python} has no PyYAML with libyaml: the load baseline needs yaml.CSafeLoader")
+    info = machine_info(tools)
+    bench = Bench(args, tools)
+    corpora: list[CorpusResult] = []
+    skipped: list[str] = []
+    if args.skip_corpus:
+        skipped.append("The real-world corpus was skipped (--skip-corpus).")
+    elif not args.corpus.is_dir():
+        message = f"The real-world corpus is absent ({args.corpus}): skipped. It lives at ../shared/corpus."
+        skipped.append(message)
+        log(message)
+    else:
+        display = os.path.relpath(args.corpus, REPO) if args.corpus.is_absolute() else str(args.corpus)
+        corpora.append(bench.corpus("Real-world corpus", args.corpus.resolve(), display))
+    if not args.skip_generated:
+        root = Path(tempfile.mkdtemp(prefix="kubelint-bench-generated-"))
+        try:
+            log(f"[generated] writing {args.documents} documents in {args.generated_files} files under {root}")
+            made = generate_corpus(root, args.documents, args.generated_files)
+            title = f"Generated corpus ({made.documents:,} documents)"
+            result = bench.corpus(title, root, "$TMPDIR/generated")
+            result.notes.insert(0, f"Written by `benchmarks/generate.py` (seed 5, deterministic) into a temporary "
+                                   f"folder, deleted afterwards; {made.mistakes} documents carry a deliberate mistake.")
+            corpora.append(result)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+    startup = None if args.skip_startup else bench.startup()
+    report = render(args, info, corpora, startup, skipped, time.perf_counter() - started)
+    print(report)
+    if args.output:
+        args.output.write_text(report, encoding="utf-8")
+        log(f"wrote {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
