@@ -55,6 +55,11 @@ _SPECIAL_FLOAT = {
 _INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _NUMERIC_START = frozenset("+-.0123456789")
+# First characters of plain scalars that can only be strings: nothing that go-yaml resolves to
+# a number, bool, null or merge key starts with one of them. Checked inline, for speed.
+_PLAIN_TEXT_START = frozenset(
+    chr(c) for c in range(0x21, 0x7F) if chr(c) not in "+-.0123456789~yYnNtTfFoO<"
+)
 _STANDARD_TAGS = {
     "tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
@@ -241,6 +246,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
     stack: list[_Frame] = []
     top: _Frame | None = None  # stack[-1], kept at hand: the loop asks for it at every event
     no_key = _NO_KEY
+    plain_text_start = _PLAIN_TEXT_START
     problems = result.problems
     expanded = alias_nodes
     doc_index = first_index
@@ -317,6 +323,8 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
                 if tag is None:
                     if event.style:  # quoted or block: a string (plain is None or "")
                         value: Any = value_text
+                    elif value_text[:1] in plain_text_start:
+                        value = value_text  # `image`, `nginx`: no number, bool or null starts so
                     elif value_text == "<<" and top is not None and top.is_map and top.key is no_key:
                         top.key = _MERGE
                         top.key_pos = (sm.line, sm.column, em.line, em.column)
