@@ -75,3 +75,11 @@ def test_findings_are_sorted_by_position() -> None:
     text = POD.replace("metadata:\n  name: web\n", "metadata:\n  name: web\nlabels: {a: b}\n")
     findings = lint_text(text, "pod.yaml")
     assert [(f.line, f.rule) for f in findings] == [(5, "misplaced-field"), (9, "image-tag")]
+
+
+def test_a_null_list_item_is_named_null() -> None:
+    text = "apiVersion: v1\nkind: List\nitems:\n  - ~\n  - 3\n"
+    findings = lint_text(text, "list.yaml")
+    assert [(f.rule, f.line, f.column) for f in findings] == [("not-a-manifest", 4, 5), ("not-a-manifest", 5, 5)]
+    assert "is a null, not a mapping" in findings[0].message
+    assert "is a number, not a mapping" in findings[1].message

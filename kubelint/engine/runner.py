@@ -279,6 +279,8 @@ def _within(path: str, ancestor: str) -> bool:
 
 
 def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, list):
         return "list"
     if isinstance(value, bool):
