@@ -36,7 +36,12 @@ class SourceResult:
     path: str
     documents: list[Document] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
-    lines: list[str] = field(default_factory=list)
+    # Only files with a `kubelint:` directive keep their text, for suppression comments.
+    text: str = ""
+
+    @property
+    def lines(self) -> list[str]:
+        return self.text.splitlines()
     document_count: int = 0
     skipped: bool = False  # no Kubernetes object at all (kustomization.yaml, values.yaml, …)
 
@@ -294,7 +299,8 @@ def _load(text: str, path: str) -> SourceResult:
     and their findings are not hidden. Each broken document keeps its index and is counted.
     """
     result = SourceResult(path)
-    result.lines = text.splitlines()
+    if "kubelint:" in text:
+        result.text = text
     if path.lower().endswith(".json") and "\t" in text:
         text = text.replace("\t", " ")  # JSON allows tabs between tokens, YAML not; columns stay
     has_template = _TEMPLATE.search(text) is not None

@@ -240,7 +240,7 @@ class Linter:
                 findings.extend(found)
             elif not_manifest is not None and not_manifest.enabled:
                 findings.append(self._not_a_manifest(not_manifest, doc))
-        if findings and any("kubelint:" in line for line in source.lines):
+        if findings and source.text:
             findings = suppress.apply(findings, suppress.from_comments(source.lines))
         return findings, max(source.document_count, len(documents)), False
 
