@@ -134,6 +134,9 @@ class ParseProblem:
     rule: str
     message: str
     span: Span
+    # For problems inside a document that was read (a duplicate key): which one, and where.
+    document: int | None = None
+    path: FieldPath = ()
 
 
 @dataclass(slots=True)
@@ -300,7 +303,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
                 key = _key_text(key)
             mapping = frame.container
             if key in mapping:  # merged keys are added only at the mapping's end
-                problems.append(_duplicate(key, frame.key_pos, line_offset))
+                problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
             mapping[key] = value
             positions[frame.path + (key,)] = frame.key_pos + (start.line, start.column, end.line, end.column)
         else:
@@ -356,7 +359,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
                         frame.size += 1
                         mapping = frame.container
                         if key in mapping:
-                            problems.append(_duplicate(key, frame.key_pos, line_offset))
+                            problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
                         mapping[key] = value
                         positions[frame.path + (key,)] = frame.key_pos + (sm.line, sm.column, em.line, em.column)
                         continue
@@ -536,13 +539,15 @@ def _apply_merges(frame: _Frame, positions: dict[FieldPath, RawPosition]) -> Non
                     positions[frame.path + (key,)] = key_pos + key_pos
 
 
-def _duplicate(key: str, key_pos: RawPosition, line_offset: int) -> ParseProblem:
+def _duplicate(key: str, key_pos: RawPosition, line_offset: int, document: int,
+               parent: FieldPath) -> ParseProblem:
     line, column, end_line, end_column = key_pos[:4]
     return ParseProblem(
         "yaml-duplicate-key",
         f"duplicate key `{key}`: Kubernetes keeps only the last value and "
         "`kubectl --validate=strict` rejects it; remove one of them",
         Span(line + 1 + line_offset, column + 1, end_line + 1 + line_offset, end_column + 1),
+        document, parent + (key,),
     )
 
 

@@ -213,3 +213,10 @@ def test_library_api() -> None:
     assert [(f.rule, f.line, f.column) for f in findings] == [("image-tag", 8, 14), ("image-tag", 10, 14)]
     result = kubelint.lint_paths([str(F / "clean-deployment.yaml")])
     assert result.findings == [] and result.documents == 1
+
+
+def test_duplicate_key_names_its_document_object_and_path() -> None:
+    _, report = _json([str(F / "duplicate-key.yaml")])
+    finding = report["findings"][0]
+    assert (finding["document"], finding["path"]) == (0, "data.mode")
+    assert finding["object"] == {"apiVersion": "v1", "kind": "ConfigMap", "namespace": None, "name": "settings"}

@@ -141,11 +141,14 @@ class Linter:
             name=doc.name if doc else None,
         )
 
-    def problem_finding(self, problem: ParseProblem, file: str) -> Finding | None:
+    def problem_finding(self, problem: ParseProblem, file: str,
+                        documents: Sequence[Document] = ()) -> Finding | None:
         rule = self.rules.get(problem.rule)
         if rule is None or not rule.enabled:
             return None
-        return self._finding(rule, rule.message(detail=problem.message), file, problem.span)
+        doc = next((d for d in documents if d.index == problem.document), None)
+        return self._finding(rule, rule.message(detail=problem.message), file, problem.span,
+                             format_path(problem.path), doc)
 
     def hit_finding(self, rule: Rule, doc: Document, hit: Hit) -> Finding:
         span, _ = doc.locate(hit.path, hit.at)
@@ -217,7 +220,7 @@ class Linter:
         """Findings for one parsed file, its document count, and whether it was skipped."""
         findings: list[Finding] = []
         for problem in source.problems:
-            finding = self.problem_finding(problem, source.path)
+            finding = self.problem_finding(problem, source.path, source.documents)
             if finding:
                 findings.append(finding)
         documents = [d for d in source.documents if d.obj is not None]
