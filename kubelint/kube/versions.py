@@ -11,7 +11,7 @@ import importlib.util
 import os
 import re
 
-_DIR_NAME = re.compile(r"^v(\d+)\.(\d+)\.\d+-local$")
+_DIR_NAME = re.compile(r"^v(\d+)\.(\d+)\.\d+-local(-strict)?$")
 
 
 @functools.cache
@@ -27,14 +27,22 @@ def schema_root() -> str | None:
 
 
 @functools.cache
-def supported_versions() -> tuple[tuple[int, int], ...]:
+def schema_dirs() -> dict[tuple[tuple[int, int], bool], str]:
+    """(version, strict) → the directory of that version's schemas, plain or strict."""
     root = schema_root()
-    found: set[tuple[int, int]] = set()
+    found: dict[tuple[tuple[int, int], bool], str] = {}
     if root:
-        for name in os.listdir(root):
+        for name in sorted(os.listdir(root)):
             match = _DIR_NAME.match(name)
             if match:
-                found.add((int(match.group(1)), int(match.group(2))))
+                version = (int(match.group(1)), int(match.group(2)))
+                found[(version, bool(match.group(3)))] = os.path.join(root, name)
+    return found
+
+
+@functools.cache
+def supported_versions() -> tuple[tuple[int, int], ...]:
+    found = {version for version, strict in schema_dirs() if not strict}
     return tuple(sorted(found)) or ((1, 37),)
 
 

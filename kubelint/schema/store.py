@@ -16,11 +16,10 @@ import re
 from typing import Any
 
 from kubelint.kube.groups import group_of
-from kubelint.kube.versions import schema_root
+from kubelint.kube.versions import schema_dirs
 from kubelint.schema.compiler import KindSchema
 from kubelint.schema.patches import Localised, bundle
 
-_VERSION_DIR = re.compile(r"^v(\d+)\.(\d+)\.\d+-local(-strict)?$")
 _KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _VERSION = re.compile(r"^v[0-9a-z]+$")
 GVK = "x-kubernetes-group-version-kind"
@@ -29,14 +28,7 @@ GVK = "x-kubernetes-group-version-kind"
 @functools.cache
 def version_dir(version: tuple[int, int], strict: bool) -> str | None:
     """The directory of the schemas of one Kubernetes version, strict or plain."""
-    root = schema_root()
-    if root is None:
-        return None
-    for name in sorted(os.listdir(root)):
-        match = _VERSION_DIR.match(name)
-        if match and (int(match.group(1)), int(match.group(2))) == version and bool(match.group(3)) == strict:
-            return os.path.join(root, name)
-    return None
+    return schema_dirs().get((version, strict))
 
 
 @functools.cache
