@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import math
 import re
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +29,12 @@ import yaml
 from kubelint.model import Document, FieldPath, RawPosition, Span
 
 try:  # libyaml is ~5x faster; the pure-Python parser is the fallback, same events.
+    import yaml._yaml as _yaml_module
     from yaml._yaml import CParser as _EventParser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _EventParser  # type: ignore[assignment]
+    _yaml_module = None
+_EVENTS_LOCK = threading.Lock()
 
 # The deepest object in the real-world corpus nests 39 levels (CRD schemas). Past a few
 # hundred levels the schema validator gives up silently and recursive walkers risk the stack, so
@@ -187,9 +192,11 @@ class _Window:
 class _BuildError(Exception):
     """A YAML construct Kubernetes would refuse (unknown tag, alias bomb, too deep)."""
 
-    def __init__(self, message: str, rule: str = "yaml-syntax") -> None:
+    def __init__(self, message: str, rule: str = "yaml-syntax", mark: Any = None) -> None:
         super().__init__(message)
         self.rule = rule
+        self.mark = mark  # where: the start of the event that raised it
+
 
 
 def _key_text(value: Any) -> str:
@@ -247,7 +254,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
     positions: dict[FieldPath, RawPosition] = {}
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
-    top: _Frame | None = None  # stack[-1], kept at hand: the loop asks for it at every event
+    top: _Frame | None = None  # stack[-1], kept at hand: every event asks for it
     no_key = _NO_KEY
     plain_text_start = _PLAIN_TEXT_START
     problems = result.problems
@@ -257,19 +264,9 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
     floor: Any = None  # the end of the last `---` (or implicit document start) or document end
     in_document = False
     window = _Window(text, start) if start else None
-    event: Any = None
     root: Any = _NO_KEY
     root_pos: RawPosition = ()
     scalar_ranges = result.scalar_ranges
-    ScalarEvent = yaml.ScalarEvent
-    MappingStartEvent = yaml.MappingStartEvent
-    SequenceStartEvent = yaml.SequenceStartEvent
-    MappingEndEvent = yaml.MappingEndEvent
-    SequenceEndEvent = yaml.SequenceEndEvent
-    AliasEvent = yaml.AliasEvent
-    DocumentStartEvent = yaml.DocumentStartEvent
-    DocumentEndEvent = yaml.DocumentEndEvent
-    StreamEndEvent = yaml.StreamEndEvent
     stream_end: Any = None
 
     def attach(value: Any, start: Any, end: Any, size: int) -> None:
@@ -286,7 +283,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
             key = frame.key
             if key is no_key:
                 if isinstance(value, (dict, list)):
-                    raise _BuildError("a mapping key must be a string, not a mapping or list")
+                    raise _BuildError("a mapping key must be a string, not a mapping or list", mark=start)
                 frame.key = value
                 frame.key_pos = (start.line, start.column, end.line, end.column)
                 return
@@ -294,7 +291,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
             if key is _MERGE:
                 sources = value if isinstance(value, list) else [value]
                 if not all(isinstance(s, dict) for s in sources):
-                    raise _BuildError("the merge key << takes a mapping or a list of mappings")
+                    raise _BuildError("the merge key << takes a mapping or a list of mappings", mark=start)
                 if frame.merges is None:
                     frame.merges = []
                 frame.merges.append((sources, frame.key_pos))
@@ -311,119 +308,153 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
             positions[frame.path + (len(sequence),)] = (start.line, start.column, end.line, end.column)
             sequence.append(value)
 
+    # libyaml calls these, one per event, with the event's fields (see _events_as_calls).
+    def scalar(anchor: str | None, tag: str | None, implicit: Any, value_text: str, sm: Any, em: Any,
+               style: str | None) -> bool:
+        if tag is None:
+            if style:  # quoted or block: a string (plain is None or "")
+                value: Any = value_text
+            elif value_text[:1] in plain_text_start:
+                value = value_text  # `image`, `nginx`: no number, bool or null starts so
+            elif value_text == "<<" and top is not None and top.is_map and top.key is no_key:
+                top.key = _MERGE
+                top.key_pos = (sm.line, sm.column, em.line, em.column)
+                return True
+            else:
+                value = resolve_plain(value_text)
+        elif tag == "!":
+            value = value_text
+        elif tag in _STANDARD_TAGS:
+            try:
+                value = _tagged(value_text, tag)
+            except _BuildError as exc:
+                exc.mark = sm
+                raise
+        else:
+            raise _BuildError(_unsupported_tag(tag), mark=sm)
+        if collect_scalars:
+            scalar_ranges.append((start + sm.index, start + em.index))
+        if anchor is not None:
+            anchors[anchor] = (value, 1)
+        frame = top
+        # The two commonest cases inline, for speed: a key, and a value under a string key.
+        # Everything else goes through attach().
+        if frame is not None and frame.is_map:
+            key = frame.key
+            if key is no_key:
+                frame.key = value
+                frame.key_pos = (sm.line, sm.column, em.line, em.column)
+                frame.size += 1
+                return True
+            if type(key) is str:
+                frame.key = no_key
+                frame.size += 1
+                mapping = frame.container
+                if key in mapping:
+                    problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
+                mapping[key] = value
+                positions[frame.path + (key,)] = frame.key_pos + (sm.line, sm.column, em.line, em.column)
+                return True
+        attach(value, sm, em, 1)
+        return True
+
+    def collection_start(is_map: bool, anchor: str | None, tag: str | None, sm: Any) -> bool:
+        nonlocal top
+        if tag is not None and tag not in _STANDARD_TAGS:
+            raise _BuildError(_unsupported_tag(tag), mark=sm)
+        if len(stack) >= MAX_DEPTH:
+            raise _BuildError(
+                f"the document nests deeper than {MAX_DEPTH} levels; no Kubernetes "
+                "object is that deep", rule="yaml-complexity", mark=sm)
+        if top is None:
+            path: FieldPath = ()
+        elif top.is_map:
+            key = top.key
+            if key is no_key or key is _MERGE:
+                path = top.path + ("<key>",)
+            else:
+                path = top.path + (key if type(key) is str else _key_text(key),)
+        else:
+            path = top.path + (len(top.container),)
+        top = _Frame({} if is_map else [], path, is_map, sm, anchor)
+        stack.append(top)
+        return True
+
+    def mapping_start(anchor: str | None, tag: str | None, implicit: Any, sm: Any, em: Any,
+                      flow_style: Any) -> bool:
+        return collection_start(True, anchor, tag, sm)
+
+    def sequence_start(anchor: str | None, tag: str | None, implicit: Any, sm: Any, em: Any,
+                       flow_style: Any) -> bool:
+        return collection_start(False, anchor, tag, sm)
+
+    def collection_end(sm: Any, em: Any) -> bool:
+        nonlocal top
+        frame = stack.pop()
+        top = stack[-1] if stack else None
+        if frame.merges:
+            _apply_merges(frame, positions)
+        if frame.anchor is not None:
+            anchors[frame.anchor] = (frame.container, frame.size)
+        attach(frame.container, frame.start, em, frame.size)
+        return True
+
+    def alias(anchor: str, sm: Any, em: Any) -> bool:
+        nonlocal expanded
+        target = anchors.get(anchor)
+        if target is None:
+            raise _BuildError(f"unknown alias *{anchor}", mark=sm)
+        value, size = target
+        expanded += size
+        if expanded > MAX_ALIAS_EXPANSION:
+            raise _BuildError(
+                f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes (an alias "
+                "bomb?); refusing to expand them", rule="yaml-complexity", mark=sm)
+        if top is not None and top.is_map and top.key is no_key:
+            raise _BuildError("an alias cannot be used as a mapping key here", mark=sm)
+        attach(value, sm, em, size)
+        return True
+
+    def document_start(sm: Any, em: Any, explicit: Any = None, version: Any = None,
+                       tags: Any = None) -> bool:
+        nonlocal doc_start, floor, in_document, positions, anchors, root
+        doc_start = sm
+        floor = em
+        in_document = True
+        positions = {}
+        anchors = {}
+        root = _NO_KEY
+        return True
+
+    def document_end(sm: Any, em: Any, explicit: Any = None) -> bool:
+        nonlocal doc_index, floor, in_document
+        if root is not _NO_KEY:
+            span = Span(doc_start.line + 1 + line_offset, doc_start.column + 1,
+                        root_pos[2] + 1 + line_offset, root_pos[3] + 1)
+            result.documents.append(Document(filename, doc_index, root, positions, span,
+                                             line_offset=line_offset))
+        doc_index += 1
+        floor = em
+        in_document = False
+        return True
+
+    def stream_start(sm: Any, em: Any, encoding: Any = None) -> bool:
+        return True
+
+    def stream_finish(sm: Any, em: Any) -> bool:
+        nonlocal stream_end
+        stream_end = sm
+        return True
+
+    calls = {
+        "StreamStartEvent": stream_start, "StreamEndEvent": stream_finish,
+        "DocumentStartEvent": document_start, "DocumentEndEvent": document_end,
+        "AliasEvent": alias, "ScalarEvent": scalar,
+        "MappingStartEvent": mapping_start, "SequenceStartEvent": sequence_start,
+        "MappingEndEvent": collection_end, "SequenceEndEvent": collection_end,
+    }
     try:
-        parser = _EventParser(window if window is not None else text)
-        while True:
-            event = parser.get_event()
-            if event is None:
-                break
-            cls = event.__class__
-            if cls is ScalarEvent:
-                value_text = event.value
-                tag = event.tag
-                sm = event.start_mark
-                em = event.end_mark
-                if tag is None:
-                    if event.style:  # quoted or block: a string (plain is None or "")
-                        value: Any = value_text
-                    elif value_text[:1] in plain_text_start:
-                        value = value_text  # `image`, `nginx`: no number, bool or null starts so
-                    elif value_text == "<<" and top is not None and top.is_map and top.key is no_key:
-                        top.key = _MERGE
-                        top.key_pos = (sm.line, sm.column, em.line, em.column)
-                        continue
-                    else:
-                        value = resolve_plain(value_text)
-                elif tag == "!":
-                    value = value_text
-                elif tag in _STANDARD_TAGS:
-                    value = _tagged(value_text, tag)
-                else:
-                    raise _BuildError(_unsupported_tag(tag))
-                if collect_scalars:
-                    scalar_ranges.append((start + sm.index, start + em.index))
-                if event.anchor is not None:
-                    anchors[event.anchor] = (value, 1)
-                frame = top
-                # The two commonest events inline, for speed: a key, and a value under a
-                # string key. Everything else goes through attach().
-                if frame is not None and frame.is_map:
-                    key = frame.key
-                    if key is no_key:
-                        frame.key = value
-                        frame.key_pos = (sm.line, sm.column, em.line, em.column)
-                        frame.size += 1
-                        continue
-                    if type(key) is str:
-                        frame.key = no_key
-                        frame.size += 1
-                        mapping = frame.container
-                        if key in mapping:
-                            problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
-                        mapping[key] = value
-                        positions[frame.path + (key,)] = frame.key_pos + (sm.line, sm.column, em.line, em.column)
-                        continue
-                attach(value, sm, em, 1)
-            elif cls is MappingStartEvent or cls is SequenceStartEvent:
-                tag = event.tag
-                if tag is not None and tag not in _STANDARD_TAGS:
-                    raise _BuildError(_unsupported_tag(tag))
-                if len(stack) >= MAX_DEPTH:
-                    raise _BuildError(
-                        f"the document nests deeper than {MAX_DEPTH} levels; no Kubernetes "
-                        "object is that deep", rule="yaml-complexity")
-                if top is None:
-                    path: FieldPath = ()
-                elif top.is_map:
-                    key = top.key
-                    if key is no_key or key is _MERGE:
-                        path = top.path + ("<key>",)
-                    else:
-                        path = top.path + (key if type(key) is str else _key_text(key),)
-                else:
-                    path = top.path + (len(top.container),)
-                is_map = cls is MappingStartEvent
-                top = _Frame({} if is_map else [], path, is_map, event.start_mark, event.anchor)
-                stack.append(top)
-            elif cls is MappingEndEvent or cls is SequenceEndEvent:
-                frame = stack.pop()
-                top = stack[-1] if stack else None
-                if frame.merges:
-                    _apply_merges(frame, positions)
-                if frame.anchor is not None:
-                    anchors[frame.anchor] = (frame.container, frame.size)
-                attach(frame.container, frame.start, event.end_mark, frame.size)
-            elif cls is AliasEvent:
-                target = anchors.get(event.anchor)
-                if target is None:
-                    raise _BuildError(f"unknown alias *{event.anchor}")
-                value, size = target
-                expanded += size
-                if expanded > MAX_ALIAS_EXPANSION:
-                    raise _BuildError(
-                        f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes (an alias "
-                        "bomb?); refusing to expand them", rule="yaml-complexity")
-                if top is not None and top.is_map and top.key is no_key:
-                    raise _BuildError("an alias cannot be used as a mapping key here")
-                attach(value, event.start_mark, event.end_mark, size)
-            elif cls is DocumentStartEvent:
-                doc_start = event.start_mark
-                floor = event.end_mark
-                in_document = True
-                positions = {}
-                anchors = {}
-                root = _NO_KEY
-            elif cls is DocumentEndEvent:
-                if root is not _NO_KEY:
-                    span = Span(doc_start.line + 1 + line_offset, doc_start.column + 1,
-                                root_pos[2] + 1 + line_offset, root_pos[3] + 1)
-                    result.documents.append(Document(filename, doc_index, root, positions, span,
-                                                     line_offset=line_offset))
-                doc_index += 1
-                floor = event.end_mark
-                in_document = False
-            elif cls is StreamEndEvent:
-                stream_end = event.start_mark
+        _run_events(window if window is not None else text, calls)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         index = start + mark.index if mark is not None else len(text)
@@ -442,7 +473,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
         message = f"not valid Unicode: the lone surrogate U+{ord(text[index]):04X} is not a character"
         _fail(result, "file-unreadable", message, text, index, line, column, start, line_offset)
     except _BuildError as exc:
-        mark = event.start_mark
+        mark = exc.mark
         _fail(result, exc.rule, str(exc), text, start + mark.index, mark.line + 1 + line_offset,
               mark.column + 1, start, line_offset)
     result.next_index = doc_index
@@ -453,6 +484,57 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
     elif stream_end is not None and result.documents and text[-1:] not in LINE_BREAK_CHARS:
         _clamp_to_end(result.documents[-1], text, stream_end.line + 1 + line_offset)
     return result
+
+
+def _run_events(stream: Any, calls: dict[str, Callable[..., bool]]) -> None:
+    """Feed every event of `stream` to `calls`, keyed by PyYAML's event class names.
+
+    Why not `get_event()` and a dispatch on its class: libyaml parses a manifest in a fifth of
+    the time PyYAML then takes to make an event object per event with a Python `__init__`.
+    PyYAML's C module looks those classes up by name in its own namespace at every event, so
+    for the length of one parse the names are bound to our callbacks and the objects are
+    never made (a third less time for the whole parse). The lock keeps two threads from
+    feeding each other's events; other PyYAML users are only affected while a parse runs, and
+    only if they use the event API. Should a PyYAML build ever stop calling by name, its event
+    objects still come back from `get_event()` and take the slow path below, so the result is
+    the same either way.
+    """
+    if not _USING_LIBYAML:  # pragma: no cover - depends on the PyYAML build
+        parser = _EventParser(stream)
+        while (event := parser.get_event()) is not None:
+            _call_for(event, calls)
+        return
+    namespace = vars(_yaml_module)
+    with _EVENTS_LOCK:
+        saved = {name: namespace[name] for name in calls}
+        namespace.update(calls)
+        try:
+            get_event = _EventParser(stream).get_event
+            while True:
+                event = get_event()
+                if event is True:
+                    continue
+                if event is None:
+                    return
+                _call_for(event, calls)  # pragma: no cover - a PyYAML that did not call us
+        finally:
+            namespace.update(saved)
+
+
+def _call_for(event: Any, calls: dict[str, Callable[..., bool]]) -> None:
+    """Turn an event object into the call libyaml makes for it."""
+    name = type(event).__name__
+    call = calls[name]
+    if name == "ScalarEvent":
+        call(event.anchor, event.tag, event.implicit, event.value, event.start_mark,
+             event.end_mark, event.style)
+    elif name in ("MappingStartEvent", "SequenceStartEvent"):
+        call(event.anchor, event.tag, event.implicit, event.start_mark, event.end_mark,
+             event.flow_style)
+    elif name == "AliasEvent":
+        call(event.anchor, event.start_mark, event.end_mark)
+    else:
+        call(event.start_mark, event.end_mark)
 
 
 def _clamp_to_end(doc: Document, text: str, virtual_line: int) -> None:
