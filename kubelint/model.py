@@ -6,6 +6,7 @@ deterministically, and so that an editor plugin can use them without the CLI.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any
@@ -51,6 +52,13 @@ class NodePos:
 RawPosition = tuple[int, ...]
 
 
+# Positions of a container's children, kept per container: a dict (key → key and value
+# positions) for a mapping, a list (index → value position) for a sequence. Keyed by the
+# container's own path, so the parser never builds a path per scalar: a path is a tuple as
+# long as the nesting is deep, and CRD schemas nest 20 to 40 levels.
+Layout = dict[FieldPath, Any]
+
+
 @dataclass(slots=True)
 class Document:
     """One YAML document of a file, with positions for every key and value it contains."""
@@ -58,13 +66,14 @@ class Document:
     file: str
     index: int
     obj: Any
-    positions: dict[FieldPath, RawPosition]
+    positions: Layout
     span: Span
     # The path prefix of this object inside the YAML document: items of a `kind: List`
     # live at ("items", n) and their field paths are reported relative to the item.
     base: FieldPath = ()
     # Lines before the text the parser saw (it resumes after a broken document).
     line_offset: int = 0
+    root: RawPosition = ()  # the position of the root node itself
 
     @property
     def api_version(self) -> str | None:
@@ -91,9 +100,32 @@ class Document:
         value = self.metadata.get("namespace")
         return value if isinstance(value, str) else None
 
+    def raw(self, path: FieldPath) -> RawPosition | None:
+        """0-based (key and) value position of the node at `path`, as the parser saw it."""
+        if not path:
+            return self.root or None
+        children = self.positions.get(path[:-1])
+        if children is None:
+            return None
+        last = path[-1]
+        if type(children) is list:
+            if type(last) is int and 0 <= last < len(children):
+                return children[last]
+            return None
+        return children.get(last)
+
+    def paths(self) -> Iterator[FieldPath]:
+        """Every path that has a position."""
+        if self.root:
+            yield ()
+        for parent, children in self.positions.items():
+            keys = range(len(children)) if type(children) is list else children
+            for key in keys:
+                yield parent + (key,)
+
     def node(self, path: FieldPath) -> NodePos | None:
         """The key and value spans of the node at `path` (from the YAML document's root)."""
-        raw = self.positions.get(path)
+        raw = self.raw(path)
         if raw is None:
             return None
         offset = self.line_offset + 1

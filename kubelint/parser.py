@@ -17,6 +17,7 @@ stage resumes after it at the next document.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 import threading
@@ -26,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from kubelint.model import Document, FieldPath, RawPosition, Span
+from kubelint.model import Document, FieldPath, Layout, RawPosition, Span
 
 try:  # libyaml is ~5x faster; the pure-Python parser is the fallback, same events.
     import yaml._yaml as _yaml_module
@@ -217,20 +218,27 @@ def _key_text(value: Any) -> str:
 class _Frame:
     """An open mapping or sequence while its events stream in."""
 
-    __slots__ = ("container", "path", "is_map", "key", "key_pos", "merges", "size", "start",
-                 "anchor")
+    __slots__ = ("container", "path", "is_map", "key", "key_start", "key_end", "merges", "size",
+                 "start", "anchor", "pos")
 
     def __init__(self, container: Any, path: FieldPath, is_map: bool, start: Any,
-                 anchor: str | None) -> None:
+                 anchor: str | None, pos: Any) -> None:
         self.container = container
         self.start = start
         self.anchor = anchor
         self.path = path
         self.is_map = is_map
         self.key: Any = _NO_KEY
-        self.key_pos: RawPosition = ()
+        self.key_start: Any = None  # the libyaml marks of the pending key
+        self.key_end: Any = None
         self.merges: list[Any] | None = None
         self.size = 1
+        self.pos = pos  # the positions of the children: see model.Layout
+
+    @property
+    def key_pos(self) -> RawPosition:
+        start, end = self.key_start, self.key_end
+        return (start.line, start.column, end.line, end.column)
 
 
 _NO_KEY = object()
@@ -251,7 +259,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
         # libyaml skips a leading byte-order mark without counting it in its offsets; drop it
         # here so that offsets into `text` and libyaml's agree (columns already skip it).
         text = text[1:]
-    positions: dict[FieldPath, RawPosition] = {}
+    positions: Layout = {}
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
     top: _Frame | None = None  # stack[-1], kept at hand: every event asks for it
@@ -276,7 +284,6 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
         if frame is None:
             root = value
             root_pos = (start.line, start.column, end.line, end.column)
-            positions[()] = root_pos
             return
         frame.size += size
         if frame.is_map:
@@ -285,7 +292,8 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
                 if isinstance(value, (dict, list)):
                     raise _BuildError("a mapping key must be a string, not a mapping or list", mark=start)
                 frame.key = value
-                frame.key_pos = (start.line, start.column, end.line, end.column)
+                frame.key_start = start
+                frame.key_end = end
                 return
             frame.key = no_key
             if key is _MERGE:
@@ -302,11 +310,12 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
             if key in mapping:  # merged keys are added only at the mapping's end
                 problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
             mapping[key] = value
-            positions[frame.path + (key,)] = frame.key_pos + (start.line, start.column, end.line, end.column)
+            key_start, key_end = frame.key_start, frame.key_end
+            frame.pos[key] = (key_start.line, key_start.column, key_end.line, key_end.column,
+                              start.line, start.column, end.line, end.column)
         else:
-            sequence = frame.container
-            positions[frame.path + (len(sequence),)] = (start.line, start.column, end.line, end.column)
-            sequence.append(value)
+            frame.container.append(value)
+            frame.pos.append((start.line, start.column, end.line, end.column))
 
     # libyaml calls these, one per event, with the event's fields (see _events_as_calls).
     def scalar(anchor: str | None, tag: str | None, implicit: Any, value_text: str, sm: Any, em: Any,
@@ -318,7 +327,8 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
                 value = value_text  # `image`, `nginx`: no number, bool or null starts so
             elif value_text == "<<" and top is not None and top.is_map and top.key is no_key:
                 top.key = _MERGE
-                top.key_pos = (sm.line, sm.column, em.line, em.column)
+                top.key_start = sm
+                top.key_end = em
                 return True
             else:
                 value = resolve_plain(value_text)
@@ -343,7 +353,8 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
             key = frame.key
             if key is no_key:
                 frame.key = value
-                frame.key_pos = (sm.line, sm.column, em.line, em.column)
+                frame.key_start = sm
+                frame.key_end = em
                 frame.size += 1
                 return True
             if type(key) is str:
@@ -353,7 +364,9 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
                 if key in mapping:
                     problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
                 mapping[key] = value
-                positions[frame.path + (key,)] = frame.key_pos + (sm.line, sm.column, em.line, em.column)
+                key_start, key_end = frame.key_start, frame.key_end
+                frame.pos[key] = (key_start.line, key_start.column, key_end.line, key_end.column,
+                                  sm.line, sm.column, em.line, em.column)
                 return True
         attach(value, sm, em, 1)
         return True
@@ -376,7 +389,9 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
                 path = top.path + (key if type(key) is str else _key_text(key),)
         else:
             path = top.path + (len(top.container),)
-        top = _Frame({} if is_map else [], path, is_map, sm, anchor)
+        pos: Any = {} if is_map else []
+        positions[path] = pos
+        top = _Frame({} if is_map else [], path, is_map, sm, anchor, pos)
         stack.append(top)
         return True
 
@@ -393,7 +408,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
         frame = stack.pop()
         top = stack[-1] if stack else None
         if frame.merges:
-            _apply_merges(frame, positions)
+            _apply_merges(frame)
         if frame.anchor is not None:
             anchors[frame.anchor] = (frame.container, frame.size)
         attach(frame.container, frame.start, em, frame.size)
@@ -432,7 +447,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
             span = Span(doc_start.line + 1 + line_offset, doc_start.column + 1,
                         root_pos[2] + 1 + line_offset, root_pos[3] + 1)
             result.documents.append(Document(filename, doc_index, root, positions, span,
-                                             line_offset=line_offset))
+                                             line_offset=line_offset, root=root_pos))
         doc_index += 1
         floor = em
         in_document = False
@@ -505,9 +520,13 @@ def _run_events(stream: Any, calls: dict[str, Callable[..., bool]]) -> None:
             _call_for(event, calls)
         return
     namespace = vars(_yaml_module)
+    # The builder makes a tree of new containers: no cycles for the collector to find, yet
+    # it would walk the young objects again and again as they pile up (a fifth of the time).
+    collecting = gc.isenabled()
     with _EVENTS_LOCK:
         saved = {name: namespace[name] for name in calls}
         namespace.update(calls)
+        gc.disable()
         try:
             get_event = _EventParser(stream).get_event
             while True:
@@ -519,6 +538,8 @@ def _run_events(stream: Any, calls: dict[str, Callable[..., bool]]) -> None:
                 _call_for(event, calls)  # pragma: no cover - a PyYAML that did not call us
         finally:
             namespace.update(saved)
+            if collecting:
+                gc.enable()
 
 
 def _call_for(event: Any, calls: dict[str, Callable[..., bool]]) -> None:
@@ -553,17 +574,25 @@ def _clamp_to_end(doc: Document, text: str, virtual_line: int) -> None:
     # Raw positions are 0-based and relative to the document's line offset.
     virtual = virtual_line - 1 - doc.line_offset
     last, column = end_line - 1 - doc.line_offset, end_column - 1
-    for path, raw in doc.positions.items():
+
+    def fix(raw: RawPosition) -> RawPosition:
         if max(raw[2::4]) < virtual:
-            continue
-        fixed = []
+            return raw
+        fixed: list[int] = []
         for at in range(0, len(raw), 4):
             line, col, e_line, e_col = raw[at:at + 4]
             if e_line >= virtual:
                 line, col = (min(line, last), col if line < virtual else column)
                 e_line, e_col = last, column
             fixed += (line, col, e_line, e_col)
-        doc.positions[path] = tuple(fixed)
+        return tuple(fixed)
+
+    if doc.root:
+        doc.root = fix(doc.root)
+    for children in doc.positions.values():
+        keys = range(len(children)) if type(children) is list else list(children)
+        for key in keys:
+            children[key] = fix(children[key])
 
 
 def _fail(result: ParseResult, rule: str, message: str, text: str, index: int, line: int,
@@ -608,7 +637,7 @@ def _reader_index(text: str, start: int, position: int) -> int:
     return start + len(prefix.decode("utf-8", "ignore"))
 
 
-def _apply_merges(frame: _Frame, positions: dict[FieldPath, RawPosition]) -> None:
+def _apply_merges(frame: _Frame) -> None:
     """YAML merge keys: explicit keys win, then earlier merge sources over later ones.
 
     Merged keys point at the `<<` that brought them."""
@@ -618,7 +647,7 @@ def _apply_merges(frame: _Frame, positions: dict[FieldPath, RawPosition]) -> Non
             for key, value in source.items():
                 if key not in mapping:
                     mapping[key] = value
-                    positions[frame.path + (key,)] = key_pos + key_pos
+                    frame.pos[key] = key_pos + key_pos
 
 
 def _duplicate(key: str, key_pos: RawPosition, line_offset: int, document: int,

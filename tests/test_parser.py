@@ -128,7 +128,7 @@ def test_spans_never_end_past_a_text_without_a_final_line_break(text: str) -> No
     lines = (text + "x").splitlines()  # as an editor counts them: "a\r" has an empty line 2
     lines[-1] = lines[-1][:-1]
     doc = parse(text, "f.yaml").documents[0]
-    for pos in [doc.span, *(doc.node(p).value for p in doc.positions)]:
+    for pos in [doc.span, *(doc.node(p).value for p in doc.paths())]:
         assert pos.end_line <= len(lines) and pos.end_column <= len(lines[pos.end_line - 1]) + 1, pos
 
 

@@ -100,7 +100,7 @@ def expand_lists(documents: Iterable[Document]) -> list[Document]:
                 pos = doc.node(base)
                 span = pos.value if pos else doc.span
                 out.append(Document(doc.file, doc.index, item, doc.positions, span, base,
-                                    doc.line_offset))
+                                    doc.line_offset, doc.root))
         else:
             out.append(doc)
     return out

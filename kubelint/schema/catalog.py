@@ -97,7 +97,7 @@ def _crd_documents(path: str) -> list[Document]:
         items = doc.obj.get("items") if isinstance(doc.obj, dict) and doc.kind == "List" else None
         if isinstance(items, list):
             documents.extend(Document(path, doc.index, item, doc.positions, doc.span, ("items", i),
-                                      doc.line_offset)
+                                      doc.line_offset, doc.root)
                              for i, item in enumerate(items))
         else:
             documents.append(doc)
