@@ -5,6 +5,7 @@ The CLI and the library API (`kubelint.lint_paths`, `kubelint.lint_text`) both e
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import stat
@@ -296,6 +297,21 @@ def _type_name(value: Any) -> str:
 def lint_paths(paths: Sequence[str], options: Options | None = None, *,
                stdin_text: str | None = None, stdin_filename: str | None = None) -> RunResult:
     """Lint files and directories; `-` reads `stdin_text`. Raises UsageError for bad paths."""
+    # A run makes millions of objects and keeps many (documents, CRDs, compiled schemas), all
+    # acyclic: the cyclic collector found under 500 unreachable objects in the whole corpus,
+    # yet took a fifth of the time re-walking what is alive. It is paused for the run
+    # (worker processes inherit that) and put back as it was.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _lint_paths(paths, options, stdin_text, stdin_filename)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str | None,
+                stdin_filename: str | None) -> RunResult:
     started = time.perf_counter()
     from kubelint.engine.parallel import crds_in_files, default_jobs, lint_files
 
