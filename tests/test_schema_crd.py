@@ -219,3 +219,33 @@ def test_the_crd_itself_is_checked_against_apiextensions() -> None:
         ("unknown-field", 26, 33, "spec.versions[0].schema.openAPIV3Schema.properties.spec.properties.level"
                                   ".oneOf[1].properties.value.tpye: unknown field; did you mean type?"),
     ]
+
+
+def _tree_with_hidden_api_version(tmp_path: Path) -> list[str]:
+    """A CRD file, an unrelated big-enough file, and a List whose item takes its apiVersion
+    from an alias: a byte scan cannot see that group, only the parsed document can."""
+    (tmp_path / "crds.yaml").write_text(CRDS.read_text())
+    (tmp_path / "list.yaml").write_text(
+        "apiVersion: v1\nkind: List\n"
+        "metadata: {annotations: {group: &g cache.example.com/v1}}\n"
+        "items:\n"
+        "  - apiVersion: *g\n    kind: Memcached\n    metadata: {name: a}\n    spec: {size: x}\n")
+    for n in range(10):
+        (tmp_path / f"cm{n}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{n}}}\n")
+    return [str(tmp_path)]
+
+
+def test_a_custom_resource_the_byte_scan_cannot_see_is_still_checked(tmp_path: Path) -> None:
+    paths = _tree_with_hidden_api_version(tmp_path)
+    serial = lint_paths(paths, Options(jobs=1)).findings
+    parallel = lint_paths(paths, Options(jobs=2)).findings
+    assert serial == parallel
+    got = [(f.rule, f.file.rsplit("/", 1)[-1], f.line, f.column, f.path) for f in serial]
+    assert got == [("schema-invalid", "list.yaml", 8, 18, "spec.size")]
+
+
+def test_a_custom_resource_on_stdin_is_checked_against_a_crd_file() -> None:
+    text = CR.read_text().split("---")[0]
+    findings = lint_paths(["-", str(CRDS)], stdin_text=text, stdin_filename="cr.yaml").findings
+    assert [(f.rule, f.line, f.file) for f in findings][:2] == [
+        ("schema-invalid", 6, "cr.yaml"), ("schema-invalid", 7, "cr.yaml")]

@@ -12,16 +12,13 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from kubelint.model import Document, Finding
-
 if TYPE_CHECKING:
-    from kubelint.engine.runner import Linter
+    from kubelint.engine.runner import FileOutcome, FirstPass, Linter
 
 # Below these, a pool costs more than it saves (a pre-commit run on a few files).
 MIN_FILES = 8
 MIN_BYTES = 1 << 20
 
-FileOutcome = tuple[list[Finding], int, bool]
 T = TypeVar("T")
 
 _worker_linter: Linter | None = None
@@ -63,9 +60,9 @@ def _lint_one(path: str) -> tuple[str, FileOutcome]:
     return path, _worker_linter.lint_file(path)
 
 
-def _crds_of(path: str) -> tuple[str, tuple[list[Document], FileOutcome | None]]:
+def _first_pass(path: str) -> tuple[str, FirstPass]:
     assert _worker_linter is not None
-    return path, _worker_linter.crds_in_file(path)
+    return path, _worker_linter.first_pass(path)
 
 
 def _map(linter: Linter, function: Callable[[str], T], files: Sequence[str], jobs: int) -> Iterator[T]:
@@ -88,11 +85,6 @@ def lint_files(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tupl
     return _map(linter, _lint_one, files, jobs)
 
 
-def crds_in_files(linter: Linter, files: Sequence[str],
-                  jobs: int) -> tuple[list[Document], dict[str, FileOutcome]]:
-    """The CustomResourceDefinitions of `files`, in file order whatever the worker count, and
-    the outcomes of the files that could be linted at once."""
-    by_file = dict(_map(linter, _crds_of, files, jobs))
-    crds = [doc for path in sorted(by_file) for doc in by_file[path][0]]
-    done = {path: outcome for path, (_, outcome) in by_file.items() if outcome is not None}
-    return crds, done
+def first_pass(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, FirstPass]]:
+    """(path, first pass) for every file, in no particular order when jobs > 1."""
+    return _map(linter, _first_pass, files, jobs)

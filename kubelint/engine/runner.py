@@ -18,7 +18,7 @@ from typing import Any
 from kubelint.checks.base import CheckContext, Hit
 from kubelint.engine import suppress
 from kubelint.engine.rules import Rule, builtin_rules
-from kubelint.kube.groups import is_builtin_group, is_tool_config
+from kubelint.kube.groups import BUILTIN_GROUPS, group_of, is_builtin_group, is_tool_config
 from kubelint.kube.versions import default_version
 from kubelint.kube.workloads import containers, pod_spec
 from kubelint.model import Document, Finding, Severity, Span, format_path
@@ -35,6 +35,12 @@ SUPERSEDES: dict[str, tuple[str, ...]] = {
     "removed-api": ("unknown-kind", "schema-invalid", "unknown-field"),
 }
 _CRD_MARKER = re.compile(rb"kind[\"']?\s*:\s*[\"']?CustomResourceDefinition\b")
+# The API group of every apiVersion written in a file, for planning: JSON and YAML, quoted or
+# not. It can only find too many (text in a description); the parsed documents decide.
+_API_GROUP = re.compile(rb"apiVersion[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)/")
+
+# One file's outcome: its findings, its document count, whether it was skipped.
+FileOutcome = tuple[list[Finding], int, bool]
 
 
 @dataclass
@@ -120,6 +126,8 @@ class Linter:
         self._by_target: dict[str, list[Rule]] = {}
         for rule in self._enabled:
             self._by_target.setdefault(rule.target, []).append(rule)
+        # The API groups whose CRDs a first pass keeps for the run (see first_pass).
+        self.wanted_groups: frozenset[str] = frozenset()
         self.schema = None
         if any(self.rules[r].enabled for r in SCHEMA_RULES if r in self.rules):
             from kubelint.schema import SchemaValidator
@@ -251,18 +259,21 @@ class Linter:
     def lint_file(self, path: str) -> tuple[list[Finding], int, bool]:
         return self.lint_source(load_path(path, self.options.max_file_size))
 
-    def crds_in_file(self, path: str) -> tuple[list[Document], tuple[list[Finding], int, bool] | None]:
-        """The file's CRDs and, when nothing in it depends on CRDs, its finished outcome.
+    def first_pass(self, path: str) -> FirstPass:
+        """The file's CRDs of `wanted_groups` and, when nothing in it depends on CRDs, its outcome.
 
         CRD files are the largest in most trees; linting them while they are parsed for their
-        CRDs saves parsing them twice. A file that also holds custom resources waits for all
-        CRDs of the run and is linted with the rest.
+        CRDs saves parsing them twice. A file that holds custom resources waits for all CRDs
+        of the run and is linted afterwards. Only CRDs of groups that some file uses are kept:
+        sending every CRD of a big tree from a worker process costs more than parsing the
+        files that use them.
         """
         source = load_path(path, self.options.max_file_size)
-        crds = _crds(source.documents)
-        if all(is_builtin_group(d.api_version or "") for d in source.documents if is_manifest(d.obj)):
-            return crds, self.lint_source(source)
-        return crds, None
+        crds = [d for d in _crds(source.documents) if crd_group(d) in self.wanted_groups]
+        needs = custom_groups(source.documents)
+        if needs:
+            return FirstPass(crds, None, needs)
+        return FirstPass(crds, self.lint_source(source), needs)
 
     def _not_a_manifest(self, rule: Rule, doc: Document) -> Finding:
         obj = doc.obj
@@ -273,6 +284,30 @@ class Linter:
             what = f"is a {_type_name(obj)}, not a mapping"
         span = doc.locate((), "value")[0]
         return self._finding(rule, rule.message(what=what), doc.file, span, "", doc)
+
+
+@dataclass
+class FirstPass:
+    crds: list[Document]
+    outcome: FileOutcome | None  # None: the file waits for the CRDs of the whole run
+    needs: frozenset[str]  # the API groups of its custom resources
+
+
+def custom_groups(documents: Iterable[Document]) -> frozenset[str]:
+    """The API groups of the objects that only a CRD can describe."""
+    groups = set()
+    for doc in expand_lists(documents):
+        api_version, kind = doc.api_version, doc.kind
+        if api_version and kind and not is_builtin_group(api_version) \
+                and not is_tool_config(api_version, kind):
+            groups.add(group_of(api_version))
+    return frozenset(groups)
+
+
+def crd_group(doc: Document) -> str | None:
+    spec = doc.obj.get("spec") if isinstance(doc.obj, dict) else None
+    group = spec.get("group") if isinstance(spec, dict) else None
+    return group if isinstance(group, str) else None
 
 
 def _within(path: str, ancestor: str) -> bool:
@@ -313,30 +348,53 @@ def lint_paths(paths: Sequence[str], options: Options | None = None, *,
 def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str | None,
                 stdin_filename: str | None) -> RunResult:
     started = time.perf_counter()
-    from kubelint.engine.parallel import crds_in_files, default_jobs, lint_files
+    from kubelint.engine.parallel import default_jobs, first_pass, lint_files
 
     linter = Linter(options)
     files = discover(paths, linter.options.exclude)
     result = RunResult(findings=[])
     on_disk = [path for path in files if path != "-"]
     jobs = linter.options.jobs or default_jobs(on_disk)
+    outcomes: list[FileOutcome] = []
     stdin_source = None
     if "-" in files:
         stdin_source = load_path("-", linter.options.max_file_size, stdin_text, stdin_filename or "<stdin>")
-    if linter.schema is not None:
-        # Custom resources are validated against CRDs from any file of the run, in any order,
-        # so the CRDs are gathered first; a byte scan picks the few files worth parsing.
-        candidates = [p for p in on_disk if _may_hold_crds(p, linter.options.max_file_size)]
-        crds, done = crds_in_files(linter, candidates, jobs)
-        if stdin_source is not None:
-            crds += _crds(stdin_source.documents)
-        linter.schema.add_crds(crds)
+    if linter.schema is None:
+        outcomes.extend(outcome for _, outcome in lint_files(linter, on_disk, jobs))
     else:
-        done = {}
-    outcomes = [linter.lint_source(stdin_source)] if stdin_source is not None else []
-    outcomes.extend(done.values())
-    rest = [path for path in on_disk if path not in done]
-    outcomes.extend(outcome for _, outcome in lint_files(linter, rest, jobs))
+        # Custom resources are checked against the CRDs of every file of the run, whatever the
+        # order. A first pass lints every file that does not need them and gathers the CRDs;
+        # the files with custom resources follow. A byte scan plans it: files with custom
+        # resources and no CRD go straight to the second pass, and only the CRDs of groups
+        # that some file names are gathered.
+        plan = {path: _scan(path, linter.options.max_file_size) for path in on_disk}
+        wanted = frozenset(g for _, groups in plan.values() for g in groups if g not in BUILTIN_GROUPS)
+        if stdin_source is not None:
+            wanted |= custom_groups(stdin_source.documents)
+        linter.wanted_groups = wanted
+        later = [p for p, (has_crd, groups) in plan.items() if not has_crd and not groups <= BUILTIN_GROUPS]
+        waiting = set(later)
+        first = [p for p in on_disk if p not in waiting]
+        passes = dict(first_pass(linter, first, jobs))
+        needed = set()
+        for path in first:
+            done = passes[path]
+            if done.outcome is None:
+                later.append(path)
+                needed |= done.needs
+            else:
+                outcomes.append(done.outcome)
+        crds = [doc for path in sorted(passes) for doc in passes[path].crds]
+        if needed - wanted:  # an apiVersion the byte scan could not see (an alias?)
+            crds = _all_crds(first, linter.options.max_file_size)
+        if stdin_source is not None:
+            crds = _crds(stdin_source.documents) + crds
+        linter.schema.add_crds(crds)
+        later.sort()
+        outcomes.extend(outcome for _, outcome in
+                        lint_files(linter, later, linter.options.jobs or default_jobs(later)))
+    if stdin_source is not None:
+        outcomes.append(linter.lint_source(stdin_source))
     for findings, count, skipped in outcomes:
         result.files += 1
         result.documents += count
@@ -347,15 +405,24 @@ def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str |
     return result
 
 
-def _may_hold_crds(path: str, max_bytes: int) -> bool:
+def _scan(path: str, max_bytes: int) -> tuple[bool, frozenset[str]]:
+    """Whether a file may hold CRDs, and the API groups its apiVersions name."""
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-            return False  # FIFOs and devices are never opened here; oversize files are findings
+            return False, frozenset()  # FIFOs and devices are never opened here; oversize files are findings
         with open(path, "rb") as handle:
-            return _CRD_MARKER.search(handle.read(max_bytes)) is not None
+            data = handle.read(max_bytes)
     except OSError:
-        return False
+        return False, frozenset()
+    groups = frozenset(g.decode("ascii") for g in set(_API_GROUP.findall(data)))
+    return _CRD_MARKER.search(data) is not None, groups
+
+
+def _all_crds(files: Iterable[str], max_bytes: int) -> list[Document]:
+    """Every CRD of `files`, in file order: the slow way, for what the plan missed."""
+    return [doc for path in sorted(files) if _scan(path, max_bytes)[0]
+            for doc in _crds(load_path(path, max_bytes).documents)]
 
 
 def _crds(documents: Iterable[Document]) -> list[Document]:
