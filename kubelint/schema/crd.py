@@ -34,6 +34,9 @@ from kubelint.schema.compiler import KindSchema
 _TYPES = frozenset({"object", "array", "string", "integer", "number", "boolean"})
 _NUMBER_KEYWORDS = ("minimum", "maximum", "multipleOf")
 _COUNT_KEYWORDS = ("minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties")
+_CONSTRAINT_KEYWORDS = frozenset(
+    _NUMBER_KEYWORDS + _COUNT_KEYWORDS + ("pattern", "uniqueItems", "required", "enum"))
+_BRANCH_KEYWORDS = frozenset({"allOf", "anyOf", "oneOf", "not"})
 _META_STRINGS = ("name", "generateName", "namespace", "uid", "resourceVersion", "selfLink")
 _CRD_API_VERSIONS = ("apiextensions.k8s.io/v1", "apiextensions.k8s.io/v1beta1")
 
@@ -105,6 +108,8 @@ class _Converter:
             out["items"] = self.convert(items, branch=branch)
         elif isinstance(items, list):
             out["prefixItems"] = [self.convert(i, branch=branch) for i in items]
+        if _BRANCH_KEYWORDS.isdisjoint(node):
+            return out
         for keyword in ("allOf", "anyOf", "oneOf"):
             branches = node.get(keyword)
             if isinstance(branches, list) and branches:
@@ -118,6 +123,8 @@ class _Converter:
 
     @staticmethod
     def _copy_constraints(node: dict[str, Any], out: dict[str, Any], nullable: bool) -> None:
+        if _CONSTRAINT_KEYWORDS.isdisjoint(node):
+            return  # most nodes: a type, a description and properties
         for keyword in _NUMBER_KEYWORDS:
             if _is_number(node.get(keyword)):
                 out[keyword] = node[keyword]
