@@ -28,3 +28,11 @@ def run_cli(args: list[str], stdin: str | None = None) -> tuple[int, str, str]:
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_schema_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests (and the CLI processes they start) never read or write the user's cache."""
+    import os
+
+    os.environ["KUBELINT_CACHE_DIR"] = str(tmp_path_factory.mktemp("kubelint-cache"))

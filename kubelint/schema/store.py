@@ -17,6 +17,7 @@ from typing import Any
 
 from kubelint.kube.groups import group_of
 from kubelint.kube.versions import schema_dirs
+from kubelint.schema import cache
 from kubelint.schema.compiler import KindSchema
 from kubelint.schema.patches import Localised, bundle
 
@@ -90,6 +91,10 @@ def clear_caches() -> None:
         cached.cache_clear()
 
 
+def _bundle_of(root: dict[str, Any], directory: str) -> dict[str, Any]:
+    return bundle(root, definitions(directory), _localised(directory))
+
+
 def _candidates(directory: str, api_version: str, kind: str) -> tuple[str, ...]:
     """Kind files that may hold apiVersion/kind: names follow the Go package, not the group
     (internal.apiserver.k8s.io is `apiserverinternal`), so the tag inside decides."""
@@ -114,5 +119,7 @@ def kind_schema(directory: str, api_version: str, kind: str) -> KindSchema | Non
         tags = root.get(GVK)
         if isinstance(tags, list) and any(isinstance(t, dict) and {k: t.get(k) for k in wanted} == wanted
                                           for t in tags):
-            return KindSchema(bundle(root, definitions(directory), _localised(directory)))
+            files = [os.path.join(directory, name), os.path.join(directory, "_definitions.json")]
+            build = functools.partial(_bundle_of, root, directory)
+            return KindSchema(cache.cached(files, build))
     return None

@@ -1,0 +1,60 @@
+"""The disk cache of bundled schemas: same findings with or without it, and never a failure."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kubelint.engine.runner import lint_paths
+from kubelint.schema import store
+from tests.conftest import FIXTURES
+
+FILE = str(FIXTURES / "schema" / "deployment-errors.yaml")
+
+
+def _findings() -> list[tuple[str, int, int, str]]:
+    store.clear_caches()  # start cold, as a new process does
+    return [(f.rule, f.line, f.column, f.message) for f in lint_paths([FILE]).findings]
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path))
+    return tmp_path / "bundles"
+
+
+def test_a_second_run_reads_the_bundle_and_finds_the_same(cache_dir: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    first = _findings()
+    assert any(rule == "schema-invalid" for rule, *_ in first)
+    assert len(list(cache_dir.glob("*.json"))) == 1  # one kind: apps/v1 Deployment
+
+    def unreachable(root: object, directory: str) -> dict[str, object]:
+        raise AssertionError("bundle built from _definitions.json although it is cached")
+
+    monkeypatch.setattr(store, "_bundle_of", unreachable)
+    assert _findings() == first
+
+
+def test_a_damaged_bundle_is_rebuilt(cache_dir: Path) -> None:
+    first = _findings()
+    (bundle,) = cache_dir.glob("*.json")
+    bundle.write_text('{"type": "obj', encoding="utf-8")
+    assert _findings() == first
+    assert bundle.read_text(encoding="utf-8").startswith("{")
+    assert len(bundle.read_text(encoding="utf-8")) > 1000
+
+
+def test_an_unwritable_cache_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _findings()
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(blocker))
+    assert _findings() == expected
+
+
+def test_the_cache_can_be_turned_off(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KUBELINT_NO_CACHE", "1")
+    _findings()
+    assert not cache_dir.exists()
