@@ -40,7 +40,8 @@ def default_jobs(files: Sequence[str]) -> int:
     return 1
 
 
-def _by_size(files: Sequence[str]) -> list[str]:
+def by_size(files: Sequence[str]) -> list[str]:
+    """Biggest first, so that one large file does not finish last."""
     def size(path: str) -> int:
         try:
             return os.path.getsize(path)
@@ -77,14 +78,15 @@ def _map(linter: Linter, function: Callable[[str], T], files: Sequence[str], job
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
     with context.Pool(processes=jobs, initializer=_init, initargs=(linter,)) as pool:
-        yield from pool.imap_unordered(function, _by_size(files), chunksize=1)
+        yield from pool.imap_unordered(function, files, chunksize=1)
 
 
 def lint_files(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, FileOutcome]]:
     """(path, outcome) for every file, in no particular order when jobs > 1."""
-    return _map(linter, _lint_one, files, jobs)
+    return _map(linter, _lint_one, by_size(files), jobs)
 
 
 def first_pass(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, FirstPass]]:
-    """(path, first pass) for every file, in no particular order when jobs > 1."""
+    """(path, first pass) for every file, started in the order given; results come in no
+    particular order when jobs > 1."""
     return _map(linter, _first_pass, files, jobs)

@@ -6,9 +6,6 @@ The CLI and the library API (`kubelint.lint_paths`, `kubelint.lint_text`) both e
 from __future__ import annotations
 
 import gc
-import os
-import re
-import stat
 import time
 import traceback
 from collections.abc import Iterable, Sequence
@@ -18,7 +15,7 @@ from typing import Any
 from kubelint.checks.base import CheckContext, Hit
 from kubelint.engine import suppress
 from kubelint.engine.rules import Rule, builtin_rules
-from kubelint.kube.groups import BUILTIN_GROUPS, group_of, is_builtin_group, is_tool_config
+from kubelint.kube.groups import group_of, is_builtin_group, is_tool_config
 from kubelint.kube.versions import default_version
 from kubelint.kube.workloads import containers, pod_spec
 from kubelint.model import Document, Finding, Severity, Span, format_path
@@ -34,11 +31,6 @@ SUPERSEDES: dict[str, tuple[str, ...]] = {
     "missing-selector": ("schema-invalid",),
     "removed-api": ("unknown-kind", "schema-invalid", "unknown-field"),
 }
-_CRD_MARKER = re.compile(rb"kind[\"']?\s*:\s*[\"']?CustomResourceDefinition\b")
-# The API group of every apiVersion written in a file, for planning: JSON and YAML, quoted or
-# not. It can only find too many (text in a description); the parsed documents decide.
-_API_GROUP = re.compile(rb"apiVersion[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)/")
-
 # One file's outcome: its findings, its document count, whether it was skipped.
 FileOutcome = tuple[list[Finding], int, bool]
 
@@ -269,7 +261,7 @@ class Linter:
         files that use them.
         """
         source = load_path(path, self.options.max_file_size)
-        crds = [d for d in _crds(source.documents) if crd_group(d) in self.wanted_groups]
+        crds = [d for d in crds_of(source.documents) if crd_group(d) in self.wanted_groups]
         needs = custom_groups(source.documents)
         if needs:
             return FirstPass(crds, None, needs)
@@ -348,7 +340,8 @@ def lint_paths(paths: Sequence[str], options: Options | None = None, *,
 def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str | None,
                 stdin_filename: str | None) -> RunResult:
     started = time.perf_counter()
-    from kubelint.engine.parallel import default_jobs, first_pass, lint_files
+    from kubelint.engine.parallel import default_jobs, lint_files
+    from kubelint.engine.passes import lint_in_two_passes
 
     linter = Linter(options)
     files = discover(paths, linter.options.exclude)
@@ -361,40 +354,10 @@ def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str |
         stdin_source = load_path("-", linter.options.max_file_size, stdin_text, stdin_filename or "<stdin>")
     if linter.schema is None:
         outcomes.extend(outcome for _, outcome in lint_files(linter, on_disk, jobs))
+        if stdin_source is not None:
+            outcomes.append(linter.lint_source(stdin_source))
     else:
-        # Custom resources are checked against the CRDs of every file of the run, whatever the
-        # order. A first pass lints every file that does not need them and gathers the CRDs;
-        # the files with custom resources follow. A byte scan plans it: files with custom
-        # resources and no CRD go straight to the second pass, and only the CRDs of groups
-        # that some file names are gathered.
-        plan = {path: _scan(path, linter.options.max_file_size) for path in on_disk}
-        wanted = frozenset(g for _, groups in plan.values() for g in groups if g not in BUILTIN_GROUPS)
-        if stdin_source is not None:
-            wanted |= custom_groups(stdin_source.documents)
-        linter.wanted_groups = wanted
-        later = [p for p, (has_crd, groups) in plan.items() if not has_crd and not groups <= BUILTIN_GROUPS]
-        waiting = set(later)
-        first = [p for p in on_disk if p not in waiting]
-        passes = dict(first_pass(linter, first, jobs))
-        needed = set()
-        for path in first:
-            done = passes[path]
-            if done.outcome is None:
-                later.append(path)
-                needed |= done.needs
-            else:
-                outcomes.append(done.outcome)
-        crds = [doc for path in sorted(passes) for doc in passes[path].crds]
-        if needed - wanted:  # an apiVersion the byte scan could not see (an alias?)
-            crds = _all_crds(first, linter.options.max_file_size)
-        if stdin_source is not None:
-            crds = _crds(stdin_source.documents) + crds
-        linter.schema.add_crds(crds)
-        later.sort()
-        outcomes.extend(outcome for _, outcome in
-                        lint_files(linter, later, linter.options.jobs or default_jobs(later)))
-    if stdin_source is not None:
-        outcomes.append(linter.lint_source(stdin_source))
+        outcomes = lint_in_two_passes(linter, on_disk, jobs, stdin_source)
     for findings, count, skipped in outcomes:
         result.files += 1
         result.documents += count
@@ -405,27 +368,7 @@ def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str |
     return result
 
 
-def _scan(path: str, max_bytes: int) -> tuple[bool, frozenset[str]]:
-    """Whether a file may hold CRDs, and the API groups its apiVersions name."""
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-            return False, frozenset()  # FIFOs and devices are never opened here; oversize files are findings
-        with open(path, "rb") as handle:
-            data = handle.read(max_bytes)
-    except OSError:
-        return False, frozenset()
-    groups = frozenset(g.decode("ascii") for g in set(_API_GROUP.findall(data)))
-    return _CRD_MARKER.search(data) is not None, groups
-
-
-def _all_crds(files: Iterable[str], max_bytes: int) -> list[Document]:
-    """Every CRD of `files`, in file order: the slow way, for what the plan missed."""
-    return [doc for path in sorted(files) if _scan(path, max_bytes)[0]
-            for doc in _crds(load_path(path, max_bytes).documents)]
-
-
-def _crds(documents: Iterable[Document]) -> list[Document]:
+def crds_of(documents: Iterable[Document]) -> list[Document]:
     """CRD objects without their positions: only their schemas are needed, in any process."""
     return [Document(d.file, d.index, d.obj, {}, d.span) for d in expand_lists(documents)
             if d.kind == "CustomResourceDefinition" and is_manifest(d.obj)]
@@ -436,7 +379,7 @@ def lint_text(text: str, filename: str = "<stdin>", options: Options | None = No
     linter = Linter(options)
     source = load_text(text, filename)
     if linter.schema is not None:
-        linter.schema.add_crds(_crds(source.documents))
+        linter.schema.add_crds(crds_of(source.documents))
     findings, _, _ = linter.lint_source(source)
     return sorted(findings, key=Finding.sort_key)
 

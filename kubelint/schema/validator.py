@@ -45,6 +45,11 @@ class SchemaValidator:
         for custom in custom_kinds_of(documents, self.strict):
             self._input_kinds.setdefault((custom.api_version, custom.kind), custom)
 
+    def replace_crds(self, documents: Iterable[Document]) -> None:
+        """Forget the CRDs added so far and take these instead."""
+        self._input_kinds = {}
+        self.add_crds(documents)
+
     def validate(self, doc: Document) -> Iterator[tuple[str, Hit]]:
         api_version, kind = doc.api_version, doc.kind
         if not api_version or not kind or self._embedded is None or is_tool_config(api_version, kind):
