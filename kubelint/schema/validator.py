@@ -8,17 +8,20 @@ CRD from the linted input, or a user schema directory - validates, and yields fi
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kubelint.checks.base import Hit
 from kubelint.kube.groups import is_builtin_group, is_tool_config
 from kubelint.model import Document
-from kubelint.schema import unknown
-from kubelint.schema.catalog import SchemaDirs
 from kubelint.schema.compiler import KindSchema
-from kubelint.schema.crd import CustomKind, custom_kinds_of
-from kubelint.schema.errors import hits
 from kubelint.schema.store import kind_schema, served_kinds, version_dir
+
+if TYPE_CHECKING:
+    from kubelint.checks.base import Hit
+    from kubelint.schema.catalog import SchemaDirs
+    from kubelint.schema.crd import CustomKind
+
+# What only CRDs, schema directories, unknown kinds or invalid documents need is imported
+# on first need: a pre-commit run on one valid file does not pay for it.
 
 
 class SchemaValidator:
@@ -34,7 +37,7 @@ class SchemaValidator:
         self.strict = strict
         self.schema_dirs = list(schema_dirs)
         self._embedded = version_dir(kubernetes_version, strict)
-        self._catalog = SchemaDirs(self.schema_dirs, strict)
+        self._catalog: SchemaDirs | None = None
         self._input_kinds: dict[tuple[str, str], CustomKind] = {}
 
     def add_crds(self, documents: Iterable[Document]) -> None:
@@ -42,6 +45,11 @@ class SchemaValidator:
 
         The first definition of an apiVersion/kind wins, so the order of files decides, as it
         does for everything else in a run."""
+        documents = list(documents)
+        if not documents:
+            return
+        from kubelint.schema.crd import custom_kinds_of
+
         for custom in custom_kinds_of(documents, self.strict):
             self._input_kinds.setdefault((custom.api_version, custom.kind), custom)
 
@@ -60,6 +68,8 @@ class SchemaValidator:
 
     def _validate(self, doc: Document, api_version: str, kind: str) -> list[tuple[str, Hit]]:
         schema = self._schema_for(api_version, kind)
+        if schema is None or schema.validator() is None:
+            from kubelint.schema import unknown
         if schema is None:
             if is_builtin_group(api_version):
                 assert self._embedded is not None
@@ -78,6 +88,8 @@ class SchemaValidator:
             # jsonschema-rs refuses values nested a few hundred levels deep; no Kubernetes
             # object is (yaml-complexity reports absurd nesting), so there is nothing to say.
             return []
+        from kubelint.schema.errors import hits
+
         return hits(errors, schema, self.strict, instance)
 
     def _schema_for(self, api_version: str, kind: str) -> KindSchema | None:
@@ -89,10 +101,11 @@ class SchemaValidator:
             return custom.schema
         if not self.schema_dirs:
             return None
-        found = self._catalog.json_schema(api_version, kind)
+        catalog = self.catalog()
+        found = catalog.json_schema(api_version, kind)
         if found is not None:
             return found
-        for custom in self._catalog.custom_kinds():
+        for custom in catalog.custom_kinds():
             if custom.api_version == api_version and custom.kind == kind:
                 return custom.schema
         return None
@@ -100,8 +113,15 @@ class SchemaValidator:
     def _known_custom_kinds(self) -> list[CustomKind]:
         known = list(self._input_kinds.values())
         if self.schema_dirs:
-            known.extend(self._catalog.custom_kinds())
+            known.extend(self.catalog().custom_kinds())
         return known
+
+    def catalog(self) -> SchemaDirs:
+        if self._catalog is None:
+            from kubelint.schema.catalog import SchemaDirs
+
+            self._catalog = SchemaDirs(self.schema_dirs, self.strict)
+        return self._catalog
 
 
 def prune_nulls(value: Any) -> Any:
