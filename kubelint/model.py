@@ -46,10 +46,19 @@ class NodePos:
     value: Span
 
 
-# Where a node sits, as the parser stores it: 0-based (line, column, end line, end column) of
-# the value, preceded by the same four for the key when the node is a mapping entry. Plain
-# tuples cost a fraction of Span objects, and most nodes are never asked for their place.
-RawPosition = tuple[int, ...]
+# Where a node sits: 0-based (line, column, end line, end column) of the value, preceded by
+# the same four for the key when the node is a mapping entry. The parser stores the libyaml
+# marks themselves, (start, end) or (key start, key end, start, end), and they become numbers
+# only when asked: most nodes never are, and reading eight numbers off the marks of every node
+# was a fifth of the parse.
+RawPosition = tuple[Any, ...]
+
+
+def as_numbers(raw: RawPosition) -> RawPosition:
+    """The numbers of a position, whether stored as marks or already as numbers."""
+    if raw and type(raw[0]) is not int:
+        return tuple(n for mark in raw for n in (mark.line, mark.column))
+    return raw
 
 
 # Positions of a container's children, kept per container: a dict (key → key and value
@@ -103,16 +112,17 @@ class Document:
     def raw(self, path: FieldPath) -> RawPosition | None:
         """0-based (key and) value position of the node at `path`, as the parser saw it."""
         if not path:
-            return self.root or None
+            return as_numbers(self.root) or None
         children = self.positions.get(path[:-1])
         if children is None:
             return None
         last = path[-1]
         if type(children) is list:
             if type(last) is int and 0 <= last < len(children):
-                return children[last]
+                return as_numbers(children[last])
             return None
-        return children.get(last)
+        raw = children.get(last)
+        return None if raw is None else as_numbers(raw)
 
     def paths(self) -> Iterator[FieldPath]:
         """Every path that has a position."""

@@ -27,7 +27,7 @@ from typing import Any
 
 import yaml
 
-from kubelint.model import Document, FieldPath, Layout, RawPosition, Span
+from kubelint.model import Document, FieldPath, Layout, RawPosition, Span, as_numbers
 
 try:  # libyaml is ~5x faster; the pure-Python parser is the fallback, same events.
     import yaml._yaml as _yaml_module
@@ -283,7 +283,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
         frame = top
         if frame is None:
             root = value
-            root_pos = (start.line, start.column, end.line, end.column)
+            root_pos = (start, end)
             return
         frame.size += size
         if frame.is_map:
@@ -302,7 +302,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
                     raise _BuildError("the merge key << takes a mapping or a list of mappings", mark=start)
                 if frame.merges is None:
                     frame.merges = []
-                frame.merges.append((sources, frame.key_pos))
+                frame.merges.append((sources, (frame.key_start, frame.key_end)))
                 return
             if type(key) is not str:
                 key = _key_text(key)
@@ -310,12 +310,10 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
             if key in mapping:  # merged keys are added only at the mapping's end
                 problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
             mapping[key] = value
-            key_start, key_end = frame.key_start, frame.key_end
-            frame.pos[key] = (key_start.line, key_start.column, key_end.line, key_end.column,
-                              start.line, start.column, end.line, end.column)
+            frame.pos[key] = (frame.key_start, frame.key_end, start, end)
         else:
             frame.container.append(value)
-            frame.pos.append((start.line, start.column, end.line, end.column))
+            frame.pos.append((start, end))
 
     # libyaml calls these, one per event, with the event's fields (see _events_as_calls).
     def scalar(anchor: str | None, tag: str | None, implicit: Any, value_text: str, sm: Any, em: Any,
@@ -364,9 +362,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
                 if key in mapping:
                     problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
                 mapping[key] = value
-                key_start, key_end = frame.key_start, frame.key_end
-                frame.pos[key] = (key_start.line, key_start.column, key_end.line, key_end.column,
-                                  sm.line, sm.column, em.line, em.column)
+                frame.pos[key] = (frame.key_start, frame.key_end, sm, em)
                 return True
         attach(value, sm, em, 1)
         return True
@@ -445,7 +441,7 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
         nonlocal doc_index, floor, in_document
         if root is not _NO_KEY:
             span = Span(doc_start.line + 1 + line_offset, doc_start.column + 1,
-                        root_pos[2] + 1 + line_offset, root_pos[3] + 1)
+                        root_pos[1].line + 1 + line_offset, root_pos[1].column + 1)
             result.documents.append(Document(filename, doc_index, root, positions, span,
                                              line_offset=line_offset, root=root_pos))
         doc_index += 1
@@ -576,6 +572,7 @@ def _clamp_to_end(doc: Document, text: str, virtual_line: int) -> None:
     last, column = end_line - 1 - doc.line_offset, end_column - 1
 
     def fix(raw: RawPosition) -> RawPosition:
+        raw = as_numbers(raw)
         if max(raw[2::4]) < virtual:
             return raw
         fixed: list[int] = []

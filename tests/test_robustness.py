@@ -25,6 +25,7 @@ import pytest
 from kubelint.engine.runner import Options, lint_paths, lint_text
 from kubelint.model import Finding
 from kubelint.parser import MAX_ALIAS_EXPANSION, MAX_DEPTH
+from kubelint.schema import store
 from kubelint.source import decode, discover, load_path, load_text
 from tests.conftest import run_cli
 
@@ -634,9 +635,10 @@ class _Guard:
     class Refused(BaseException):
         pass
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, allowed: set[str]) -> None:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, allowed: set[str], under: str | None = None) -> None:
         self.attempts: list[str] = []
         self.allowed = allowed
+        self.under = under  # a directory where writes are allowed: kubelint's schema cache
         guard = self
         real_socket, real_open, real_os_open = socket.socket, open, os.open
 
@@ -647,12 +649,12 @@ class _Guard:
                 super().__init__(family, *args, **kwargs)
 
         def no_write_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
-            if any(c in mode for c in "wax+") and str(file) not in guard.allowed:
+            if any(c in mode for c in "wax+") and not guard.may_write(file):
                 guard.refuse(f"open({file!r}, {mode!r})")
             return real_open(file, mode, *args, **kwargs)
 
         def no_write_os_open(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
-            if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND) and str(path) not in guard.allowed:
+            if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND) and not guard.may_write(path):
                 guard.refuse(f"os.open({path!r}, {flags})")
             return real_os_open(path, flags, *args, **kwargs)
 
@@ -670,6 +672,12 @@ class _Guard:
         self.attempts.append(what)
         raise self.Refused(what)
 
+    def may_write(self, path: Any) -> bool:
+        text = os.fspath(path) if isinstance(path, (str, os.PathLike)) else str(path)
+        if text in self.allowed:
+            return True
+        return self.under is not None and os.path.abspath(text).startswith(self.under + os.sep)
+
 
 def _tree(root: Path) -> dict[str, tuple[int, int]]:
     return {str(p): (p.stat().st_size, p.stat().st_mtime_ns)
@@ -685,14 +693,19 @@ def test_the_guard_itself_refuses(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     assert len(guard.attempts) == 2
 
 
-def test_a_full_check_of_the_corpus_uses_no_network_and_writes_nothing(
+def test_a_full_check_of_the_corpus_uses_no_network_and_writes_nothing_but_its_cache(
         corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+    work, cache = tmp_path / "work", tmp_path / "cache"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(cache))
+    store.clear_caches()  # so that the bundles are built, and written, under the guard
     before = _tree(corpus)
     # Warm up lazy imports (they may write bytecode caches: Python's doing, not kubelint's).
     for report in ("json", "sarif", "text"):
         run_cli(["check", "--format", report, "--fail-on", "never", str(corpus / "microservices-demo")])
-    guard = _Guard(monkeypatch, allowed=set())
+    guard = _Guard(monkeypatch, allowed=set(), under=str(cache))
+    store.clear_caches()
     code, out, err = run_cli(["check", str(corpus), "--format", "json", "--fail-on", "never", "-j", "1"])
     assert guard.attempts == [] and code == 0, err
     assert json.loads(out)["summary"]["files"] > 800
@@ -700,8 +713,9 @@ def test_a_full_check_of_the_corpus_uses_no_network_and_writes_nothing(
         code, _, err = run_cli(["check", "--format", report, "--fail-on", "never", "-j", "1",
                                 str(corpus / "helm-templates"), str(corpus / "cert-manager")])
         assert guard.attempts == [] and code == 0, err
-    assert list(tmp_path.iterdir()) == []
+    assert list(work.iterdir()) == []
     assert _tree(corpus) == before
+    assert len(list((cache / "bundles").glob("*.json"))) > 20  # the cache did its job
 
 
 def test_output_writes_exactly_the_file_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
