@@ -18,6 +18,9 @@ if TYPE_CHECKING:
 # Below these, a pool costs more than it saves (a pre-commit run on a few files).
 MIN_FILES = 8
 MIN_BYTES = 1 << 20
+# A task for a worker: up to this many bytes or files (a bigger file is a task of its own).
+BATCH_BYTES = 128 << 10
+BATCH_FILES = 32
 
 T = TypeVar("T")
 
@@ -66,11 +69,34 @@ def _first_pass(path: str) -> tuple[str, FirstPass]:
     return path, _worker_linter.first_pass(path)
 
 
+def _batch(function: Callable[[str], T], paths: list[str]) -> list[T]:
+    return [function(path) for path in paths]
+
+
+def batches(files: Sequence[str], max_bytes: int = BATCH_BYTES, max_files: int = BATCH_FILES) -> list[list[str]]:
+    """Consecutive files grouped so that each task is worth sending to a worker: one task per
+    small file spent more time on messages between processes than on linting."""
+    out: list[list[str]] = []
+    size = 0
+    for path in files:
+        try:
+            length = os.path.getsize(path)
+        except OSError:
+            length = 0
+        if not out or size + length > max_bytes or len(out[-1]) >= max_files:
+            out.append([])
+            size = 0
+        out[-1].append(path)
+        size += length
+    return out
+
+
 def _map(linter: Linter, function: Callable[[str], T], files: Sequence[str], jobs: int) -> Iterator[T]:
     if jobs <= 1 or len(files) <= 1:
         _init(linter)
         yield from map(function, files)
         return
+    import functools
     import multiprocessing
 
     # fork shares the loaded rules and schemas with the workers for free; elsewhere the
@@ -78,7 +104,8 @@ def _map(linter: Linter, function: Callable[[str], T], files: Sequence[str], job
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
     with context.Pool(processes=jobs, initializer=_init, initargs=(linter,)) as pool:
-        yield from pool.imap_unordered(function, files, chunksize=1)
+        for results in pool.imap_unordered(functools.partial(_batch, function), batches(files)):
+            yield from results
 
 
 def lint_files(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, FileOutcome]]:
