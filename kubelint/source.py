@@ -49,7 +49,9 @@ class SourceResult:
 # ---------------------------------------------------------------------------------- discovery
 
 
-def _excluded(path: str, patterns: Iterable[str]) -> bool:
+def _excluded(path: str, patterns: list[str]) -> bool:
+    if not patterns:
+        return False
     posix = PurePosixPath(path.replace(os.sep, "/"))
     text = str(posix)
     for pattern in patterns:
@@ -144,7 +146,10 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
             f"the file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit; "
             "raise max-file-size in .kubelint.yaml to lint it")
     with open(path, "rb") as handle:
-        data = handle.read(max_bytes + 1)
+        # Sized by the stat: read(max_bytes) allocates the whole limit for every small file.
+        data = handle.read(info.st_size + 1)
+        if len(data) > info.st_size:  # it grew after the stat, or stat does not know (procfs)
+            data += handle.read(max_bytes + 1 - len(data))
     if len(data) > max_bytes:  # it grew after the stat, or stat does not know (procfs)
         raise ReadError(f"the file is over the {max_bytes:,}-byte limit; "
                         "raise max-file-size in .kubelint.yaml to lint it")
