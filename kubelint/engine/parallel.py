@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
@@ -69,6 +70,15 @@ def _first_pass(path: str) -> tuple[str, FirstPass]:
     return path, _worker_linter.first_pass(path)
 
 
+def _first_pass_remote(path: str) -> tuple[str, FirstPass]:
+    """The first pass in a worker: CRD schemas travel packed (see crd.pack)."""
+    from kubelint.schema.crd import pack
+
+    path, done = _first_pass(path)
+    done.crds = [replace(doc, obj=pack(doc.obj)) for doc in done.crds]
+    return path, done
+
+
 def _batch(function: Callable[[str], T], paths: list[str]) -> list[T]:
     return [function(path) for path in paths]
 
@@ -91,7 +101,9 @@ def batches(files: Sequence[str], max_bytes: int = BATCH_BYTES, max_files: int =
     return out
 
 
-def _map(linter: Linter, function: Callable[[str], T], files: Sequence[str], jobs: int) -> Iterator[T]:
+def _map(linter: Linter, function: Callable[[str], T], files: Sequence[str], jobs: int,
+         remote: Callable[[str], T] | None = None) -> Iterator[T]:
+    """`function` over `files`, in this process or in `jobs` workers (calling `remote` there)."""
     if jobs <= 1 or len(files) <= 1:
         _init(linter)
         yield from map(function, files)
@@ -104,7 +116,7 @@ def _map(linter: Linter, function: Callable[[str], T], files: Sequence[str], job
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
     with context.Pool(processes=jobs, initializer=_init, initargs=(linter,)) as pool:
-        for results in pool.imap_unordered(functools.partial(_batch, function), batches(files)):
+        for results in pool.imap_unordered(functools.partial(_batch, remote or function), batches(files)):
             yield from results
 
 
@@ -116,4 +128,4 @@ def lint_files(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tupl
 def first_pass(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, FirstPass]]:
     """(path, first pass) for every file, started in the order given; results come in no
     particular order when jobs > 1."""
-    return _map(linter, _first_pass, files, jobs)
+    return _map(linter, _first_pass, files, jobs, remote=_first_pass_remote)
