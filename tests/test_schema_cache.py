@@ -58,3 +58,23 @@ def test_the_cache_can_be_turned_off(cache_dir: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("KUBELINT_NO_CACHE", "1")
     _findings()
     assert not cache_dir.exists()
+
+
+def test_rule_files_and_tables_read_back_the_same(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubelint.engine.rules import builtin_rules
+    from kubelint.kube.deprecations import lifecycle_table
+
+    def fresh() -> tuple[dict[str, object], dict[object, object]]:
+        builtin_rules.cache_clear()
+        lifecycle_table.cache_clear()
+        return builtin_rules(), lifecycle_table()
+
+    monkeypatch.setenv("KUBELINT_NO_CACHE", "1")
+    parsed = fresh()
+    monkeypatch.delenv("KUBELINT_NO_CACHE")
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path))
+    assert fresh() == parsed  # written
+    assert len(list((tmp_path / "data").glob("*.json"))) == len(parsed[0]) + 1
+    assert fresh() == parsed  # read back
+    builtin_rules.cache_clear()
+    lifecycle_table.cache_clear()

@@ -13,11 +13,12 @@ import functools
 import json
 import os
 import re
+from collections.abc import Iterator
 from typing import Any
 
+from kubelint import cache
 from kubelint.kube.groups import group_of
 from kubelint.kube.versions import schema_dirs
-from kubelint.schema import cache
 from kubelint.schema.compiler import KindSchema
 from kubelint.schema.patches import Localised, bundle
 
@@ -95,13 +96,20 @@ def _bundle_of(root: dict[str, Any], directory: str) -> dict[str, Any]:
     return bundle(root, definitions(directory), _localised(directory))
 
 
-def _candidates(directory: str, api_version: str, kind: str) -> tuple[str, ...]:
+def _candidates(directory: str, api_version: str, kind: str) -> Iterator[str]:
     """Kind files that may hold apiVersion/kind: names follow the Go package, not the group
-    (internal.apiserver.k8s.io is `apiserverinternal`), so the tag inside decides."""
+    (internal.apiserver.k8s.io is `apiserverinternal`), so the tag inside decides. The usual
+    name is tried first: listing the directory (800 files) is a one-file run's cost."""
     version = api_version.rsplit("/", 1)[-1]
     if not _KIND.match(kind) or not _VERSION.match(version):
-        return ()
-    return _kind_files(directory).get((kind.lower(), version), ())
+        return
+    group = group_of(api_version)
+    usual = f"{kind.lower()}-{group.split('.')[0]}-{version}.json" if group else f"{kind.lower()}-{version}.json"
+    if os.path.isfile(os.path.join(directory, usual)):
+        yield usual
+    for name in _kind_files(directory).get((kind.lower(), version), ()):
+        if name != usual:
+            yield name
 
 
 @functools.cache
@@ -121,5 +129,5 @@ def kind_schema(directory: str, api_version: str, kind: str) -> KindSchema | Non
                                           for t in tags):
             files = [os.path.join(directory, name), os.path.join(directory, "_definitions.json")]
             build = functools.partial(_bundle_of, root, directory)
-            return KindSchema(cache.cached(files, build))
+            return KindSchema(cache.cached("bundles", files, build))
     return None
