@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -220,3 +223,33 @@ def test_duplicate_key_names_its_document_object_and_path() -> None:
     finding = report["findings"][0]
     assert (finding["document"], finding["path"]) == (0, "data.mode")
     assert finding["object"] == {"apiVersion": "v1", "kind": "ConfigMap", "namespace": None, "name": "settings"}
+
+
+def _process(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """The real entry point in its own process: it leaves through os._exit (cli.run)."""
+    return subprocess.run([sys.executable, "-m", "kubelint", *args], input=stdin, capture_output=True,
+                          text=True, cwd=REPO, timeout=120, check=False)
+
+
+def test_the_process_exit_codes_and_a_complete_report() -> None:
+    clean = _process("check", "examples/k8s/web.yaml")
+    assert clean.returncode == 0 and "0 errors" in clean.stdout
+    findings = _process("check", "--format", "json", "examples/k8s")
+    assert findings.returncode == 1
+    assert json.loads(findings.stdout)["summary"]["errors"] > 0  # flushed whole before exiting
+    usage = _process("check", "--format", "bogus", "examples/k8s")
+    assert usage.returncode == 2 and "bogus" in usage.stderr
+    stdin = _process("check", "-", stdin="kind: [\n")
+    assert stdin.returncode == 1 and "yaml-syntax" in stdin.stdout
+
+
+def test_a_reader_that_goes_away_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    for n in range(1000):
+        (tmp_path / f"p{n}.yaml").write_text(f"apiVersion: v1\nkind: Pod\nlabels: {{}}\nmetadata: {{name: p{n}}}\n")
+    process = subprocess.Popen([sys.executable, "-m", "kubelint", "check", str(tmp_path)], cwd=REPO,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.readline()
+    process.stdout.close()  # like `| head -1`
+    assert process.wait(timeout=120) == 1
+    assert b"Traceback" not in process.stderr.read()
