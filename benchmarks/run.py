@@ -609,29 +609,33 @@ class Bench:
         with tempfile.TemporaryDirectory(prefix="kubelint-bench-one-") as folder:
             path = Path(folder) / "deployment.yaml"
             path.write_text(ONE_FILE_DEPLOYMENT, encoding="utf-8")
-            commands: list[tuple[Row, list[str]]] = [
-                (Row("python -c pass", "python -c pass"), [self.tools.python, "-c", "pass"]),
+            uncached = {**child_env(), "KUBELINT_NO_CACHE": "1"}
+            commands: list[tuple[Row, list[str], dict[str, str] | None]] = [
+                (Row("python -c pass", "python -c pass"), [self.tools.python, "-c", "pass"], None),
                 (Row("python -c 'import typer'", "python -c 'import typer'"),
-                 [self.tools.python, "-c", "import typer"]),
+                 [self.tools.python, "-c", "import typer"], None),
                 (Row("kubelint check FILE", "kubelint check deployment.yaml"),
-                 [self.tools.kubelint, "check", str(path)]),
+                 [self.tools.kubelint, "check", str(path)], None),
                 (Row("kubelint check FILE --schema-only", "kubelint check deployment.yaml --schema-only"),
-                 [self.tools.kubelint, "check", str(path), "--schema-only"]),
+                 [self.tools.kubelint, "check", str(path), "--schema-only"], None),
+                (Row("kubelint check FILE, no disk cache",
+                     "KUBELINT_NO_CACHE=1 kubelint check deployment.yaml (what a first run costs)"),
+                 [self.tools.kubelint, "check", str(path)], uncached),
             ]
             if self.tools.kubernetes_validate:
                 commands.append((Row("kubernetes-validate FILE", "kubernetes-validate deployment.yaml"),
-                                 [self.tools.kubernetes_validate, str(path)]))
-            for _, argv in commands:  # warm-up, untimed
-                run_process(argv, sample=False)
+                                 [self.tools.kubernetes_validate, str(path)], None))
+            for _, argv, env in commands:  # warm-up, untimed (it also fills kubelint's cache)
+                run_process(argv, env=env, sample=False)
             for index in range(runs):
                 log(f"[one file] run {index + 1}/{runs}")
-                for row, argv in commands:
-                    row.runs.append(run_process(argv, sample=False))
-            for row, _ in commands:
+                for row, argv, env in commands:
+                    row.runs.append(run_process(argv, env=env, sample=False))
+            for row, _, _ in commands:
                 bad = {run.returncode for run in row.runs} - {0}
                 if bad:
                     row.note = f"exit code {sorted(bad)}: {tail(row.runs[-1].stderr or row.runs[-1].stdout)}"
-            return [row for row, _ in commands]
+            return [row for row, _, _ in commands]
 
 
 def checkov_summary(stdout: str) -> dict[str, int] | None:

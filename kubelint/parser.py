@@ -61,6 +61,7 @@ _SPECIAL_FLOAT = {
 _INT = re.compile(r"[-+]?(?:0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
 _NUMERIC_START = frozenset("+-.0123456789")
+_WORDS: dict[str, Any] = {**_BOOL, **dict.fromkeys(_NULL)}  # the plain scalars that are no string
 # First characters of plain scalars that can only be strings: nothing that go-yaml resolves to
 # a number, bool, null or merge key starts with one of them. Checked inline, for speed.
 _PLAIN_TEXT_START = frozenset(
@@ -265,6 +266,8 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
     top: _Frame | None = None  # stack[-1], kept at hand: every event asks for it
     no_key = _NO_KEY
     plain_text_start = _PLAIN_TEXT_START
+    numeric_start = _NUMERIC_START
+    words = _WORDS
     problems = result.problems
     expanded = alias_nodes
     doc_index = first_index
@@ -323,13 +326,15 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
                 value: Any = value_text
             elif value_text[:1] in plain_text_start:
                 value = value_text  # `image`, `nginx`: no number, bool or null starts so
+            elif value_text[:1] in numeric_start:
+                value = resolve_plain(value_text)
             elif value_text == "<<" and top is not None and top.is_map and top.key is no_key:
                 top.key = _MERGE
                 top.key_start = sm
                 top.key_end = em
                 return True
             else:
-                value = resolve_plain(value_text)
+                value = words.get(value_text, value_text)  # `true`, `null`, `~`; `name` stays
         elif tag == "!":
             value = value_text
         elif tag in _STANDARD_TAGS:
