@@ -25,17 +25,15 @@ def misplaced_field(ctx: CheckContext, obj: Any, path: FieldPath,
     """
     kind = ctx.document.kind
     reported: set[FieldPath] = set()
-    for place in params.get("places", []):
-        kinds = place.get("kinds", ["*"])
-        if "*" not in kinds and kind not in kinds:
+    for kinds, builtin_only, at, fields, place in _places(params):
+        if kinds is not None and kind not in kinds:
             continue
-        if place.get("builtin_only") and not is_builtin_group(ctx.document.api_version or ""):
+        if builtin_only and not is_builtin_group(ctx.document.api_version or ""):
             continue
-        at = _path(place.get("at", ""))
         container = get_path(obj, at) if at else obj
         if not isinstance(container, dict):
             continue
-        for name in place["fields"]:
+        for name in fields:
             if name not in container:
                 continue
             found = at + (name,)
@@ -49,6 +47,24 @@ def misplaced_field(ctx: CheckContext, obj: Any, path: FieldPath,
                 "belongs": belongs,
                 "kind": kind or "object",
             }, place.get("message", "default"), at="key")
+
+
+_Place = tuple[frozenset[str] | None, bool, FieldPath, list[str], dict[str, Any]]
+_prepared: dict[int, tuple[dict[str, Any], list[_Place]]] = {}
+
+
+def _places(params: dict[str, Any]) -> list[_Place]:
+    """The table read once per rule, not once per document (it runs for every object)."""
+    known = _prepared.get(id(params))
+    if known is not None and known[0] is params:
+        return known[1]
+    places: list[_Place] = []
+    for place in params.get("places", []):
+        kinds = place.get("kinds", ["*"])
+        places.append((None if "*" in kinds else frozenset(kinds), bool(place.get("builtin_only")),
+                       _path(place.get("at", "")), list(place["fields"]), place))
+    _prepared[id(params)] = (params, places)  # keeps params alive, so its id stays its own
+    return places
 
 
 def missing_selector(ctx: CheckContext, obj: Any, path: FieldPath,
