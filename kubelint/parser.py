@@ -21,6 +21,7 @@ import gc
 import math
 import re
 import threading
+from _thread import get_ident
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -279,6 +280,10 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
     root_pos: RawPosition = ()
     scalar_ranges = result.scalar_ranges
     stream_end: Any = None
+    # While a parse runs, PyYAML's C module calls these callbacks for every parser in the
+    # process (see _run_events); events of another thread's parser get what PyYAML would
+    # have made for them, and never reach this builder.
+    owner = get_ident()
 
     def attach(value: Any, start: Any, end: Any, size: int) -> None:
         """Put a finished node into its parent (or make it the document root)."""
@@ -320,7 +325,9 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
 
     # libyaml calls these, one per event, with the event's fields (see _events_as_calls).
     def scalar(anchor: str | None, tag: str | None, implicit: Any, value_text: str, sm: Any, em: Any,
-               style: str | None) -> bool:
+               style: str | None) -> Any:
+        if get_ident() != owner:  # another thread's parser: what PyYAML would have made
+            return yaml.ScalarEvent(anchor, tag, implicit, value_text, sm, em, style)
         if tag is None:
             if style:  # quoted or block: a string (plain is None or "")
                 value: Any = value_text
@@ -397,12 +404,26 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
         return True
 
     def mapping_start(anchor: str | None, tag: str | None, implicit: Any, sm: Any, em: Any,
-                      flow_style: Any) -> bool:
+                      flow_style: Any) -> Any:
+        if get_ident() != owner:
+            return yaml.MappingStartEvent(anchor, tag, implicit, sm, em, flow_style)
         return collection_start(True, anchor, tag, sm)
 
     def sequence_start(anchor: str | None, tag: str | None, implicit: Any, sm: Any, em: Any,
-                       flow_style: Any) -> bool:
+                       flow_style: Any) -> Any:
+        if get_ident() != owner:
+            return yaml.SequenceStartEvent(anchor, tag, implicit, sm, em, flow_style)
         return collection_start(False, anchor, tag, sm)
+
+    def mapping_end(sm: Any, em: Any) -> Any:
+        if get_ident() != owner:
+            return yaml.MappingEndEvent(sm, em)
+        return collection_end(sm, em)
+
+    def sequence_end(sm: Any, em: Any) -> Any:
+        if get_ident() != owner:
+            return yaml.SequenceEndEvent(sm, em)
+        return collection_end(sm, em)
 
     def collection_end(sm: Any, em: Any) -> bool:
         nonlocal top
@@ -462,13 +483,16 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
         stream_end = sm
         return True
 
-    calls = {
+    calls: dict[str, Callable[..., Any]] = {
         "StreamStartEvent": stream_start, "StreamEndEvent": stream_finish,
         "DocumentStartEvent": document_start, "DocumentEndEvent": document_end,
         "AliasEvent": alias, "ScalarEvent": scalar,
         "MappingStartEvent": mapping_start, "SequenceStartEvent": sequence_start,
-        "MappingEndEvent": collection_end, "SequenceEndEvent": collection_end,
+        "MappingEndEvent": mapping_end, "SequenceEndEvent": sequence_end,
     }
+    for name in ("StreamStartEvent", "StreamEndEvent", "DocumentStartEvent", "DocumentEndEvent",
+                 "AliasEvent"):  # the rare events: a wrapper is cheap enough
+        calls[name] = _owned_by(owner, calls[name], getattr(yaml, name))
     try:
         _run_events(window if window is not None else text, calls)
     except yaml.MarkedYAMLError as exc:
@@ -502,18 +526,18 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
     return result
 
 
-def _run_events(stream: Any, calls: dict[str, Callable[..., bool]]) -> None:
+def _run_events(stream: Any, calls: dict[str, Callable[..., Any]]) -> None:
     """Feed every event of `stream` to `calls`, keyed by PyYAML's event class names.
 
     Why not `get_event()` and a dispatch on its class: libyaml parses a manifest in a fifth of
     the time PyYAML then takes to make an event object per event with a Python `__init__`.
     PyYAML's C module looks those classes up by name in its own namespace at every event, so
     for the length of one parse the names are bound to our callbacks and the objects are
-    never made (a third less time for the whole parse). The lock keeps two threads from
-    feeding each other's events; other PyYAML users are only affected while a parse runs, and
-    only if they use the event API. Should a PyYAML build ever stop calling by name, its event
-    objects still come back from `get_event()` and take the slow path below, so the result is
-    the same either way.
+    never made (a third less time for the whole parse). The lock keeps two of these parses
+    apart; a callback called from another thread (someone else's parser, using PyYAML's event
+    API meanwhile) makes the event object PyYAML would have made, so nobody else sees a
+    difference. Should a PyYAML build ever stop calling by name, its event objects come back
+    from `get_event()` and take the slow path below, so the result is the same either way.
     """
     if not _USING_LIBYAML:  # pragma: no cover - depends on the PyYAML build
         parser = _EventParser(stream)
@@ -543,7 +567,15 @@ def _run_events(stream: Any, calls: dict[str, Callable[..., bool]]) -> None:
                 gc.enable()
 
 
-def _call_for(event: Any, calls: dict[str, Callable[..., bool]]) -> None:
+def _owned_by(owner: int, call: Callable[..., Any], event_class: Any) -> Callable[..., Any]:
+    def owned(*args: Any) -> Any:
+        if get_ident() != owner:
+            return event_class(*args)
+        return call(*args)
+    return owned
+
+
+def _call_for(event: Any, calls: dict[str, Callable[..., Any]]) -> None:
     """Turn an event object into the call libyaml makes for it."""
     name = type(event).__name__
     call = calls[name]

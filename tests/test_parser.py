@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import threading
 
 import pytest
+import yaml
 
 from kubelint.model import Span
 from kubelint.parser import parse, resolve_plain
@@ -20,6 +22,56 @@ from kubelint.parser import parse, resolve_plain
 def test_plain_scalars_read_as_kubernetes_reads_them(text: str, value: object) -> None:
     got = resolve_plain(text)
     assert got == value and type(got) is type(value)
+    # The parser takes shortcuts for most scalars; as a value and as a key, same reading.
+    parsed = parse(f"k: {text}\n", "f.yaml").documents[0].obj["k"]
+    assert parsed == value and type(parsed) is type(value)
+    if text and isinstance(value, str):
+        assert list(parse(f"{text}: x\n", "f.yaml").documents[0].obj) == [value]
+
+
+def test_threads_parsing_at_once_and_other_pyyaml_users_are_unaffected() -> None:
+    text = "".join(f"k{i}: [v{i}, {{n: {i}, b: yes}}]\n" for i in range(300))
+    expected = parse(text, "f.yaml").documents[0].obj
+    results: list[object] = []
+
+    def ours() -> None:
+        for _ in range(20):
+            results.append(parse(text, "f.yaml").documents[0].obj)
+
+    def theirs() -> None:
+        for _ in range(20):
+            results.append(yaml.load(text, Loader=yaml.CSafeLoader)["k7"][1]["n"])
+            results.append([type(e).__name__ for e in yaml.parse("a: 1", Loader=yaml.CSafeLoader)])
+
+    threads = [threading.Thread(target=f) for f in (ours, ours, theirs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count(expected) == 40
+    assert results.count(7) == 20
+    events = ["StreamStartEvent", "DocumentStartEvent", "MappingStartEvent", "ScalarEvent", "ScalarEvent",
+              "MappingEndEvent", "DocumentEndEvent", "StreamEndEvent"]
+    assert results.count(events) == 20
+
+
+def test_a_pyyaml_that_makes_event_objects_gives_the_same_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    """If PyYAML ever stops looking its event classes up by name, the parser takes the slow
+    path with the event objects, and nothing else changes."""
+    import types
+
+    import kubelint.parser as parser_module
+
+    text = "a: &x {b: [1, two, ~]}\nc: *x\nd:\n  <<: *x\n  e: f\n---\n- 1\n"
+    fast = parse(text, "f.yaml")
+    elsewhere = types.SimpleNamespace(**{name: None for name in dir(yaml) if name.endswith("Event")})
+    monkeypatch.setattr(parser_module, "_yaml_module", elsewhere)
+    slow = parse(text, "f.yaml")
+    assert [d.obj for d in slow.documents] == [d.obj for d in fast.documents]
+    assert [(d.span, sorted(d.paths(), key=str)) for d in slow.documents] == \
+           [(d.span, sorted(d.paths(), key=str)) for d in fast.documents]
+    assert [d.raw(p) for d in slow.documents for p in d.paths()] == \
+           [d.raw(p) for d in fast.documents for p in d.paths()]
 
 
 def test_special_floats() -> None:
