@@ -10,15 +10,20 @@ from tests.conftest import FIXTURES, run_cli
 
 
 def _tree(tmp_path):
-    """A tree of enough files and bytes that the default picks several workers."""
+    """A tree of enough files and bytes that the default picks several workers, with CRDs
+    (the same kinds defined in every copy: the first file's definition must win whatever
+    the worker count) and custom resources in other files and beside their CRDs."""
     root = tmp_path / "tree"
     root.mkdir()
-    sources = sorted(p for p in (FIXTURES / "foundation").rglob("*") if p.is_file())
+    sets = [FIXTURES / "foundation", FIXTURES / "schema" / "crds-and-crs"]
     for copy in range(12):
-        for source in sources:
-            target = root / f"c{copy:02d}" / source.relative_to(FIXTURES / "foundation")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(source, target)
+        for base in sets:
+            for source in sorted(p for p in base.rglob("*") if p.is_file()):
+                target = root / f"c{copy:02d}" / base.name / source.relative_to(base)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(source, target)
+        mixed = root / f"c{copy:02d}" / "mixed.yaml"
+        mixed.write_text((sets[1] / "crds.yaml").read_text() + "\n---\n" + (sets[1] / "cr.yaml").read_text())
     return root
 
 
