@@ -249,3 +249,47 @@ def test_a_custom_resource_on_stdin_is_checked_against_a_crd_file() -> None:
     findings = lint_paths(["-", str(CRDS)], stdin_text=text, stdin_filename="cr.yaml").findings
     assert [(f.rule, f.line, f.file) for f in findings][:2] == [
         ("schema-invalid", 6, "cr.yaml"), ("schema-invalid", 7, "cr.yaml")]
+
+
+def test_a_crd_group_the_byte_scan_cannot_see_is_still_used(tmp_path: Path) -> None:
+    # The CRD names its group through an alias: the plan cannot know the file defines it.
+    hidden = CRDS.read_text().replace(
+        "metadata:\n  name: memcacheds.cache.example.com\nspec:\n  group: cache.example.com\n",
+        "metadata:\n  name: memcacheds.cache.example.com\n  labels: {g: &g cache.example.com}\n"
+        "spec:\n  group: *g\n", 1)
+    assert "group: *g" in hidden
+    (tmp_path / "a-crds.yaml").write_text(hidden)
+    (tmp_path / "b-cr.yaml").write_text(CR.read_text())
+    for n in range(10):
+        (tmp_path / f"cm{n}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{n}}}\n")
+    serial = lint_paths([str(tmp_path)], Options(jobs=1)).findings
+    parallel = lint_paths([str(tmp_path)], Options(jobs=2)).findings
+    assert serial == parallel
+    got = [(f.rule, f.line) for f in serial if f.file.endswith("b-cr.yaml")]
+    assert got[:2] == [("schema-invalid", 6), ("schema-invalid", 7)]  # validated against the CRD
+
+
+def test_a_file_that_hides_one_of_its_groups_waits_for_it(tmp_path: Path) -> None:
+    """cr.yaml names other.example.com plainly and cache.example.com only through an alias:
+    it must not be linted once the first group is complete but the second is not."""
+    from kubelint.engine.passes import _TwoPasses
+    from kubelint.engine.runner import Linter
+
+    crds, cr, plain = tmp_path / "crds.yaml", tmp_path / "cr.yaml", tmp_path / "plain.yaml"
+    crds.write_text(CRDS.read_text())
+    cr.write_text("apiVersion: other.example.com/v1\nkind: Thing\nmetadata: {name: a}\n---\n"
+                  "metadata: {name: b, labels: {v: &v cache.example.com/v1}}\n"
+                  "apiVersion: *v\nkind: Memcached\nspec: {size: x}\n")
+    plain.write_text("apiVersion: cache.example.com/v1\nkind: Memcached\nmetadata: {name: c}\n")
+    linter = Linter(Options(jobs=1))
+    files = [str(crds), str(cr), str(plain)]
+    run = _TwoPasses(linter, files, None)
+    assert set(run.waiting) == {str(cr), str(plain)}
+    run.lint_ready()  # other.example.com has no CRD, so cr.yaml looks ready; it is not
+    assert set(run.waiting) == {str(cr), str(plain)} and not run.later
+    run.first_done(str(crds), linter.first_pass(str(crds)))
+    run.lint_ready()
+    run.finish()
+    assert not run.unplanned and not run.waiting
+    findings = run.later[str(cr)][0]
+    assert ("schema-invalid", 8, "spec.size") in [(f.rule, f.line, f.path) for f in findings]

@@ -102,8 +102,10 @@ def batches(files: Sequence[str], max_bytes: int = BATCH_BYTES, max_files: int =
 
 
 def _map(linter: Linter, function: Callable[[str], T], files: Sequence[str], jobs: int,
-         remote: Callable[[str], T] | None = None) -> Iterator[T]:
-    """`function` over `files`, in this process or in `jobs` workers (calling `remote` there)."""
+         remote: Callable[[str], T] | None = None, alone: int = 0) -> Iterator[T]:
+    """`function` over `files`, in this process or in `jobs` workers (calling `remote` there).
+
+    The first `alone` files are tasks of their own: their results are awaited (CRDs)."""
     if jobs <= 1 or len(files) <= 1:
         _init(linter)
         yield from map(function, files)
@@ -116,7 +118,8 @@ def _map(linter: Linter, function: Callable[[str], T], files: Sequence[str], job
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
     with context.Pool(processes=jobs, initializer=_init, initargs=(linter,)) as pool:
-        for results in pool.imap_unordered(functools.partial(_batch, remote or function), batches(files)):
+        tasks = [[path] for path in files[:alone]] + batches(files[alone:])
+        for results in pool.imap_unordered(functools.partial(_batch, remote or function), tasks):
             yield from results
 
 
@@ -125,7 +128,9 @@ def lint_files(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tupl
     return _map(linter, _lint_one, by_size(files), jobs)
 
 
-def first_pass(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, FirstPass]]:
-    """(path, first pass) for every file, started in the order given; results come in no
+def first_pass(linter: Linter, first: Sequence[str], then: Sequence[str],
+               jobs: int) -> Iterator[tuple[str, FirstPass]]:
+    """(path, first pass) for every file: `first` started one by one in the order given (each
+    result comes back as soon as it is done), then `then` in batches; results come in no
     particular order when jobs > 1."""
-    return _map(linter, _first_pass, files, jobs, remote=_first_pass_remote)
+    return _map(linter, _first_pass, [*first, *then], jobs, remote=_first_pass_remote, alone=len(first))

@@ -2,19 +2,20 @@
 
 Custom resources are checked against the CRDs of every file, whatever the order of the files.
 The first pass (worker processes, when there are many files) lints each file that needs no CRD
-and gathers the CRDs; the files with custom resources are linted in the second pass, once the
-CRDs are known. A byte scan plans it all before anything is parsed:
+and gathers the CRDs; the files with custom resources are linted in the second pass, in this
+process, each as soon as the CRDs of the API groups it uses are all in. A byte scan plans it
+all before anything is parsed:
 
+- which files may define CRDs of which groups: CRD files go first, and a group is complete
+  once all of its files are back, so most of the second pass runs while the workers are busy;
 - files with custom resources and no CRD go straight to the second pass (never parsed twice);
-- CRD files go first, so their CRDs are all in while the workers still lint small files, and
-  this process lints the second pass meanwhile instead of waiting for the first to end;
 - only the CRDs of API groups that some file names come back from the workers: sending every
   CRD of a big tree between processes costs more than linting the files that use them.
 
 The scan can see too much (an apiVersion in a description), which costs a little time and
-changes no result: the parsed documents decide. What it cannot see at all (an apiVersion or a
-kind written as an alias) shows after the first pass, and then the second pass is done again
-the slow way, with every CRD of the run read again.
+changes no result: the parsed documents decide. What it cannot see at all (an apiVersion,
+group or kind written as an alias) shows when the documents are parsed, and then the second
+pass is done again the slow way, with every CRD of the run read again.
 """
 
 from __future__ import annotations
@@ -23,102 +24,174 @@ import os
 import re
 import stat
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from kubelint.kube.groups import BUILTIN_GROUPS
 from kubelint.model import Document
 from kubelint.source import SourceResult, load_path
 
 if TYPE_CHECKING:
-    from kubelint.engine.runner import FileOutcome, Linter
+    from kubelint.engine.runner import FileOutcome, FirstPass, Linter
 
 _CRD_MARKER = re.compile(rb"kind[\"']?\s*:\s*[\"']?CustomResourceDefinition\b")
 # The API group of every apiVersion written in a file: JSON and YAML, quoted or not.
 _API_GROUP = re.compile(rb"apiVersion[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)/")
+# What a CRD's spec.group may be: any `group:` value (schemas have such fields too: harmless).
+_CRD_GROUP = re.compile(rb"group[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)")
 
 
 def lint_in_two_passes(linter: Linter, files: Sequence[str], jobs: int,
                        stdin_source: SourceResult | None) -> list[FileOutcome]:
     """The outcome of every file (and of standard input, last), in no particular order."""
     from kubelint.engine.parallel import by_size, first_pass
-    from kubelint.engine.runner import crds_of, custom_groups
 
-    schema = linter.schema
-    assert schema is not None
-    max_bytes = linter.options.max_file_size
-    plan = {path: _scan(path, max_bytes) for path in files}
-    wanted = frozenset(g for _, groups in plan.values() for g in groups if g not in BUILTIN_GROUPS)
-    stdin_crds: list[Document] = []
-    if stdin_source is not None:
-        wanted |= custom_groups(stdin_source.documents)
-        stdin_crds = crds_of(stdin_source.documents)
-    linter.wanted_groups = wanted
-    crd_files = {p for p, (has_crd, _) in plan.items() if has_crd}
-    second = [p for p, (has_crd, groups) in plan.items() if not has_crd and not groups <= BUILTIN_GROUPS]
-    waiting = set(second)
-    rest = [p for p in files if p not in waiting and p not in crd_files]
-
-    outcomes: list[FileOutcome] = []
-    later: dict[str, FileOutcome] = {}  # second-pass outcomes
-    gathered: dict[str, list[Document]] = {}
-    unseen = set(crd_files)
-    unplanned = False  # a custom resource of a group the scan did not see
-
-    def lint_second(paths: list[str]) -> None:
-        nonlocal unplanned
-        for path in sorted(paths):
-            source = load_path(path, max_bytes)
-            unplanned = unplanned or not custom_groups(source.documents) <= wanted
-            later[path] = linter.lint_source(source)
-
-    started = False
-    for path, done in first_pass(linter, by_size(list(crd_files)) + by_size(rest), jobs):
-        gathered[path] = done.crds
-        unseen.discard(path)
-        if done.outcome is None:
-            second.append(path)
-        else:
-            outcomes.append(done.outcome)
-        if not started and not unseen:  # every CRD is in: the workers go on, and so does this
-            started = True
-            schema.add_crds(stdin_crds + _in_file_order(gathered))
-            lint_second(second)
-    if not started:  # nothing in the first pass
-        schema.add_crds(stdin_crds)
-    lint_second([p for p in second if p not in later])
-    if unplanned or any(crds for path, crds in gathered.items() if path not in crd_files):
-        every = [doc for path in sorted(files) for doc in crds_of(load_path(path, max_bytes).documents)]
-        schema.replace_crds(stdin_crds + every)
-        lint_second(list(later))
-    outcomes.extend(later.values())
+    run = _TwoPasses(linter, files, stdin_source)
+    plan = run.plan
+    crd_files = [p for p in files if plan[p].has_crd]
+    rest = [p for p in files if not plan[p].has_crd and p not in run.waiting]
+    for path, done in first_pass(linter, by_size(crd_files), by_size(rest), jobs):
+        run.first_done(path, done)
+        run.lint_ready()  # between results: the workers go on meanwhile
+    run.finish()
+    outcomes = run.outcomes + list(run.later.values())
     if stdin_source is not None:
         outcomes.append(linter.lint_source(stdin_source))
     return outcomes
 
 
-def _in_file_order(gathered: dict[str, list[Document]]) -> list[Document]:
-    """The first definition of a kind wins, so the order of files decides, as it does for
-    everything else in a run; never the order in which workers finished."""
-    return [doc for path in sorted(gathered) for doc in gathered[path]]
+class _Plan(NamedTuple):
+    has_crd: bool
+    groups: frozenset[str]  # the API groups its apiVersions name
+    crd_groups: frozenset[str]  # the groups its CRDs may define (only for files with CRDs)
 
 
-def _scan(path: str, max_bytes: int) -> tuple[bool, frozenset[str]]:
-    """Whether a file may hold CRDs, and the API groups its apiVersions name."""
+class _TwoPasses:
+    """The state of one run: which API groups have all their CRDs in, and which files wait.
+
+    A group is complete once every file that may define CRDs of it is back from the first
+    pass; its CRDs are then registered in file order (the first definition of a kind wins,
+    as everywhere else in a run), and a waiting file is linted as soon as every group it
+    uses is complete. So the second pass runs in this process while the workers are busy,
+    instead of after them.
+    """
+
+    def __init__(self, linter: Linter, files: Sequence[str], stdin_source: SourceResult | None) -> None:
+        from kubelint.engine.runner import crds_of, custom_groups
+
+        self.linter = linter
+        self.schema = linter.schema
+        assert self.schema is not None
+        self.files = files
+        self.max_bytes = linter.options.max_file_size
+        self.plan = {path: _scan(path, self.max_bytes) for path in files}
+        wanted = {g for entry in self.plan.values() for g in entry.groups if g not in BUILTIN_GROUPS}
+        self.stdin_crds: list[Document] = []
+        if stdin_source is not None:
+            wanted |= custom_groups(stdin_source.documents)
+            self.stdin_crds = crds_of(stdin_source.documents)
+        self.wanted = frozenset(wanted)
+        linter.wanted_groups = self.wanted
+        # group → the files that may still define CRDs of it
+        self.unseen: dict[str, set[str]] = {g: set() for g in self.wanted}
+        for path, entry in self.plan.items():
+            for group in entry.crd_groups & self.wanted:
+                self.unseen[group].add(path)
+        self.definers = {g: sorted(paths) for g, paths in self.unseen.items()}
+        self.complete: set[str] = set()
+        self.gathered: dict[str, list[Document]] = {}
+        self.outcomes: list[FileOutcome] = []
+        self.later: dict[str, FileOutcome] = {}  # second-pass outcomes
+        # files waiting for groups, with the groups they wait for
+        self.waiting: dict[str, frozenset[str]] = {
+            p: entry.groups - BUILTIN_GROUPS for p, entry in self.plan.items()
+            if not entry.has_crd and not entry.groups <= BUILTIN_GROUPS}
+        self.unplanned = False  # the scan missed a group or a CRD: the slow way at the end
+        for group in sorted(self.wanted):
+            if not self.unseen[group]:
+                self._complete(group)
+
+    def first_done(self, path: str, done: FirstPass) -> None:
+        from kubelint.engine.runner import crd_group
+
+        self.gathered[path] = done.crds
+        for doc in done.crds:
+            group = crd_group(doc)
+            if group in self.complete or path not in self.definers.get(group or "", ()):
+                self.unplanned = True  # a CRD the scan did not see coming
+        if done.outcome is None:
+            self.waiting[path] = done.needs
+        else:
+            self.outcomes.append(done.outcome)
+        for group in self.plan[path].crd_groups & self.wanted:
+            self.unseen[group].discard(path)
+            if not self.unseen[group] and group not in self.complete:
+                self._complete(group)
+
+    def _complete(self, group: str) -> None:
+        from kubelint.engine.runner import crd_group
+
+        self.complete.add(group)
+        docs = [d for d in self.stdin_crds if crd_group(d) == group]
+        docs += [d for path in self.definers[group] for d in self.gathered.get(path, ()) if crd_group(d) == group]
+        if docs:
+            self.schema.add_crds(docs)  # type: ignore[union-attr]
+
+    def lint_ready(self, everything: bool = False) -> None:
+        """Lint the waiting files whose groups are complete (all of them, at the end)."""
+        from kubelint.engine.runner import custom_groups
+
+        for path in sorted(self.waiting):
+            if not everything and not self.waiting[path] <= self.complete:
+                continue
+            source = load_path(path, self.max_bytes)
+            needs = custom_groups(source.documents)
+            if not everything and not needs <= self.complete:  # an alias hid a group from the scan
+                self.waiting[path] = needs
+                continue
+            del self.waiting[path]
+            self.unplanned = self.unplanned or not needs <= self.wanted
+            self.later[path] = self.linter.lint_source(source)
+
+    def finish(self) -> None:
+        from kubelint.engine.runner import crds_of
+
+        for group in sorted(self.wanted - self.complete):  # files that failed to come back
+            self._complete(group)
+        self.lint_ready(everything=True)
+        if self.unplanned:
+            every = [doc for path in sorted(self.files)
+                     for doc in crds_of(load_path(path, self.max_bytes).documents)]
+            self.schema.replace_crds(self.stdin_crds + every)  # type: ignore[union-attr]
+            self.waiting = dict.fromkeys(self.later, frozenset())
+            self.lint_ready(everything=True)
+
+
+def _scan(path: str, max_bytes: int) -> _Plan:
+    """Whether a file may hold CRDs, the API groups its apiVersions name, and the groups its
+    CRDs may define."""
+    nothing = _Plan(False, frozenset(), frozenset())
     try:
         info = os.stat(path)
         if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-            return False, frozenset()  # FIFOs and devices are never opened here; oversize files are findings
+            return nothing  # FIFOs and devices are never opened here; oversize files are findings
         with open(path, "rb") as handle:
             data = handle.read(info.st_size)  # read(max_bytes) would allocate the whole limit
     except OSError:
-        return False, frozenset()
-    # Finding each apiVersion with bytes.find and matching there is twice as fast as letting
-    # the regex search 30 MB of CRD descriptions for its first letter.
-    groups = set()
-    at = data.find(b"apiVersion")
+        return nothing
+    groups = _values(data, b"apiVersion", _API_GROUP)
+    if _CRD_MARKER.search(data) is None:
+        return _Plan(False, frozenset(groups), frozenset())
+    return _Plan(True, frozenset(groups), frozenset(_values(data, b"group", _CRD_GROUP)))
+
+
+def _values(data: bytes, word: bytes, pattern: re.Pattern[bytes]) -> set[str]:
+    """The values `pattern` reads where `word` stands: bytes.find jumps from one to the next
+    far faster than a regex searches 30 MB of CRD descriptions for a first letter."""
+    found = set()
+    at = data.find(word)
     while at >= 0:
-        match = _API_GROUP.match(data, at)
+        match = pattern.match(data, at)
         if match:
-            groups.add(match.group(1).decode("ascii"))
-        at = data.find(b"apiVersion", at + 10)
-    return _CRD_MARKER.search(data) is not None, frozenset(groups)
+            found.add(match.group(1).decode("ascii"))
+        at = data.find(word, at + len(word))
+    return found
