@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
-from typing import Any
+from typing import Any, NamedTuple
 
 PathPart = str | int
 FieldPath = tuple[PathPart, ...]
@@ -28,8 +28,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Span:
+class Span(NamedTuple):
     """A 1-based region of the source text; columns count characters, as editors do."""
 
     line: int
@@ -38,8 +37,7 @@ class Span:
     end_column: int
 
 
-@dataclass(frozen=True, slots=True)
-class NodePos:
+class NodePos(NamedTuple):
     """Where a node sits: its key (None for list items and the root) and its value."""
 
     key: Span | None

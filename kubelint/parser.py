@@ -24,7 +24,7 @@ import threading
 from _thread import get_ident
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
@@ -135,8 +135,7 @@ def _tagged(value: str, tag: str) -> Any:
     raise _BuildError(f"cannot read {value!r} as !!{short}")
 
 
-@dataclass(frozen=True, slots=True)
-class ParseProblem:
+class ParseProblem(NamedTuple):
     """Something wrong with the YAML itself; the source stage turns it into a finding."""
 
     rule: str

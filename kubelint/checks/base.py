@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from kubelint.model import Document, FieldPath
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """One problem a check found: where (a field path relative to the object) and the words.
 
     `values` fill the rule's message template; `variant` picks one of the rule's messages;
@@ -18,7 +17,7 @@ class Hit:
     """
 
     path: FieldPath
-    values: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any]
     variant: str = "default"
     at: str = "value"
 
