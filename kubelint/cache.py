@@ -14,6 +14,7 @@ KUBELINT_NO_CACHE=1 turns it off.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import zlib
@@ -44,6 +45,12 @@ def _stamp(path: str) -> str:
     return f"{path}:{info.st_size}:{info.st_mtime_ns}"
 
 
+@functools.cache
+def _code_stamps() -> tuple[str, ...]:
+    """The code that builds the entries, as this process loaded it: stamped once."""
+    return (__version__, *(_stamp(p) for p in _CODE))
+
+
 def cached(section: str, files: list[str], build: Callable[[], Any]) -> Any:
     """`build()`, or what it returned before for the same `files` and the same kubelint.
 
@@ -52,7 +59,7 @@ def cached(section: str, files: list[str], build: Callable[[], Any]) -> Any:
     if folder is None:
         return build()
     try:
-        stamps = [__version__, *(_stamp(p) for p in files), *(_stamp(p) for p in _CODE)]
+        stamps = [*_code_stamps(), *(_stamp(p) for p in files)]
     except OSError:
         return build()
     # Readable names, and a checksum of the stamps (hashlib alone takes 4 ms to import).

@@ -44,15 +44,16 @@ def default_jobs(files: Sequence[str]) -> int:
     return 1
 
 
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
+
+
 def by_size(files: Sequence[str]) -> list[str]:
     """Biggest first, so that one large file does not finish last."""
-    def size(path: str) -> int:
-        try:
-            return os.path.getsize(path)
-        except OSError:
-            return 0
-
-    return sorted(files, key=lambda p: (-size(p), p))
+    return sorted(files, key=lambda p: (-_size(p), p))
 
 
 def _init(linter: Linter) -> None:
@@ -89,10 +90,7 @@ def batches(files: Sequence[str], max_bytes: int = BATCH_BYTES, max_files: int =
     out: list[list[str]] = []
     size = 0
     for path in files:
-        try:
-            length = os.path.getsize(path)
-        except OSError:
-            length = 0
+        length = _size(path)
         if not out or size + length > max_bytes or len(out[-1]) >= max_files:
             out.append([])
             size = 0

@@ -217,7 +217,7 @@ class Linter:
         except Exception as exc:  # one broken rule must not end the run
             findings.append(self._internal_error(rule.id, ctx.document, exc))
 
-    def lint_source(self, source: SourceResult) -> tuple[list[Finding], int, bool]:
+    def lint_source(self, source: SourceResult) -> FileOutcome:
         """Findings for one parsed file, its document count, and whether it was skipped."""
         findings: list[Finding] = []
         for problem in source.problems:
@@ -248,7 +248,7 @@ class Linter:
             findings = suppress.apply(findings, suppress.from_comments(source.lines))
         return findings, max(source.document_count, len(documents)), False
 
-    def lint_file(self, path: str) -> tuple[list[Finding], int, bool]:
+    def lint_file(self, path: str) -> FileOutcome:
         return self.lint_source(load_path(path, self.options.max_file_size))
 
     def first_pass(self, path: str) -> FirstPass:

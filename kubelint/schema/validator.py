@@ -68,7 +68,8 @@ class SchemaValidator:
 
     def _validate(self, doc: Document, api_version: str, kind: str) -> list[tuple[str, Hit]]:
         schema = self._schema_for(api_version, kind)
-        if schema is None or schema.validator() is None:
+        validator = schema.validator() if schema is not None else None
+        if validator is None:
             from kubelint.schema import unknown
         if schema is None:
             if is_builtin_group(api_version):
@@ -76,7 +77,6 @@ class SchemaValidator:
                 return [unknown.builtin(api_version, kind, served_kinds(self._embedded),
                                         self.kubernetes_version)]
             return [unknown.custom(api_version, kind, self._known_custom_kinds())]
-        validator = schema.validator()
         if validator is None:
             return [unknown.unusable(api_version, kind, schema.origin, schema.problem or "")]
         instance = prune_nulls(doc.obj) if schema.custom else doc.obj
