@@ -1,19 +1,35 @@
 """The Python checks that rule files name, by name.
 
-Kept as an explicit table so that `grep` finds every check and the catalog test can tell which
-ones no rule uses.
+Each theme module keeps an explicit `CHECKS` table of its own, merged here, so that `grep`
+finds every check, helpers of different themes never edit one shared table, and the catalog
+test can tell which checks no rule uses.
 """
 
 from __future__ import annotations
 
+from kubelint.checks import images, reliability, security, validity
 from kubelint.checks.apis import api_lifecycle
-from kubelint.checks.base import Check
-from kubelint.checks.images import image_tag
+from kubelint.checks.base import CheckDef, define
 from kubelint.checks.structure import misplaced_field, missing_selector
 
-CHECKS: dict[str, Check] = {
-    "api-lifecycle": api_lifecycle,
-    "image-tag": image_tag,
-    "misplaced-field": misplaced_field,
-    "missing-selector": missing_selector,
+CHECKS: dict[str, CheckDef] = {
+    "api-lifecycle": define(api_lifecycle, ("default", "no-replacement"), {
+        "type": "object", "additionalProperties": False, "required": ["status"],
+        "properties": {"status": {"enum": ["removed", "deprecated"]}}}),
+    "misplaced-field": define(misplaced_field, (), {
+        "type": "object", "additionalProperties": False, "required": ["places"],
+        "properties": {"places": {"type": "array", "items": {
+            "type": "object", "required": ["fields", "belongs"],
+            "properties": {"kinds": {"type": "array", "items": {"type": "string"}},
+                           "builtin_only": {"type": "boolean"}, "at": {"type": "string"},
+                           "fields": {"type": "array", "items": {"type": "string"}},
+                           "belongs": {"type": "string"}, "message": {"type": "string"}}}}}}),
+    "missing-selector": define(missing_selector, ("default", "no-labels"), {
+        "type": "object", "additionalProperties": False,
+        "properties": {"defaulted_in": {"type": "array", "items": {"type": "string"}}}}),
 }
+for _module in (images, reliability, security, validity):
+    for _name, _check in _module.CHECKS.items():
+        if _name in CHECKS:
+            raise RuntimeError(f"check {_name!r} is defined twice")
+        CHECKS[_name] = _check

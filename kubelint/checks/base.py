@@ -24,9 +24,39 @@ class Hit(NamedTuple):
 
 @dataclass(slots=True)
 class CheckContext:
+    """What a check sees besides its target.
+
+    For podspec and container targets, `pod_spec` is the pod spec the target belongs to, so a
+    container check can read what the pod level sets for every container (securityContext).
+    """
+
     document: Document
     kubernetes_version: tuple[int, int]
     documents: Sequence[Document] = ()
+    pod_spec: dict[str, Any] | None = None
+    pod_spec_path: FieldPath = ()
 
 
 Check = Callable[[CheckContext, Any, FieldPath, dict[str, Any]], Iterable[Hit]]
+
+
+@dataclass(frozen=True)
+class CheckDef:
+    """A check and what it declares, so the rule loader can refuse a rule that cannot work.
+
+    `variants` are the message variants the check may yield (a rule file using the check must
+    define each); `params` is a JSON Schema of the parameters the check takes; `prepare`, when
+    given, turns the validated parameters into what the check receives as `params`, once per
+    rule (kube-linter's instantiate-once shape: tables and regexes built at load, not per
+    document).
+    """
+
+    run: Check
+    variants: frozenset[str] = frozenset({"default"})
+    params: dict[str, Any] | None = None
+    prepare: Callable[[dict[str, Any]], Any] | None = None
+
+
+def define(run: Check, variants: Iterable[str] = ("default",), params: dict[str, Any] | None = None,
+           prepare: Callable[[dict[str, Any]], Any] | None = None) -> CheckDef:
+    return CheckDef(run, frozenset(variants), params, prepare)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kubelint.checks.base import CheckContext, Hit
+from kubelint.checks.base import CheckContext, CheckDef, Hit, define
 from kubelint.model import FieldPath
 
 
@@ -38,3 +38,10 @@ def image_tag(ctx: CheckContext, container: Any, path: FieldPath,
     elif tag in params.get("floating", ["latest"]):
         yield Hit(path + ("image",), {"image": image, "name": name, "short": short, "tag": tag},
                   "floating")
+
+
+CHECKS: dict[str, CheckDef] = {
+    "image-tag": define(image_tag, ("no-tag", "floating"), {
+        "type": "object", "additionalProperties": False,
+        "properties": {"floating": {"type": "array", "items": {"type": "string"}}}}),
+}

@@ -24,13 +24,6 @@ from kubelint.source import DEFAULT_MAX_BYTES, SourceResult, discover, load_path
 
 INTERNAL_ERROR = "internal-error"
 SCHEMA_RULES = ("schema-invalid", "unknown-field", "unknown-kind")
-# One problem, one finding: where a dedicated rule explains a problem, the generic schema
-# findings at the same field (or below it) are dropped.
-SUPERSEDES: dict[str, tuple[str, ...]] = {
-    "misplaced-field": ("unknown-field", "schema-invalid"),
-    "missing-selector": ("schema-invalid",),
-    "removed-api": ("unknown-kind", "schema-invalid", "unknown-field"),
-}
 # One file's outcome: its findings, its document count, whether it was skipped.
 FileOutcome = tuple[list[Finding], int, bool]
 
@@ -112,12 +105,17 @@ class Linter:
         self.options = options or Options()
         self.rules = active_rules(self.options)
         self._enabled = [r for r in self.rules.values() if r.enabled]
-        from kubelint.checks import CHECKS
+        from kubelint.engine.prepare import prepare_rules
 
-        self._checks = CHECKS
+        # Each rule's check (or schema) made ready once, with its validated parameters.
+        self._prepared = prepare_rules(self._enabled)
         self._by_target: dict[str, list[Rule]] = {}
         for rule in self._enabled:
             self._by_target.setdefault(rule.target, []).append(rule)
+        # One problem, one finding: where a dedicated rule explains a problem, the generic
+        # schema findings at the same field (or below it) are dropped, as its rule file says.
+        # Only a rule that runs can supersede: a finding is never dropped for one not reported.
+        self._supersedes = {r.id: r.supersedes for r in self._enabled if r.supersedes}
         # The API groups whose CRDs a first pass keeps for the run (see first_pass).
         self.wanted_groups: frozenset[str] = frozenset()
         self.schema = None
@@ -177,9 +175,10 @@ class Linter:
         podspec_rules = self._by_target.get("podspec", ())
         container_rules = self._by_target.get("container", ())
         if podspec_rules or container_rules:
-            found = pod_spec(kind, obj)
+            found = pod_spec(kind, obj, doc.api_version)
             if found:
                 spec, spec_path = found
+                ctx.pod_spec, ctx.pod_spec_path = spec, spec_path
                 for rule in podspec_rules:
                     if rule.applies_to(kind):
                         self._run(rule, ctx, spec, spec_path, findings)
@@ -201,7 +200,7 @@ class Linter:
                     found.append(self.hit_finding(rule, doc, hit))
         except Exception as exc:  # a schema we cannot use must not end the run
             return [self._internal_error("schema-invalid", doc, exc)]
-        covered = [(f.path, SUPERSEDES[f.rule]) for f in dedicated if f.rule in SUPERSEDES]
+        covered = [(f.path, self._supersedes[f.rule]) for f in dedicated if f.rule in self._supersedes]
         if not covered:
             return found
         return [f for f in found if not any(f.rule in rules and _within(f.path, path)
@@ -210,10 +209,9 @@ class Linter:
     def _run(self, rule: Rule, ctx: CheckContext, target: Any, path: tuple[Any, ...],
              findings: list[Finding]) -> None:
         try:
-            if rule.check:
-                check = self._checks[rule.check]
-                for hit in check(ctx, target, path, rule.params):
-                    findings.append(self.hit_finding(rule, ctx.document, hit))
+            run, params = self._prepared[rule.id]
+            for hit in run(ctx, target, path, params):
+                findings.append(self.hit_finding(rule, ctx.document, hit))
         except Exception as exc:  # one broken rule must not end the run
             findings.append(self._internal_error(rule.id, ctx.document, exc))
 

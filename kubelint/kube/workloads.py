@@ -1,4 +1,9 @@
-"""Where the pod spec and the containers live in each workload kind."""
+"""Where the pod spec and the containers live in each workload kind: the one table of them.
+
+A "workload" is every kind that carries a pod template. Built-in kinds are found by kind alone
+(their names are reserved); the well-known custom workloads only in their own API group, so
+that an unrelated CRD named `Rollout` is not read as Argo's.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +25,12 @@ POD_SPEC_PATHS: dict[str, FieldPath] = {
     "CronJob": ("spec", "jobTemplate", "spec", "template", "spec"),
 }
 
+# (API group, kind) → path of the pod template's spec, for custom workloads users expect.
+CUSTOM_POD_SPEC_PATHS: dict[tuple[str, str], FieldPath] = {
+    ("apps.openshift.io", "DeploymentConfig"): ("spec", "template", "spec"),
+    ("argoproj.io", "Rollout"): ("spec", "template", "spec"),
+}
+
 CONTAINER_FIELDS = ("initContainers", "containers", "ephemeralContainers")
 
 
@@ -37,8 +48,22 @@ def get_path(obj: Any, path: FieldPath) -> Any:
     return obj
 
 
-def pod_spec(kind: str | None, obj: Any) -> tuple[dict[str, Any], FieldPath] | None:
+def pod_spec_path(kind: str | None, api_version: str | None = None) -> FieldPath | None:
+    """Where the pod spec of `kind` lives, or None when the kind carries no pod template."""
     path = POD_SPEC_PATHS.get(kind or "")
+    if path is None and api_version and kind:
+        group = api_version.rsplit("/", 1)[0] if "/" in api_version else ""
+        path = CUSTOM_POD_SPEC_PATHS.get((group, kind))
+    return path
+
+
+def is_workload(kind: str | None, api_version: str | None = None) -> bool:
+    return pod_spec_path(kind, api_version) is not None
+
+
+def pod_spec(kind: str | None, obj: Any, api_version: str | None = None) -> tuple[dict[str, Any], FieldPath] | None:
+    """The pod spec of a workload object and its path, or None."""
+    path = pod_spec_path(kind, api_version)
     if path is None:
         return None
     spec = get_path(obj, path)
