@@ -9,7 +9,7 @@ import gc
 import time
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.checks.base import CheckContext, Hit
@@ -40,6 +40,11 @@ class Options:
     schema_dirs: list[str] = field(default_factory=list)
     jobs: int | None = None
     schema_only: bool = False  # only the input and schema rules: what kubeconform does
+    # Rule selection for one run, over the config's `rules:`: ids or categories.
+    enable: list[str] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+    only: list[str] = field(default_factory=list)  # just these (and the input rules)
+    profile: str | None = None  # baseline | restricted: the Pod Security Standards rules
 
 
 @dataclass
@@ -59,21 +64,15 @@ class RunResult:
 
 
 def active_rules(options: Options) -> dict[str, Rule]:
-    """The built-in rules with the configuration's on/off and severity applied."""
-    rules: dict[str, Rule] = {}
-    for rule_id, rule in builtin_rules().items():
-        override = options.rules.get(rule_id)
-        if override:
-            changes: dict[str, Any] = {}
-            if "enabled" in override:
-                changes["enabled"] = bool(override["enabled"])
-            if override.get("severity"):
-                changes["severity"] = Severity.parse(override["severity"])
-            rule = replace(rule, **changes)
-        if options.schema_only and rule.target not in ("input", "schema"):
-            rule = replace(rule, enabled=False)
-        rules[rule_id] = rule
-    return rules
+    """The built-in rules with the configuration's and the command line's selection applied.
+
+    Order: the rule files' defaults, then the config's `rules:`, then `--profile`, then
+    `--enable`/`--disable`, then `--only` (and `--schema-only`). Input rules always run: a
+    file that cannot be read must never pass silently.
+    """
+    from kubelint.engine.selection import select
+
+    return select(builtin_rules(), options)
 
 
 def is_manifest(obj: Any) -> bool:
