@@ -14,7 +14,7 @@ from typing import Any
 from kubelint.model import Severity
 from kubelint.resources import data_dir, load_yaml_data
 
-TARGETS = ("input", "schema", "object", "podspec", "container", "documents")
+TARGETS = ("input", "schema", "object", "podspec", "container", "run")
 
 
 class RuleError(Exception):

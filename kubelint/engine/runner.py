@@ -10,10 +10,12 @@ import time
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint.checks.base import CheckContext, Hit
 from kubelint.engine import suppress
+from kubelint.engine.facts import ObjectFacts, facts_of
+from kubelint.engine.reduce import FileSuppressions
 from kubelint.engine.rules import Rule, builtin_rules
 from kubelint.kube.groups import group_of, is_builtin_group, is_tool_config
 from kubelint.kube.versions import default_version
@@ -24,8 +26,16 @@ from kubelint.source import DEFAULT_MAX_BYTES, SourceResult, discover, load_path
 
 INTERNAL_ERROR = "internal-error"
 SCHEMA_RULES = ("schema-invalid", "unknown-field", "unknown-kind")
-# One file's outcome: its findings, its document count, whether it was skipped.
-FileOutcome = tuple[list[Finding], int, bool]
+
+
+class FileOutcome(NamedTuple):
+    """One file's part of the map step: what the run-wide reduce step needs, nothing more."""
+
+    findings: list[Finding]
+    documents: int
+    skipped: bool
+    facts: list[ObjectFacts] = []  # noqa: RUF012 - a NamedTuple default, never mutated
+    suppressions: FileSuppressions | None = None
 
 
 @dataclass
@@ -45,6 +55,8 @@ class Options:
     disable: list[str] = field(default_factory=list)
     only: list[str] = field(default_factory=list)  # just these (and the input rules)
     profile: str | None = None  # baseline | restricted: the Pod Security Standards rules
+    # The namespace of objects that name none, for the run-wide rules (as `kubectl -n`).
+    namespace: str = "default"
 
 
 @dataclass
@@ -54,6 +66,8 @@ class RunResult:
     documents: int = 0
     skipped: int = 0
     seconds: float = 0.0
+    # The run's rules (selection and severities applied), for reports that describe them.
+    rules: dict[str, Rule] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def internal_errors(self) -> int:
@@ -115,6 +129,8 @@ class Linter:
         # schema findings at the same field (or below it) are dropped, as its rule file says.
         # Only a rule that runs can supersede: a finding is never dropped for one not reported.
         self._supersedes = {r.id: r.supersedes for r in self._enabled if r.supersedes}
+        # Facts for the reduce step are gathered only when a run-wide rule will read them.
+        self.run_rules = [(r, *self._prepared[r.id]) for r in self._by_target.get("run", ())]
         # The API groups whose CRDs a first pass keeps for the run (see first_pass).
         self.wanted_groups: frozenset[str] = frozenset()
         self.schema = None
@@ -225,25 +241,32 @@ class Linter:
         manifests = [d for d in documents if is_manifest(d.obj)]
         objects = [d for d in manifests if not is_tool_config(d.api_version or "", d.kind or "")]
         if not objects and not source.problems:
-            return findings, 0, True  # values.yaml, kustomization.yaml, kubeconfig, …
+            return FileOutcome(findings, 0, True)  # values.yaml, kustomization.yaml, kubeconfig, …
         not_manifest = self.rules.get("not-a-manifest")
         if manifests and not_manifest is not None and not_manifest.enabled:
             for doc in documents:
                 if not is_manifest(doc.obj):
                     findings.append(self._not_a_manifest(not_manifest, doc))
         objects = expand_lists(objects)
+        facts: list[ObjectFacts] = []
+        by_object: dict[int, set[str]] = {}
         for doc in objects:
             if is_manifest(doc.obj):
                 found = self.lint_document(doc, objects)
                 ignored = suppress.annotation_rules(doc)
                 if ignored:
                     found = suppress.apply(found, None, {doc.index: ignored})
+                    by_object.setdefault(doc.index, set()).update(ignored)
                 findings.extend(found)
+                if self.run_rules:
+                    facts.append(facts_of(doc))
             elif not_manifest is not None and not_manifest.enabled:
                 findings.append(self._not_a_manifest(not_manifest, doc))
-        if findings and source.text:
-            findings = suppress.apply(findings, suppress.from_comments(source.lines))
-        return findings, max(source.document_count, len(documents)), False
+        comments = suppress.from_comments(source.lines) if source.text and (findings or facts) else None
+        if findings and comments is not None:
+            findings = suppress.apply(findings, comments)
+        silencers = FileSuppressions(comments, by_object) if facts else None
+        return FileOutcome(findings, max(source.document_count, len(documents)), False, facts, silencers)
 
     def lint_file(self, path: str) -> FileOutcome:
         return self.lint_source(load_path(path, self.options.max_file_size))
@@ -319,8 +342,11 @@ def _type_name(value: Any) -> str:
 
 
 def lint_paths(paths: Sequence[str], options: Options | None = None, *,
-               stdin_text: str | None = None, stdin_filename: str | None = None) -> RunResult:
-    """Lint files and directories; `-` reads `stdin_text`. Raises UsageError for bad paths."""
+               stdin_text: str | None = None, stdin_filename: str | None = None,
+               progress: Callable[[int, int, int], None] | None = None) -> RunResult:
+    """Lint files and directories; `-` reads `stdin_text`. Raises UsageError for bad paths.
+
+    `progress(files_done, files_total, findings_so_far)` is called as each file is done."""
     # A run makes millions of objects and keeps many (documents, CRDs, compiled schemas), all
     # acyclic: the cyclic collector found under 500 unreachable objects in the whole corpus,
     # yet took a fifth of the time re-walking what is alive. It is paused for the run
@@ -328,21 +354,23 @@ def lint_paths(paths: Sequence[str], options: Options | None = None, *,
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _lint_paths(paths, options, stdin_text, stdin_filename)
+        return _lint_paths(paths, options, stdin_text, stdin_filename, progress)
     finally:
         if collecting:
             gc.enable()
 
 
 def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str | None,
-                stdin_filename: str | None) -> RunResult:
+                stdin_filename: str | None,
+                progress: Callable[[int, int, int], None] | None = None) -> RunResult:
     started = time.perf_counter()
     from kubelint.engine.parallel import default_jobs, lint_files
     from kubelint.engine.passes import lint_in_two_passes
 
     linter = Linter(options)
     files = discover(paths, linter.options.exclude)
-    result = RunResult(findings=[])
+    result = RunResult(findings=[], rules=linter.rules)
+    done = _progress_counter(progress, len(files))
     on_disk = [path for path in files if path != "-"]
     jobs = linter.options.jobs or default_jobs(on_disk)
     outcomes: list[FileOutcome] = []
@@ -350,19 +378,36 @@ def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str |
     if "-" in files:
         stdin_source = load_path("-", linter.options.max_file_size, stdin_text, stdin_filename or "<stdin>")
     if linter.schema is None:
-        outcomes.extend(outcome for _, outcome in lint_files(linter, on_disk, jobs))
+        for _, outcome in lint_files(linter, on_disk, jobs):
+            outcomes.append(outcome)
+            done(outcome)
         if stdin_source is not None:
             outcomes.append(linter.lint_source(stdin_source))
     else:
-        outcomes = lint_in_two_passes(linter, on_disk, jobs, stdin_source)
-    for findings, count, skipped in outcomes:
+        outcomes = lint_in_two_passes(linter, on_disk, jobs, stdin_source, done)
+    for outcome in outcomes:
         result.files += 1
-        result.documents += count
-        result.skipped += skipped
-        result.findings.extend(findings)
+        result.documents += outcome.documents
+        result.skipped += outcome.skipped
+        result.findings.extend(outcome.findings)
+    result.findings.extend(reduce_run(linter, outcomes))
     result.findings.sort(key=Finding.sort_key)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _progress_counter(progress: Callable[[int, int, int], None] | None,
+                      total: int) -> Callable[[FileOutcome], None]:
+    """What the loops call with each file's outcome: counts them for `progress`."""
+    count = [0, 0]
+
+    def done(outcome: FileOutcome) -> None:
+        if progress is not None:
+            count[0] += 1
+            count[1] += len(outcome.findings)
+            progress(count[0], total, count[1])
+
+    return done
 
 
 def crds_of(documents: Iterable[Document]) -> list[Document]:
@@ -377,8 +422,22 @@ def lint_text(text: str, filename: str = "<stdin>", options: Options | None = No
     source = load_text(text, filename)
     if linter.schema is not None:
         linter.schema.add_crds(crds_of(source.documents))
-    findings, _, _ = linter.lint_source(source)
-    return sorted(findings, key=Finding.sort_key)
+    outcome = linter.lint_source(source)
+    return sorted(outcome.findings + reduce_run(linter, [outcome]), key=Finding.sort_key)
+
+
+def reduce_run(linter: Linter, outcomes: Sequence[FileOutcome]) -> list[Finding]:
+    """The run-wide rules over the facts of every file (see engine/reduce.py)."""
+    if not linter.run_rules:
+        return []
+    from kubelint.engine.reduce import RunIndex, run_rules
+
+    index = RunIndex([f for outcome in outcomes for f in outcome.facts], linter.options.namespace)
+    silencers: dict[str, FileSuppressions] = {}
+    for outcome in outcomes:
+        if outcome.suppressions is not None and outcome.facts:
+            silencers[outcome.facts[0].file] = outcome.suppressions
+    return run_rules(linter.run_rules, index, silencers)
 
 
 __all__ = ["Linter", "Options", "RunResult", "lint_paths", "lint_text"]

@@ -1,0 +1,134 @@
+"""The reduce step of a run: run-wide rules over the index of facts, then suppression, then order.
+
+The map step (Linter.lint_source, in worker processes) returns per file its findings, its
+suppressions and the small facts of each object. Here, in the main process, the run-wide
+rules (cross-object references, duplicates, namespace policies) read the index built from
+those facts, their findings are silenced by the same comments and annotations as any other,
+and everything is sorted, so the report does not depend on how files were spread over
+processes.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from kubelint.engine import suppress
+from kubelint.engine.facts import ObjectFacts
+from kubelint.engine.rules import Rule
+from kubelint.kube.scopes import is_cluster_scoped
+from kubelint.model import FieldPath, Finding, Span, format_path
+
+
+@dataclass
+class RunIndex:
+    """Every object of the run, with namespaces resolved as the API server would."""
+
+    objects: list[ObjectFacts]
+    default_namespace: str = "default"
+    crd_scopes: dict[tuple[str, str], str] = field(default_factory=dict)
+    _by_kind: dict[str, list[ObjectFacts]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.objects.sort(key=lambda f: (f.file, f.document, f.base))
+        for facts in self.objects:
+            defines = facts.data.get("defines")
+            if defines:
+                self.crd_scopes.setdefault((defines["group"], defines["kind"]), defines["scope"])
+        for facts in self.objects:
+            self._by_kind.setdefault(facts.kind, []).append(facts)
+
+    def namespace_of(self, facts: ObjectFacts) -> str | None:
+        """None for cluster-scoped kinds; the written or the default namespace otherwise."""
+        if is_cluster_scoped(facts.group, facts.kind, self.crd_scopes):
+            return None
+        return facts.namespace or self.default_namespace
+
+    def of_kind(self, *kinds: str) -> list[ObjectFacts]:
+        out: list[ObjectFacts] = []
+        for kind in kinds:
+            out.extend(self._by_kind.get(kind, ()))
+        return out
+
+    def named(self, kind: str, namespace: str | None, name: str) -> list[ObjectFacts]:
+        return [f for f in self._by_kind.get(kind, ()) if f.name == name and self.namespace_of(f) == namespace]
+
+    def workloads(self, namespace: str | None = None) -> list[ObjectFacts]:
+        """Objects that carry a pod template (or are pods), in `namespace` when given."""
+        return [f for f in self.objects if "podLabels" in f.data
+                and (namespace is None or self.namespace_of(f) == namespace)]
+
+
+class RunHit:
+    """One problem a run-wide check found: in which object, at which field, in which words."""
+
+    __slots__ = ("facts", "path", "values", "variant", "at")
+
+    def __init__(self, facts: ObjectFacts, path: FieldPath, values: dict[str, Any],
+                 variant: str = "default", at: Span | None = None) -> None:
+        self.facts = facts
+        self.path = path
+        self.values = values
+        self.variant = variant
+        self.at = at  # a span other than the field's own, when the check knows better
+
+
+@dataclass
+class FileSuppressions:
+    """What silences findings in one file: its comments, and each object's annotation."""
+
+    comments: suppress.Suppressions | None = None
+    by_object: dict[int, set[str]] = field(default_factory=dict)
+
+    def silences(self, finding: Finding) -> bool:
+        if self.comments is not None and self.comments.silences(finding):
+            return True
+        rules = self.by_object.get(finding.document) if finding.document is not None else None
+        return bool(rules) and (suppress.ALL in rules or finding.rule in rules)  # type: ignore[operator]
+
+
+def run_rules(rules: Iterable[tuple[Rule, Any, Any]], index: RunIndex,
+              suppressions: dict[str, FileSuppressions]) -> list[Finding]:
+    """The findings of every run-wide rule, after each file's suppressions."""
+    findings: list[Finding] = []
+    for rule, run, params in rules:
+        try:
+            for hit in run(index, params):
+                findings.append(_finding(rule, hit))
+        except Exception as exc:  # one broken rule must not end the run
+            findings.append(_internal_error(rule, exc))
+    kept = []
+    for finding in findings:
+        silencer = suppressions.get(finding.file)
+        if finding.rule != "internal-error" and silencer is not None and silencer.silences(finding):
+            continue
+        kept.append(finding)
+    return kept
+
+
+def _finding(rule: Rule, hit: RunHit) -> Finding:
+    facts = hit.facts
+    span = hit.at or facts.at(hit.path)
+    return Finding(
+        rule=rule.id, severity=rule.severity, message=rule.message(hit.variant, **hit.values),
+        file=facts.file, line=span.line, column=span.column, end_line=span.end_line,
+        end_column=span.end_column, path=format_path(hit.path), document=facts.document,
+        api_version=facts.api_version, kind=facts.kind, namespace=facts.namespace, name=facts.name,
+    )
+
+
+def _internal_error(rule: Rule, exc: BaseException) -> Finding:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    origin = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
+    return Finding(rule="internal-error", severity=rule.severity.__class__.ERROR,
+                   message=f"rule {rule.id} failed on the run: {type(exc).__name__}: {exc}{origin}; "
+                           "please report this",
+                   file="<run>", line=1, column=1, end_line=1, end_column=1)
+
+
+def iter_selected(pods: Iterable[ObjectFacts], matches: Any, selector: Any) -> Iterator[ObjectFacts]:
+    for pod in pods:
+        if matches(selector, pod.data.get("podLabels") or {}):
+            yield pod
