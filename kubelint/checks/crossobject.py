@@ -1,0 +1,65 @@
+"""Run-wide checks: references between the objects linted together (target: run).
+
+A run check receives the RunIndex of every object of the run and yields RunHits. It fires
+only when the input could contain what is missing, which is how kubelint avoids the best
+known false alarms of its peers (a Service fed by its own Endpoints, a ServiceAccount that
+lives in the cluster, objects in other namespaces).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+from kubelint.checks.base import CheckDef, define
+from kubelint.engine.reduce import RunHit, RunIndex
+
+
+def duplicate_object(index: RunIndex, params: Any) -> Iterator[RunHit]:
+    """The same group/kind/namespace/name twice: the later silently replaces the earlier.
+
+    Within one file, always. Across files, only between files of one directory (what
+    `kubectl apply -f DIR` applies together; overlays and variants live in directories of
+    their own), and only where the two files share a few objects: real
+    repositories ship alternative variants of one application side by side (argo-cd's
+    install.yaml and namespace-install.yaml, metallb's native and frr bundles), which share
+    most of their objects and are applied one or the other, never together. Reporting those
+    made hundreds of false alarms on the corpus; a slip (a copied Deployment that kept its
+    name) shares one or two.
+    """
+    first: dict[tuple[str, str, str | None, str], Any] = {}
+    pairs: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
+    per_file: dict[str, int] = {}
+    for facts in index.objects:
+        if not facts.name or facts.kind.endswith("List"):
+            continue
+        per_file[facts.file] = per_file.get(facts.file, 0) + 1
+        key = (facts.group, facts.kind, index.namespace_of(facts), facts.name)
+        seen = first.get(key)
+        if seen is None:
+            first[key] = facts
+        else:
+            pairs.setdefault((seen.file, facts.file), []).append((seen, facts))
+    limit = params.get("variant_threshold", 3) if isinstance(params, dict) else 3
+    for (one, other), found in sorted(pairs.items()):
+        smaller = min(per_file[one], per_file[other])
+        if one != other and (os.path.dirname(one) != os.path.dirname(other)
+                             or len(found) >= limit or 2 * len(found) > smaller):
+            continue  # two variants of one application, not meant to be applied together
+        for seen, facts in found:
+            where = seen.file if seen.file != facts.file else "line"
+            span = seen.name_span or seen.span
+            namespace = index.namespace_of(facts)
+            yield RunHit(facts, ("metadata", "name"), {
+                "kind": facts.kind, "name": facts.name,
+                "namespace": f" in namespace {namespace}" if namespace else "",
+                "other": f"{where}:{span.line}" if where != "line" else f"line {span.line}",
+            })
+
+
+CHECKS: dict[str, CheckDef] = {
+    "duplicate-object": define(duplicate_object, params={
+        "type": "object", "additionalProperties": False,
+        "properties": {"variant_threshold": {"type": "integer", "minimum": 1}}}),
+}
