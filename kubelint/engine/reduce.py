@@ -114,7 +114,7 @@ def _finding(rule: Rule, hit: RunHit) -> Finding:
     return Finding(
         rule=rule.id, severity=rule.severity, message=rule.message(hit.variant, **hit.values),
         file=facts.file, line=span.line, column=span.column, end_line=span.end_line,
-        end_column=span.end_column, path=format_path(hit.path), document=facts.document,
+        end_column=span.end_column, path=format_path(facts.base + hit.path), document=facts.document,
         api_version=facts.api_version, kind=facts.kind, namespace=facts.namespace, name=facts.name,
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import gc
 import time
 import traceback
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -166,8 +166,9 @@ class Linter:
 
     def hit_finding(self, rule: Rule, doc: Document, hit: Hit) -> Finding:
         span, _ = doc.locate(hit.path, hit.at)
+        # The path is from the YAML document's root: an item of a List is at items[n].
         return self._finding(rule, rule.message(hit.variant, **hit.values), doc.file, span,
-                             format_path(hit.path), doc)
+                             format_path(doc.base + tuple(hit.path)), doc)
 
     def _internal_error(self, rule_id: str, doc: Document, exc: BaseException) -> Finding:
         where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
@@ -326,6 +327,8 @@ def _within(path: str, ancestor: str) -> bool:
     """Whether field path `path` is `ancestor` or below it; "apiVersion" covers the object."""
     if ancestor == "apiVersion" or path == ancestor:
         return True
+    if ancestor.endswith(".apiVersion"):  # an item of a List: the whole item
+        return path.startswith(ancestor[: -len("apiVersion")])
     return path.startswith((ancestor + ".", ancestor + "["))
 
 
@@ -346,7 +349,13 @@ def lint_paths(paths: Sequence[str], options: Options | None = None, *,
                progress: Callable[[int, int, int], None] | None = None) -> RunResult:
     """Lint files and directories; `-` reads `stdin_text`. Raises UsageError for bad paths.
 
-    `progress(files_done, files_total, findings_so_far)` is called as each file is done."""
+    `progress(files_done, files_total, findings_so_far)` is called as each file is done.
+    Without `options`, the configuration is found and merged as the CLI does (.kubelint.yaml
+    from the paths upward); a mistake in it raises kubelint.config.ConfigError."""
+    if options is None:
+        from kubelint.config import resolve
+
+        options = resolve(paths, stdin_filename=stdin_filename).options
     # A run makes millions of objects and keeps many (documents, CRDs, compiled schemas), all
     # acyclic: the cyclic collector found under 500 unreachable objects in the whole corpus,
     # yet took a fifth of the time re-walking what is alive. It is paused for the run
@@ -370,7 +379,7 @@ def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str |
     linter = Linter(options)
     files = discover(paths, linter.options.exclude)
     result = RunResult(findings=[], rules=linter.rules)
-    done = _progress_counter(progress, len(files))
+    done = _progress_counter(progress, sum(1 for path in files if path != "-"))
     on_disk = [path for path in files if path != "-"]
     jobs = linter.options.jobs or default_jobs(on_disk)
     outcomes: list[FileOutcome] = []
@@ -417,7 +426,14 @@ def crds_of(documents: Iterable[Document]) -> list[Document]:
 
 
 def lint_text(text: str, filename: str = "<stdin>", options: Options | None = None) -> list[Finding]:
-    """Lint one manifest text in-process: what an editor integration calls."""
+    """Lint one manifest text in-process: what an editor integration calls.
+
+    Without `options`, the .kubelint.yaml found from `filename`'s directory upward applies,
+    as it does for `kubelint check - --stdin-filename FILENAME`."""
+    if options is None:
+        from kubelint.config import resolve
+
+        options = resolve(["-"], stdin_filename=filename).options
     linter = Linter(options)
     source = load_text(text, filename)
     if linter.schema is not None:
