@@ -133,6 +133,8 @@ class Linter:
         self.run_rules = [(r, *self._prepared[r.id]) for r in self._by_target.get("run", ())]
         # The API groups whose CRDs a first pass keeps for the run (see first_pass).
         self.wanted_groups: frozenset[str] = frozenset()
+        # Files that a kustomization names as patches: partial objects (see kube/kustomize.py).
+        self.partial_files: frozenset[str] = frozenset()
         self.schema = None
         if any(self.rules[r].enabled for r in SCHEMA_RULES if r in self.rules):
             from kubelint.schema import SchemaValidator
@@ -180,7 +182,18 @@ class Linter:
 
     # ------------------------------------------------------------------------------- running
 
-    def lint_document(self, doc: Document, documents: Sequence[Document] = ()) -> list[Finding]:
+    def lint_document(self, doc: Document, documents: Sequence[Document] = (),
+                      partial: bool = False) -> list[Finding]:
+        """Every per-object rule's findings for `doc`.
+
+        A partial object (a kustomize patch) is checked only for what it sets: its schema
+        without required fields, and its apiVersion; the rules about what a complete object
+        must have would only report what the patch leaves to its base.
+        """
+        if partial:
+            found = self._schema_findings(doc, [], partial=True) if self.schema is not None else []
+            return found + [f for rule in self._by_target.get("object", ()) if rule.category == "api"
+                   for f in self._run_one(rule, doc, documents)]
         ctx = CheckContext(doc, self.options.kubernetes_version, documents)
         findings: list[Finding] = []
         kind = doc.kind
@@ -207,11 +220,13 @@ class Linter:
             findings.extend(self._schema_findings(doc, findings))
         return findings
 
-    def _schema_findings(self, doc: Document, dedicated: list[Finding]) -> list[Finding]:
+    def _schema_findings(self, doc: Document, dedicated: list[Finding], partial: bool = False) -> list[Finding]:
         found: list[Finding] = []
         try:
             for rule_id, hit in self.schema.validate(doc):  # type: ignore[union-attr]
                 rule = self.rules.get(rule_id)
+                if partial and hit.values.get("category") == "required":
+                    continue  # a patch leaves fields to the object it patches
                 if rule is not None and rule.enabled:
                     found.append(self.hit_finding(rule, doc, hit))
         except Exception as exc:  # a schema we cannot use must not end the run
@@ -221,6 +236,11 @@ class Linter:
             return found
         return [f for f in found if not any(f.rule in rules and _within(f.path, path)
                                             for path, rules in covered)]
+
+    def _run_one(self, rule: Rule, doc: Document, documents: Sequence[Document]) -> list[Finding]:
+        found: list[Finding] = []
+        self._run(rule, CheckContext(doc, self.options.kubernetes_version, documents), doc.obj, (), found)
+        return found
 
     def _run(self, rule: Rule, ctx: CheckContext, target: Any, path: tuple[Any, ...],
              findings: list[Finding]) -> None:
@@ -249,17 +269,18 @@ class Linter:
                 if not is_manifest(doc.obj):
                     findings.append(self._not_a_manifest(not_manifest, doc))
         objects = expand_lists(objects)
+        partial = source.path in self.partial_files
         facts: list[ObjectFacts] = []
         by_object: dict[int, set[str]] = {}
         for doc in objects:
             if is_manifest(doc.obj):
-                found = self.lint_document(doc, objects)
+                found = self.lint_document(doc, objects, partial)
                 ignored = suppress.annotation_rules(doc)
                 if ignored:
                     found = suppress.apply(found, None, {doc.index: ignored})
                     by_object.setdefault(doc.index, set()).update(ignored)
                 findings.extend(found)
-                if self.run_rules:
+                if self.run_rules and not partial:  # a patch is not an object of its own
                     facts.append(facts_of(doc))
             elif not_manifest is not None and not_manifest.enabled:
                 findings.append(self._not_a_manifest(not_manifest, doc))
@@ -378,6 +399,9 @@ def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str |
 
     linter = Linter(options)
     files = discover(paths, linter.options.exclude)
+    from kubelint.kube.kustomize import partial_files
+
+    linter.partial_files = partial_files(files)
     result = RunResult(findings=[], rules=linter.rules)
     done = _progress_counter(progress, sum(1 for path in files if path != "-"))
     on_disk = [path for path in files if path != "-"]

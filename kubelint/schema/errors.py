@@ -37,7 +37,8 @@ class Problem:
     def hit(self, origin: str) -> tuple[str, Hit]:
         where = format_path(self.path) or "(object)"
         suffix = f" ({origin})" if origin else ""
-        return self.rule, Hit(self.path, {"detail": f"{where}: {self.text}{suffix}"}, at=self.at)
+        return self.rule, Hit(self.path, {"detail": f"{where}: {self.text}{suffix}", "category": self.category},
+                              at=self.at)
 
 
 def hits(errors: Iterable[Any], schema: KindSchema, strict: bool, document: Any) -> list[tuple[str, Hit]]:
@@ -179,9 +180,12 @@ def _branch_problems(error: Any, schema: dict[str, Any], document: Any) -> list[
 def _constraint_text(kind: Any, value: Any, error: Any) -> str:
     shown = _render(value)
     if isinstance(kind, Kinds.Enum):
-        options = list(kind.options)
+        # "" and null are in the enums kubelint adds (the server defaults them); not worth listing.
+        options = [o for o in kind.options if o not in ("", None)] or list(kind.options)
         listed = ", ".join(_render(o) for o in options[:_MAX_OPTIONS]) + (", …" if len(options) > _MAX_OPTIONS else "")
-        return f"Unsupported value: {shown}: supported values: {listed}"
+        text = f"Unsupported value: {shown}: supported values: {listed}"
+        guess = closest(value, [o for o in options if isinstance(o, str)]) if isinstance(value, str) else None
+        return text + (f"; did you mean {_render(guess)}?" if guess else "")
     if isinstance(kind, Kinds.Constant):
         return f"Unsupported value: {shown}: supported value: {_render(kind.expected_value)}"
     if isinstance(kind, Kinds.Pattern):

@@ -1,0 +1,67 @@
+"""Kustomize patches: files a kustomization names as patches hold partial objects by design.
+
+`overlays/prod/replicas.yaml` with only `spec.replicas: 5` is a strategic-merge patch; linted
+as a whole Deployment it would be missing its selector and template. kubelint validates the
+fields a patch sets and never what it leaves out. The kustomizations looked at are those
+among the linted files and those in the directories of the linted files and above them, so
+that a pre-commit run on the patch alone still knows it is one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+# The kustomization fields that name patch files, and how each entry names its file.
+_PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
+
+
+def patch_paths(kustomization: Any, directory: str) -> set[str]:
+    """The real paths of the patch files a parsed kustomization names (inline patches have none)."""
+    out: set[str] = set()
+    if not isinstance(kustomization, dict):
+        return out
+    for key in _PATCH_FIELDS:
+        entries = kustomization.get(key)
+        if not isinstance(entries, list):
+            continue
+        for entry in entries:
+            path = entry.get("path") if isinstance(entry, dict) else entry
+            if isinstance(path, str) and path.strip() and "\n" not in path and not path.lstrip().startswith(("{", "[")):
+                out.add(os.path.realpath(os.path.join(directory, path.strip())))
+    return out
+
+
+def _read(path: str) -> Any:
+    import yaml
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return None
+
+
+def partial_files(files: Iterable[str]) -> frozenset[str]:
+    """The linted files (as given) that some kustomization names as a patch."""
+    files = [f for f in files if f != "-"]
+    directories: set[str] = set()
+    for path in files:
+        directory = os.path.dirname(os.path.realpath(path))
+        while directory not in directories:
+            directories.add(directory)
+            parent = os.path.dirname(directory)
+            if parent == directory:
+                break
+            directory = parent
+    patches: set[str] = set()
+    for directory in sorted(directories):
+        for name in KUSTOMIZATION_NAMES:
+            candidate = os.path.join(directory, name)
+            if os.path.isfile(candidate):
+                patches |= patch_paths(_read(candidate), directory)
+    if not patches:
+        return frozenset()
+    return frozenset(f for f in files if os.path.realpath(f) in patches)

@@ -1,0 +1,35 @@
+"""Kustomize patches are partial objects: their fields are checked, never what they leave out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kubelint.engine.runner import lint_paths
+from kubelint.kube.kustomize import partial_files, patch_paths
+
+FIXTURES = Path(__file__).parent / "fixtures" / "kustomize"
+PROD = FIXTURES / "overlays" / "prod"
+
+
+def test_patches_named_by_a_kustomization_are_found_from_the_file_alone() -> None:
+    files = [str(PROD / "replicas.yaml"), str(PROD / "resources.yaml"), str(FIXTURES / "base" / "deployment.yaml")]
+    assert partial_files(files) == frozenset(files[:2])
+
+
+def test_inline_patches_name_no_file() -> None:
+    found = patch_paths({"patches": [{"patch": "- op: add\n  path: /x"}, "a.yaml", {"path": "b.yaml"}],
+                         "patchesJson6902": [{"path": "c.yaml", "target": {}}]}, "/k")
+    assert found == {"/k/a.yaml", "/k/b.yaml", "/k/c.yaml"}
+
+
+def test_a_patch_gets_no_missing_field_findings_but_its_own_fields_are_checked() -> None:
+    result = lint_paths([str(PROD)])
+    got = [(Path(f.file).name, f.rule, f.line, f.column) for f in result.findings]
+    assert got == [("resources.yaml", "schema-invalid", 6, 13)]  # replicas: "five"
+
+
+def test_the_same_file_outside_a_kustomization_is_a_whole_object(tmp_path: Path) -> None:
+    copy = tmp_path / "replicas.yaml"
+    copy.write_text((PROD / "replicas.yaml").read_text())
+    rules = {f.rule for f in lint_paths([str(copy)]).findings}
+    assert "missing-selector" in rules
