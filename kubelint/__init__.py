@@ -1,6 +1,9 @@
 """kubelint: lint and validate Kubernetes manifests, every finding at its exact line.
 
-The public API is `lint_paths` and `lint_text`; the CLI is a thin layer over them. Imports are
+The public API: `lint_paths` and `lint_text`, the `Options` they take (a target Kubernetes
+version is `Options(kubernetes_version=parse_version("1.29"))`), and what they return
+(`RunResult`, `Finding`, `Severity`). Without Options, both find and apply `.kubelint.yaml` as
+the CLI does (`ConfigError` when it is wrong). The CLI is a thin layer over them. Imports are
 lazy so that `import kubelint` stays cheap for editors and the pre-commit hook.
 """
 
@@ -11,8 +14,10 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
+    from kubelint.config import ConfigError
     from kubelint.engine.runner import Options, RunResult
-    from kubelint.model import Finding
+    from kubelint.kube.versions import parse_version, supported_versions
+    from kubelint.model import Finding, Severity
 
 
 def lint_paths(paths: list[str] | tuple[str, ...], options: Options | None = None,
@@ -30,4 +35,26 @@ def lint_text(text: str, filename: str = "<stdin>", options: Options | None = No
     return run(text, filename, options)
 
 
-__all__ = ["__version__", "lint_paths", "lint_text"]
+# name → the module that defines it; imported on first use.
+_LAZY = {
+    "Options": "kubelint.engine.runner",
+    "RunResult": "kubelint.engine.runner",
+    "Finding": "kubelint.model",
+    "Severity": "kubelint.model",
+    "ConfigError": "kubelint.config",
+    "parse_version": "kubelint.kube.versions",
+    "supported_versions": "kubelint.kube.versions",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'kubelint' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = ["ConfigError", "Finding", "Options", "RunResult", "Severity", "__version__", "lint_paths",
+           "lint_text", "parse_version", "supported_versions"]

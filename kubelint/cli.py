@@ -9,12 +9,19 @@ import contextlib
 import os
 import sys
 import time
+from collections.abc import Callable
 from enum import Enum
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
 from kubelint import __version__
+
+if TYPE_CHECKING:
+    from kubelint.config import Settings
+    from kubelint.engine.rules import Rule
+
+T = TypeVar("T")
 
 app = typer.Typer(
     name="kubelint",
@@ -23,6 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -32,6 +40,26 @@ class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     sarif = "sarif"
+    junit = "junit"
+    github = "github"
+    gitlab = "gitlab"
+
+
+class CatalogFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class _OrderedCommand(typer.core.TyperCommand):
+    """Keeps the order of the options as given, which click forgets for repeated options:
+    each --output pairs with the --format before it."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        with contextlib.suppress(Exception):  # a mistake is reported by the real parse below
+            _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+            ctx.meta["kubelint.order"] = [param.name for param in order]
+        return super().parse_args(ctx, args)
 
 
 class FailLevel(str, Enum):
@@ -41,6 +69,19 @@ class FailLevel(str, Enum):
     never = "never"
 
 
+def _pause_gc() -> None:
+    """A run makes millions of objects and keeps many (documents, CRDs, compiled schemas), all
+    acyclic: the cyclic collector found under 500 unreachable objects in the whole corpus, yet
+    took a fifth of the time re-walking what is alive. The command line owns its process, so
+    it pauses the collector for good (workers inherit that); the library never does."""
+    import gc
+
+    from kubelint import parser
+
+    gc.disable()
+    parser.PAUSE_GC = True
+
+
 def _fail(message: str) -> typer.Exit:
     sys.stderr.write(f"kubelint: {message}\n")
     return typer.Exit(EXIT_ERROR)
@@ -48,23 +89,30 @@ def _fail(message: str) -> typer.Exit:
 
 def _version_callback(value: bool) -> None:
     if value:
-        sys.stdout.write(f"kubelint {__version__}\n")
+        from kubelint.kube.versions import default_version, format_version, supported_versions
+
+        shipped = ", ".join(format_version(v) for v in supported_versions())
+        sys.stdout.write(f"kubelint {__version__}\nKubernetes versions: {shipped} "
+                         f"(default {format_version(default_version())})\n")
         raise typer.Exit(EXIT_CLEAN)
 
 
 @app.callback()
 def main(
     version: Annotated[Optional[bool], typer.Option(  # noqa: UP045 - typer needs Optional
-        "--version", callback=_version_callback, is_eager=True, help="Print the version and exit.")] = None,
+        "--version", "-V", callback=_version_callback, is_eager=True, help="Print the version and exit.")] = None,
 ) -> None:
     """Lint and validate Kubernetes manifests: every finding at its exact line."""
 
 
-@app.command()
+@app.command(cls=_OrderedCommand)
 def check(
+    ctx: typer.Context,
     paths: Annotated[Optional[list[str]], typer.Argument(  # noqa: UP045
         help="Files or directories to lint; `-` reads standard input. Default: the current directory.")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Report format.")] = OutputFormat.text,
+    output_format: Annotated[Optional[list[OutputFormat]], typer.Option(  # noqa: UP045
+        "--format", "-f", help="Report format; repeatable, each with its own --output (default: text, "
+        "github in GitHub Actions).")] = None,
     kubernetes_version: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--kubernetes-version", "-k", help="Kubernetes version to check against (default: newest supported).")] = None,
     config_path: Annotated[Optional[str], typer.Option(  # noqa: UP045
@@ -76,8 +124,12 @@ def check(
     no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the text report.")] = False,
     stdin_filename: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--stdin-filename", help="Name to report for `-` (editors pass the buffer's path).")] = None,
-    output: Annotated[Optional[str], typer.Option(  # noqa: UP045
-        "--output", "-o", help="Write the report to this file instead of standard output.")] = None,
+    output: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write the report of the --format before it to this file.")] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Print only the findings: no code frames, summary or progress bar.")] = False,
+    statistics: Annotated[bool, typer.Option(
+        "--statistics", help="Print the number of findings of each rule instead of the findings (text).")] = False,
     strict: Annotated[Optional[bool], typer.Option(  # noqa: UP045
         "--strict/--no-strict", help="Report fields the schema does not define (default: strict).")] = None,
     schema_dir: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
@@ -86,94 +138,177 @@ def check(
         "--jobs", "-j", min=1, help="Worker processes (default: all CPUs for many files, 1 for few).")] = None,
     schema_only: Annotated[bool, typer.Option(
         "--schema-only", help="Only validate: input and Kubernetes schema rules, no other rules.")] = False,
+    enable: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--enable", help="Turn on a rule or a category (ids or categories, comma-separated); repeatable.")] = None,
+    disable: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--disable", help="Turn off a rule or a category; repeatable.")] = None,
+    only: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--only", help="Run just these rules or categories (comma-separated; input rules always run).")] = None,
+    profile: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--profile", help="Pod Security Standards level to enforce: baseline or restricted.")] = None,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", "-v", help="Also list the files that were not linted, and why (on standard error).")] = False,
 ) -> None:
     """Lint manifests and report every finding at its file, line and column."""
     started = time.perf_counter()
-    from kubelint.config import ConfigError, find_config, load_config
-    from kubelint.engine.rules import builtin_rules
-    from kubelint.engine.runner import Options, lint_paths
-    from kubelint.kube.versions import format_version, parse_version
+    _pause_gc()
+    from kubelint.config import Overrides
+    from kubelint.engine.runner import lint_paths
+    from kubelint.kube.versions import format_version
+
+    targets = paths or ["."]
+    if stdin_filename is not None and "-" not in targets:
+        raise _fail("--stdin-filename names standard input, but `-` is not among the paths, so "
+                    "nothing would read it: add `-` (kubelint check - --stdin-filename NAME)")
+    overrides = Overrides(
+        config_path=config_path, kubernetes_version=kubernetes_version,
+        fail_on=fail_on.value if fail_on else None, exclude=exclude or [], strict=strict,
+        schema_dirs=schema_dir or [], jobs=jobs, schema_only=schema_only, enable=enable or [],
+        disable=disable or [], only=only or [], profile=profile)
+    settings = _settings(targets, overrides, stdin_filename)
+    options, level = settings.options, settings.fail_on
+    targets_out = _report_targets(ctx, output_format or [], output or [])
+    for target in targets_out:
+        if target.output:
+            _check_writable(target.output)
+    stdin_text = _read_stdin(options.max_file_size) if "-" in targets else None
+    from kubelint.report import progress
+
+    bar = progress.for_stream(sys.stderr, quiet)
+    try:
+        result = _usage_errors_exit(lambda: lint_paths(targets, options, stdin_text=stdin_text,
+                                                       stdin_filename=stdin_filename, progress=bar))
+    finally:
+        if bar is not None:
+            bar.close()
+    if verbose or result.files == 0:
+        _tell_what_was_not_linted(targets, options.exclude, verbose, result.files)
+
+    from kubelint.report import ReportContext
+
+    context = ReportContext(format_version(options.kubernetes_version), quiet=quiet, statistics=statistics)
+    stdin_name = stdin_filename or "<stdin>"
+
+    def lines_for(file: str) -> list[str]:
+        from kubelint.source import read_lines
+
+        if stdin_text is not None and file == stdin_name:
+            return stdin_text.splitlines()
+        return read_lines(file, options.max_file_size)
+
+    context.lines_for = lines_for
+    for target in targets_out:
+        context.seconds = time.perf_counter() - started
+        context.color = False if (no_color or target.output or os.environ.get("NO_COLOR")) else None
+        _write_report(target, result, context)
+    raise typer.Exit(exit_code(result, level))
+
+
+def _settings(targets: list[str], overrides: object, stdin_filename: str | None) -> Settings:
+    """The run's configuration, as the library resolves it; any mistake in it exits 2."""
+    from kubelint.config import resolve
+
+    return _usage_errors_exit(lambda: resolve(targets, overrides, stdin_filename))  # type: ignore[arg-type]
+
+
+def _usage_errors_exit(call: Callable[[], T]) -> T:
+    """Run `call`; a mistake in the configuration, the flags or a rule file exits 2 in one line."""
+    from kubelint.config import ConfigError
+    from kubelint.engine.rules import RuleError
+    from kubelint.engine.selection import SelectionError
     from kubelint.source import UsageError
 
     try:
-        found = config_path or find_config()
-        if config_path and not os.path.isfile(config_path):
-            raise _fail(f"config file not found: {config_path}")
-        config = load_config(found, set(builtin_rules())) if found else None
-    except ConfigError as exc:
+        return call()
+    except (ConfigError, RuleError, SelectionError, UsageError) as exc:
         raise _fail(str(exc)) from None
 
-    options = Options()
-    if config:
-        if config.kubernetes_version:
-            try:
-                options.kubernetes_version = parse_version(config.kubernetes_version)
-            except ValueError as exc:
-                raise _fail(f"{config.path}: kubernetes-version: {exc}") from None
-        options.rules = config.rules
-        options.exclude = list(config.exclude)
-        if config.strict is not None:
-            options.strict = config.strict
-        options.schema_dirs = list(config.schema_dirs)
-        if config.max_file_size:
-            options.max_file_size = config.max_file_size
-    if kubernetes_version:
-        try:
-            options.kubernetes_version = parse_version(kubernetes_version)
-        except ValueError as exc:
-            raise _fail(f"--kubernetes-version: {exc}") from None
-    options.exclude += exclude or []
-    options.schema_dirs += schema_dir or []
-    if strict is not None:
-        options.strict = strict
-    options.jobs = jobs
-    options.schema_only = schema_only
-    level = (fail_on.value if fail_on else None) or (config.fail_on if config else None) or "error"
 
-    targets = paths or ["."]
-    stdin_text = None
-    if "-" in targets:
-        data = sys.stdin.buffer.read()
-        from kubelint.source import _Unreadable, decode
+def _read_stdin(max_bytes: int) -> str:
+    """Standard input as text, held to the same size limit as files (max-file-size)."""
+    from kubelint.source import ReadError, decode
 
-        try:
-            stdin_text = decode(data)
-        except _Unreadable as exc:
-            raise _fail(f"standard input: {exc}") from None
+    data = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise _fail(f"standard input is over the {max_bytes:,}-byte limit; raise max-file-size "
+                    "in .kubelint.yaml to lint it")
     try:
-        result = lint_paths(targets, options, stdin_text=stdin_text, stdin_filename=stdin_filename)
-    except UsageError as exc:
+        return decode(data)
+    except ReadError as exc:
+        raise _fail(f"standard input: {exc}") from None
+
+
+def _check_writable(output: str) -> None:
+    """Refuse an --output that cannot be written before linting, not after."""
+    parent = os.path.dirname(os.path.abspath(output))
+    if os.path.isdir(output):
+        raise _fail(f"--output: {output} is a directory; name a file")
+    if not os.path.isdir(parent):
+        raise _fail(f"--output: cannot write {output}: the directory {parent} does not exist")
+    if not os.access(output if os.path.exists(output) else parent, os.W_OK):
+        raise _fail(f"--output: cannot write {output}: permission denied")
+
+
+def _report_targets(ctx: typer.Context, formats: list[OutputFormat], outputs: list[str]) -> list[Any]:
+    """Each --format with the --output after it, in command-line order (see report.outputs)."""
+    from kubelint.report.outputs import OutputError, default_format, pair
+
+    order = [n for n in ctx.meta.get("kubelint.order", ()) if n in ("output_format", "output")]
+    if sorted(order) != sorted(["output_format"] * len(formats) + ["output"] * len(outputs)):
+        order = ["output_format"] * len(formats) + ["output"] * len(outputs)  # formats first
+    format_values, output_values = iter(formats), iter(outputs)
+    flags = [("format", next(format_values).value) if name == "output_format" else ("output", next(output_values))
+             for name in order]
+    try:
+        stdout_tty = sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        stdout_tty = False
+    try:
+        return pair(flags, default_format(os.environ, stdout_tty))
+    except OutputError as exc:
         raise _fail(str(exc)) from None
 
-    version_text = format_version(options.kubernetes_version)
-    stream = open(output, "w", encoding="utf-8") if output else sys.stdout  # noqa: SIM115
+
+def _write_report(target: Any, result: Any, context: Any) -> None:
+    from kubelint.report import renderer
+
     try:
-        if output_format is OutputFormat.json:
-            from kubelint.report import json_report
-
-            stream.write(json_report.render(result, version_text))
-        elif output_format is OutputFormat.sarif:
-            from kubelint.report import sarif
-
-            stream.write(sarif.render(result, version_text))
-        else:
-            from kubelint.report import text
-            from kubelint.source import read_lines
-
-            color = False if (no_color or output or os.environ.get("NO_COLOR")) else None
-            stdin_name = stdin_filename or "<stdin>"
-
-            def lines_for(file: str) -> list[str]:
-                if stdin_text is not None and file == stdin_name:
-                    return stdin_text.splitlines()
-                return read_lines(file, options.max_file_size)
-
-            text.render(result, lines_for, stream, color=color,
-                        seconds=time.perf_counter() - started)
+        stream = open(target.output, "w", encoding="utf-8") if target.output else sys.stdout  # noqa: SIM115
+    except OSError as exc:
+        raise _fail(_unwritable(str(target.output), exc, result)) from None
+    try:
+        renderer(target.format)(result, context, stream)
     finally:
-        if output:
+        if target.output:
             stream.close()
-    raise typer.Exit(exit_code(result, level))
+
+
+def _unwritable(output: str, exc: OSError, result: object) -> str:
+    findings = len(getattr(result, "findings", []))
+    return (f"--output: cannot write {output}: {exc.strerror or exc}; the report "
+            f"({findings} finding{'s' if findings != 1 else ''}) was not written anywhere")
+
+
+def _tell_what_was_not_linted(targets: list[str], exclude: list[str], verbose: bool, files: int) -> None:
+    """On standard error: each path not linted and why (-v), or why nothing was linted at all."""
+    from kubelint.source import not_linted
+
+    skipped = not_linted(targets, exclude)
+    if verbose:
+        for path, reason in skipped:
+            sys.stderr.write(f"kubelint: not linted: {path}: {reason}\n")
+    if files == 0:
+        why = "; ".join(f"{path}: {reason}" for path, reason in skipped[:3]) or "no paths"
+        more = f" (and {len(skipped) - 3} more; -v lists them)" if len(skipped) > 3 else ""
+        sys.stderr.write(f"kubelint: warning: nothing was linted: {why}{more}\n")
+
+
+def _configured_rules(config_path: str | None) -> dict[str, Rule]:
+    """Every rule as a run from here would see it: the config's on/off and severities applied."""
+    from kubelint.config import Overrides, resolve
+    from kubelint.engine.runner import active_rules
+
+    return _usage_errors_exit(lambda: active_rules(resolve(["."], Overrides(config_path=config_path)).options))
 
 
 def exit_code(result: object, level: str) -> int:
@@ -191,19 +326,30 @@ def exit_code(result: object, level: str) -> int:
 
 @app.command()
 def rules(
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="text or json.")] = OutputFormat.text,
+    output_format: Annotated[CatalogFormat, typer.Option(
+        "--format", "-f", help="text, json (for tools) or markdown (docs/rules.md).")] = CatalogFormat.text,
+    config_path: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--config", "-c", help="Config file (default: .kubelint.yaml found from here upward).")] = None,
+    output: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--output", "-o", help="Write to this file instead of standard output.")] = None,
 ) -> None:
-    """List every rule: id, severity, on/off, category and summary."""
-    from kubelint.engine.rules import builtin_rules
+    """List every rule: id, severity, on/off, category and summary, as the config sets them."""
+    if output_format is not CatalogFormat.text:
+        from kubelint.engine.rules import builtin_rules
+        from kubelint.report import catalog as docs
 
-    catalog = builtin_rules()
-    if output_format is OutputFormat.json:
-        import json
-
-        data = [{"id": r.id, "severity": str(r.severity), "enabled": r.enabled,
-                 "category": r.category, "summary": r.summary} for r in catalog.values()]
-        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        # markdown documents the rule files as shipped; json shows this repository's config
+        rules = _usage_errors_exit(builtin_rules) if output_format is CatalogFormat.markdown \
+            else _configured_rules(config_path)
+        text = docs.to_markdown(rules) if output_format is CatalogFormat.markdown else docs.to_json(rules)
+        if output:
+            _check_writable(output)
+            with open(output, "w", encoding="utf-8") as handle:
+                handle.write(text)
+        else:
+            sys.stdout.write(text)
         return
+    catalog = _configured_rules(config_path)
     width = max(len(r) for r in catalog)
     for rule in sorted(catalog.values(), key=lambda r: (r.category, r.id)):
         state = "on " if rule.enabled else "off"
@@ -218,8 +364,8 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule id, as `kubelint
 
     from kubelint.engine.rules import builtin_rules
 
-    catalog = builtin_rules()
-    rule = catalog.get(rule_id)
+    catalog = _usage_errors_exit(builtin_rules)
+    rule = catalog.get(rule_id) or catalog.get(rule_id.strip().lower())
     if rule is None:
         close = difflib.get_close_matches(rule_id, list(catalog), n=1)
         hint = f"; did you mean `{close[0]}`?" if close else "; `kubelint rules` lists them"

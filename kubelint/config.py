@@ -1,26 +1,44 @@
-"""Find, load and validate `.kubelint.yaml`, and merge it with the command line.
+"""Find, load and validate `.kubelint.yaml`, and merge it with what the caller says.
 
-The config is parsed with kubelint's own YAML reader so that a mistake is reported at its line,
-and validated against schemas/config.schema.json.
+The CLI and the library resolve configuration here, the same way, so that an editor calling
+`kubelint.lint_paths()` gets what `kubelint check` reports. The config is parsed with kubelint's
+own YAML reader so that every mistake is reported at the line of the key or value at fault,
+validated against schemas/config.schema.json, and explained in plain words with a did-you-mean.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from kubelint.model import format_path
+from kubelint.model import Document, format_path
 from kubelint.resources import data_dir
+
+if TYPE_CHECKING:
+    from kubelint.engine.rules import Rule
+    from kubelint.engine.runner import Options
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
 FAIL_LEVELS = ("error", "warning", "info", "never")
+STDIN = "-"
+# Words people write for a setting, and the setting they mean (`image-tag: disabled`).
+_VALUE_ALIASES = {
+    "disabled": "off", "disable": "off", "false": "off", "no": "off", "none": "never",
+    "enabled": "on", "enable": "on", "true": "on", "yes": "on",
+    "warn": "warning", "warnings": "warning", "errors": "error", "err": "error", "infos": "info",
+}
 
 
 class ConfigError(Exception):
-    """A config file kubelint cannot use: exit 2 with this message (it names file and line)."""
+    """Configuration kubelint cannot use (a file, a flag or an option): exit 2 with this message.
+
+    A message about a config file starts with `file:line:column`.
+    """
 
 
 @dataclass
@@ -33,17 +51,265 @@ class Config:
     schema_dirs: list[str] = field(default_factory=list)
     max_file_size: int | None = None
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
+    profile: str | None = None
+
+
+@dataclass
+class Overrides:
+    """What the caller says explicitly (command-line flags); None or empty: not said."""
+
+    config_path: str | None = None  # use this file instead of searching for one
+    kubernetes_version: str | None = None
+    fail_on: str | None = None
+    exclude: list[str] = field(default_factory=list)
+    strict: bool | None = None
+    schema_dirs: list[str] = field(default_factory=list)
+    jobs: int | None = None
+    schema_only: bool = False
+    enable: list[str] = field(default_factory=list)
+    disable: list[str] = field(default_factory=list)
+    only: list[str] = field(default_factory=list)
+    profile: str | None = None
+
+
+@dataclass
+class Settings:
+    """A resolved run: the config file used (if any), the Options, and the fail level."""
+
+    config: Config | None
+    options: Options
+    fail_on: str = "error"
+
+
+# ---------------------------------------------------------------------------------- discovery
 
 
 def find_config(start: str | None = None) -> str | None:
-    """The nearest .kubelint.yaml from `start` (default: the current directory) upward."""
+    """The nearest .kubelint.yaml from `start` (a directory or a file; default: the current
+    directory) upward."""
     here = Path(start or os.getcwd()).resolve()
+    if not here.is_dir():
+        here = here.parent
     for directory in (here, *here.parents):
         for name in CONFIG_NAMES:
             candidate = directory / name
             if candidate.is_file():
                 return str(candidate)
     return None
+
+
+def find_config_for(paths: Sequence[str], stdin_filename: str | None = None) -> str | None:
+    """The config of a run: found from each linted path upward, as ruff and yamllint do.
+
+    Standard input counts as `stdin_filename` (an editor passes the buffer's path). When no
+    path has one, the current directory's is used. One run uses one config: paths that find
+    different config files are a usage error, since their rules and target versions differ.
+    """
+    found: dict[str, str] = {}
+    for raw in paths:
+        if raw == STDIN:
+            if not stdin_filename:
+                continue
+            # The buffer's file may not exist yet: start from its directory (or above it).
+            start = os.path.dirname(os.path.abspath(stdin_filename))
+        elif os.path.lexists(raw):
+            start = raw
+        else:
+            continue
+        config = find_config(start)
+        if config is not None:
+            found.setdefault(config, raw)
+    if len(found) > 1:
+        (first, a), (second, b) = list(found.items())[:2]
+        raise ConfigError(f"{a} and {b} have different config files ({first} and {second}); "
+                          "lint them in separate runs, or choose one with --config")
+    return next(iter(found), None) or find_config()
+
+
+# ------------------------------------------------------------------------------------ loading
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    with open(data_dir("schemas") / "config.schema.json", encoding="utf-8") as handle:
+        schema: dict[str, Any] = json.load(handle)
+    return schema
+
+
+def load_config(path: str, rules: dict[str, Rule] | None = None) -> Config:
+    """Read, validate and normalise a config file; `rules` (default: the built-in ones) are
+    what rule ids, categories and parameters are checked against."""
+    from kubelint.parser import parse
+
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
+    parsed = parse(text, path)
+    if parsed.problems:
+        problem = parsed.problems[0]
+        raise ConfigError(f"{path}:{problem.span.line}:{problem.span.column}: {problem.message}")
+    if not parsed.documents or parsed.documents[0].obj is None:
+        return Config(path=path)
+    doc = parsed.documents[0]
+    data = doc.obj
+    reader = _Reader(path, doc, text)
+    reader.validate(_schema(), data, ())
+    if rules is None:
+        from kubelint.engine.rules import builtin_rules
+
+        rules = builtin_rules()
+    return reader.config(data, rules)
+
+
+def _as_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+class _Reader:
+    """One config file being read: turns its data into a Config, each mistake at its line."""
+
+    def __init__(self, path: str, doc: Document, text: str) -> None:
+        self.path = path
+        self.doc = doc
+        self.lines = text.splitlines()
+        self.base = os.path.dirname(os.path.abspath(path))
+
+    def error(self, where: tuple[Any, ...], message: str, at: str = "value") -> ConfigError:
+        span, _ = self.doc.locate(where, at)
+        return ConfigError(f"{self.path}:{span.line}:{span.column}: {message}")
+
+    def raw_text(self, where: tuple[Any, ...]) -> str | None:
+        """The scalar at `where` as written: `1.30` stays `1.30`, which YAML reads as 1.3."""
+        pos = self.doc.node(where)
+        if pos is None or pos.value.line != pos.value.end_line or pos.value.line > len(self.lines):
+            return None
+        line = self.lines[pos.value.line - 1]
+        return line[pos.value.column - 1: pos.value.end_column - 1].strip().strip("'\"") or None
+
+    # ----------------------------------------------------------------------------- validation
+
+    def validate(self, schema: dict[str, Any], data: Any, prefix: tuple[Any, ...]) -> None:
+        import jsonschema_rs
+
+        validator = jsonschema_rs.validator_for(schema)
+        errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.instance_path)))
+        if errors:
+            raise self.explain(errors[0], schema, prefix)
+
+    def explain(self, error: Any, schema: dict[str, Any], prefix: tuple[Any, ...]) -> ConfigError:
+        """A schema error in plain words, at the key or value it is about."""
+        from kubelint.schema.suggest import closest
+
+        where = prefix + tuple(error.instance_path)
+        node = _schema_at(schema, list(error.schema_path)[:-1])
+        kind = type(error.kind).__name__
+        shown = format_path(where) or "the config"
+        value = error.instance
+        if kind == "AdditionalProperties":
+            allowed = sorted(node.get("properties") or {})
+            key = str(error.kind.unexpected[0])
+            guess = _guess(key, allowed)
+            hint = f"; did you mean `{guess}`?" if guess else ""
+            place = f" under `{shown}`" if where else ""
+            return self.error(where + (key,), f"unknown key `{key}`{place}{hint} "
+                              f"(known: {', '.join(allowed)})", "key")
+        if kind == "Enum":
+            options = [str(o).lower() if isinstance(o, bool) else str(o) for o in error.kind.options]
+            return self.error(where, _bad_value(shown, value, options, closest))
+        if kind == "OneOfNotValid":
+            branches = node.get("oneOf") or []
+            if isinstance(value, dict):
+                branch = next((b for b in branches if b.get("type") == "object"), None)
+                if branch is not None:
+                    self.validate(branch, value, where)
+            options = [o for b in branches for o in b.get("enum", [])
+                       if isinstance(o, str)] + (["{enabled, severity, params}"]
+                                                 if any(b.get("type") == "object" for b in branches) else [])
+            return self.error(where, _bad_value(shown, value, options, closest))
+        if kind == "Type":
+            wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in _types(node.get("type")))
+            return self.error(where, f"{shown} must be {wanted}, not {_describe(value)}")
+        if kind == "Minimum":
+            return self.error(where, f"{shown} must be at least {node.get('minimum')}, not {value!r}")
+        return self.error(where, f"{shown}: {error.message}")
+
+    # -------------------------------------------------------------------------- normalising
+
+    def config(self, data: Any, rules: dict[str, Rule]) -> Config:
+        config = Config(path=self.path)
+        if not isinstance(data, dict):
+            return config
+        if "kubernetes-version" in data:
+            config.kubernetes_version = self.version(data["kubernetes-version"])
+        config.fail_on = data.get("fail-on")
+        config.exclude = _as_list(data.get("exclude"))
+        config.strict = data.get("strict")
+        config.max_file_size = data.get("max-file-size")
+        config.profile = data.get("profile")
+        for index, directory in enumerate(_as_list(data.get("schema-dir"))):
+            full = os.path.join(self.base, directory)
+            if not os.path.exists(full):
+                where = ("schema-dir", index) if isinstance(data.get("schema-dir"), list) else ("schema-dir",)
+                raise self.error(where, f"schema-dir: no such directory or file: {directory} "
+                                 f"(relative to the config file's directory, {self.base})")
+            config.schema_dirs.append(full)
+        for key, enabled in (("enable", True), ("disable", False)):
+            for index, name in enumerate(_as_list(data.get(key))):
+                where = (key, index) if isinstance(data.get(key), list) else (key,)
+                for rule_id in sorted(self.selection(name, rules, key, where)):
+                    config.rules[rule_id] = {"enabled": enabled}
+        for rule_id, value in (data.get("rules") or {}).items():
+            if rule_id not in rules:
+                from kubelint.schema.suggest import closest
+
+                guess = closest(rule_id, rules)
+                hint = f"; did you mean `{guess}`?" if guess else "; `kubelint rules` lists them"
+                raise self.error(("rules", rule_id), f"unknown rule `{rule_id}`{hint}", "key")
+            setting = _normalise_rule(value)
+            if "params" in setting:
+                self.check_params(rules[rule_id], setting["params"])
+            config.rules[rule_id] = {**config.rules.get(rule_id, {}), **setting}
+        return config
+
+    def version(self, value: Any) -> str:
+        from kubelint.kube.versions import parse_version
+
+        text = str(value)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            text = self.raw_text(("kubernetes-version",)) or text
+        try:
+            parse_version(text)
+        except ValueError as exc:
+            raise self.error(("kubernetes-version",), f"kubernetes-version: {exc}") from None
+        return text
+
+    def selection(self, name: str, rules: dict[str, Rule], key: str, where: tuple[Any, ...]) -> set[str]:
+        from kubelint.engine.selection import SelectionError, resolve
+
+        try:
+            return resolve([name], rules, key)
+        except SelectionError as exc:
+            raise self.error(where, str(exc)) from None
+
+    def check_params(self, rule: Rule, params: dict[str, Any]) -> None:
+        """Parameters for a rule, checked against what its check declares, at their line."""
+        from kubelint.checks import CHECKS
+
+        where = ("rules", rule.id, "params")
+        declared = CHECKS[rule.check].params if rule.check and rule.check in CHECKS else None
+        if declared is None:
+            if params:
+                raise self.error(where, f"rule `{rule.id}` takes no parameters", "key")
+            return
+        merged = {**rule.params, **params}
+        try:
+            self.validate(declared, merged, where)
+        except ConfigError as exc:
+            raise ConfigError(f"{exc} (parameters of rule `{rule.id}`)") from None
 
 
 def _normalise_rule(value: Any) -> dict[str, Any]:
@@ -56,53 +322,106 @@ def _normalise_rule(value: Any) -> dict[str, Any]:
     return dict(value)
 
 
-def load_config(path: str, known_rules: set[str] | None = None) -> Config:
-    from kubelint.parser import parse
+_TYPE_WORDS = {"array": "a list", "string": "a string", "number": "a number", "integer": "a whole number",
+               "boolean": "true or false", "object": "a mapping"}
 
-    try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read the config file: {exc}") from None
-    parsed = parse(text, path)
-    if parsed.problems:
-        problem = parsed.problems[0]
-        raise ConfigError(f"{path}:{problem.span.line}:{problem.span.column}: {problem.message}")
-    if not parsed.documents or parsed.documents[0].obj is None:
-        return Config(path=path)
-    doc = parsed.documents[0]
-    data = doc.obj
 
-    import jsonschema_rs
+def _types(declared: Any) -> list[str]:
+    return [declared] if isinstance(declared, str) else list(declared or [])
 
-    with open(data_dir("schemas") / "config.schema.json", encoding="utf-8") as handle:
-        schema = json.load(handle)
-    validator = jsonschema_rs.validator_for(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.instance_path)))
-    if errors:
-        error = errors[0]
-        where = tuple(error.instance_path)
-        span, _ = doc.locate(where, "value")
-        shown = format_path(where) or "the config"
-        raise ConfigError(f"{path}:{span.line}:{span.column}: {shown}: {error.message}")
-    config = Config(path=path)
-    if not isinstance(data, dict):
-        return config
-    base = os.path.dirname(os.path.abspath(path))
-    if "kubernetes-version" in data:
-        config.kubernetes_version = str(data["kubernetes-version"])
-    config.fail_on = data.get("fail-on")
-    config.exclude = list(data.get("exclude") or [])
-    config.strict = data.get("strict")
-    config.schema_dirs = [os.path.join(base, d) for d in data.get("schema-dir") or []]
-    config.max_file_size = data.get("max-file-size")
-    for rule_id, value in (data.get("rules") or {}).items():
-        if known_rules is not None and rule_id not in known_rules:
-            import difflib
 
-            span, _ = doc.locate(("rules", rule_id), "key")
-            close = difflib.get_close_matches(rule_id, sorted(known_rules), n=1)
-            hint = f"; did you mean `{close[0]}`?" if close else "; `kubelint rules` lists them"
-            raise ConfigError(f"{path}:{span.line}:{span.column}: unknown rule `{rule_id}`{hint}")
-        config.rules[rule_id] = _normalise_rule(value)
-    return config
+def _describe(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "a mapping"
+    return f"`{value}`"
+
+
+def _guess(word: str, options: Sequence[str]) -> str | None:
+    from kubelint.schema.suggest import closest
+
+    alias = _VALUE_ALIASES.get(word.lower())
+    if alias in options:
+        return alias
+    return closest(word, options)
+
+
+def _bad_value(shown: str, value: Any, options: list[str], closest: Any) -> str:
+    word = str(value).lower() if isinstance(value, bool) else str(value)
+    guess = _guess(word, [o for o in options if not o.startswith("{")]) if not isinstance(value, dict) else None
+    hint = f"; did you mean `{guess}`?" if guess else ""
+    return f"{_describe(value)} is not a valid {shown}{hint} (choose {', '.join(options)})"
+
+
+def _schema_at(schema: dict[str, Any], path: list[Any]) -> dict[str, Any]:
+    node: Any = schema
+    for part in path:
+        if isinstance(node, dict):
+            node = node.get(part if not isinstance(part, int) else str(part), node.get(part))
+        elif isinstance(node, list) and isinstance(part, int):
+            node = node[part]
+        else:
+            return {}
+    return node if isinstance(node, dict) else {}
+
+
+# ---------------------------------------------------------------------------------- resolving
+
+
+def options_from(config: Config | None, overrides: Overrides | None = None) -> Options:
+    """The Options of a run: the defaults, then the config file, then the explicit overrides."""
+    from kubelint.engine.runner import Options
+    from kubelint.kube.versions import parse_version
+
+    said = overrides or Overrides()
+    options = Options()
+    if config is not None:
+        if config.kubernetes_version:
+            options.kubernetes_version = parse_version(config.kubernetes_version)
+        options.rules = {rule_id: dict(setting) for rule_id, setting in config.rules.items()}
+        options.exclude = list(config.exclude)
+        if config.strict is not None:
+            options.strict = config.strict
+        options.schema_dirs = list(config.schema_dirs)
+        if config.max_file_size:
+            options.max_file_size = config.max_file_size
+        options.profile = config.profile
+    if said.kubernetes_version is not None:
+        try:
+            options.kubernetes_version = parse_version(said.kubernetes_version)
+        except ValueError as exc:
+            raise ConfigError(f"--kubernetes-version: {exc}") from None
+    for directory in said.schema_dirs:
+        if not os.path.exists(directory):
+            raise ConfigError(f"--schema-dir: no such directory or file: {directory}")
+    options.exclude += said.exclude
+    options.schema_dirs += said.schema_dirs
+    if said.strict is not None:
+        options.strict = said.strict
+    options.jobs = said.jobs
+    options.schema_only = said.schema_only
+    options.enable = list(said.enable)
+    options.disable = list(said.disable)
+    options.only = list(said.only)
+    if said.profile is not None:
+        options.profile = said.profile
+    return options
+
+
+def resolve(paths: Sequence[str] = (), overrides: Overrides | None = None,
+            stdin_filename: str | None = None) -> Settings:
+    """Find the run's config (or read the one named), and merge it with `overrides`."""
+    said = overrides or Overrides()
+    if said.config_path is not None:
+        if not os.path.isfile(said.config_path):
+            raise ConfigError(f"config file not found: {said.config_path}")
+        found: str | None = said.config_path
+    else:
+        found = find_config_for(paths, stdin_filename)
+    config = load_config(found) if found else None
+    options = options_from(config, said)
+    fail_on = said.fail_on or (config.fail_on if config else None) or "error"
+    return Settings(config, options, fail_on)

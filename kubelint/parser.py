@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gc
 import math
+import os
 import re
 import threading
 from _thread import get_ident
@@ -37,6 +38,27 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _EventParser  # type: ignore[assignment]
     _yaml_module = None
 _EVENTS_LOCK = threading.Lock()
+_EVENT_NAMES = ("StreamStartEvent", "StreamEndEvent", "DocumentStartEvent", "DocumentEndEvent",
+                "AliasEvent", "ScalarEvent", "MappingStartEvent", "SequenceStartEvent",
+                "MappingEndEvent", "SequenceEndEvent")
+_PRISTINE = {name: getattr(_yaml_module, name) for name in _EVENT_NAMES if hasattr(_yaml_module, name)}
+# Pausing the cyclic collector during a parse is a process-wide side effect: only the command
+# line (which owns its process) turns it on; a library caller's process is left alone.
+PAUSE_GC = False
+
+
+def _after_fork_in_child() -> None:
+    """A fork while another thread of the host was inside a parse copies the lock held and
+    PyYAML's event names bound to that thread's callbacks; the child would wait forever on
+    its first parse (a worker of lint_paths(jobs=2) in a threaded host)."""
+    global _EVENTS_LOCK
+    _EVENTS_LOCK = threading.Lock()
+    if _yaml_module is not None:
+        vars(_yaml_module).update(_PRISTINE)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 # The deepest object in the real-world corpus nests 39 levels (CRD schemas). Past a few
 # hundred levels the schema validator gives up silently and recursive walkers risk the stack, so
@@ -246,8 +268,52 @@ _NO_KEY = object()
 _MERGE = object()
 
 
+# go-yaml, the API server's and kubectl's YAML reader, reads the escape \' in a double-quoted
+# scalar as '; libyaml refuses it. (Both accept \/ and \<TAB>, so \' is the only escape where
+# they part.) Such a file is parsed again with the escape rewritten to \L, of the same length,
+# so every position stays right, and the line separator it yields is turned back into '.
+_GO_YAML_QUOTE = "\\'"
+_STAND_IN = "\\L"
+_MAX_REWRITES = 1000
+
+
 def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offset: int = 0,
           first_index: int = 0, start: int = 0, alias_nodes: int = 0) -> ParseResult:
+    """Parse as go-yaml reads: libyaml, plus what go-yaml accepts and libyaml refuses (see above)."""
+    result = _parse(text, filename, collect_scalars=collect_scalars, line_offset=line_offset,
+                    first_index=first_index, start=start, alias_nodes=alias_nodes)
+    rewrites = 0
+    if result.error_index is None or not text.startswith(_GO_YAML_QUOTE, result.error_index) \
+            or "\u2028" in text or _STAND_IN in text[start:]:
+        return result  # the clean path: one test of the error index
+    while (result.error_index is not None and text.startswith(_GO_YAML_QUOTE, result.error_index)
+           and result.problems and "unknown escape" in result.problems[-1].message
+           and rewrites < _MAX_REWRITES):
+        index = result.error_index
+        patched = text[:index] + _STAND_IN + text[index + 2:]
+        retry = _parse(patched, filename, collect_scalars=collect_scalars, line_offset=line_offset,
+                       first_index=first_index, start=start, alias_nodes=alias_nodes)
+        if retry.error_index is not None and retry.error_index <= index:
+            break  # the rewrite did not help: keep libyaml's complaint
+        text, result, rewrites = patched, retry, rewrites + 1
+    if rewrites:
+        for doc in result.documents:
+            doc.obj = _restore_quotes(doc.obj)
+    return result
+
+
+def _restore_quotes(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace("\u2028", "'")
+    if isinstance(value, dict):
+        return {k: _restore_quotes(v) for k, v in value.items()}  # keys keep their positions
+    if isinstance(value, list):
+        return [_restore_quotes(v) for v in value]
+    return value
+
+
+def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offset: int = 0,
+           first_index: int = 0, start: int = 0, alias_nodes: int = 0) -> ParseResult:
     """Parse every document of `text[start:]`; stop at the first error, keeping what came before.
 
     `start` must be at a line start and `line_offset` the number of lines before it, so that
@@ -500,6 +566,9 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
         rule, message = _syntax_problem(exc, text, index)
         line, column = (mark.line + 1 + line_offset, mark.column + 1) if mark is not None else (0, 0)
         _fail(result, rule, message, text, index, line, column, start, line_offset)
+        opened = _unclosed(exc, text, start, line_offset, result.problems[-1].span)
+        if opened is not None:  # reported where the bracket or quote opened
+            result.problems[-1] = opened
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         index = _reader_index(text, start, exc.position)
         line, column = position(text, index, start, line_offset)
@@ -550,7 +619,8 @@ def _run_events(stream: Any, calls: dict[str, Callable[..., Any]]) -> None:
     with _EVENTS_LOCK:
         saved = {name: namespace[name] for name in calls}
         namespace.update(calls)
-        gc.disable()
+        if PAUSE_GC:
+            gc.disable()
         try:
             get_event = _EventParser(stream).get_event
             while True:
@@ -700,6 +770,45 @@ def _unsupported_tag(tag: str) -> str:
     shown = "!!" + tag[len("tag:yaml.org,2002:"):] if tag.startswith("tag:yaml.org,2002:") else tag
     return (f"unsupported tag `{shown}`: Kubernetes manifests use plain YAML types only; "
             "remove the tag")
+
+
+# libyaml's context for a bracket or quote still open when it gave up, and what closes it.
+_CLOSERS = {"while parsing a flow sequence": "]", "while parsing a flow mapping": "}",
+            "while scanning a quoted scalar": ""}
+
+
+def _unclosed(exc: yaml.MarkedYAMLError, text: str, start: int, line_offset: int,
+              stopped: Span) -> ParseProblem | None:
+    """A bracket or quote that is never closed, as a problem at the place where it opened.
+
+    libyaml stops where it notices (often the end of the file, where no code frame can show
+    anything); the fix is at the opening, so the finding goes there and names both places.
+    A complaint on the opening's own line (`["a" "b"]`) stays where libyaml made it.
+    """
+    mark, context = exc.context_mark, (exc.context or "").strip()
+    if mark is None or context not in _CLOSERS or exc.problem_mark is None:
+        return None
+    opener = text[start + mark.index:start + mark.index + 1]
+    if opener not in ("[", "{", '"', "'"):
+        return None
+    closer = _CLOSERS[context] or opener
+    problem = (exc.problem or "").strip()
+    at_end = start + exc.problem_mark.index >= len(text) or "end of stream" in problem
+    marker = "document indicator" in problem
+    line, column = mark.line + 1 + line_offset, mark.column + 1
+    if not (at_end or marker) and (not closer or stopped.line == line):
+        return None
+    where = f"not valid YAML: this `{opener}` opened at {line}:{column}"
+    if at_end:
+        message = (f"{where} is never closed: the end of the file ({stopped.line}:{stopped.column}) "
+                   f"comes first; close it with `{closer}`")
+    elif marker:
+        message = (f"{where} is never closed: the document marker `---` at {stopped.line}:"
+                   f"{stopped.column} comes first; close it with `{closer}`")
+    else:
+        message = (f"{where} is not closed: at {stopped.line}:{stopped.column} a `,` or `{closer}` "
+                   f"was expected; close it with `{closer}`")
+    return ParseProblem("yaml-syntax", message, Span(line, column, line, column + 1))
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, text: str, index: int) -> tuple[str, str]:

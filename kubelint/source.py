@@ -50,20 +50,83 @@ class SourceResult:
 
 
 def _excluded(path: str, patterns: list[str]) -> bool:
-    if not patterns:
-        return False
+    return bool(patterns) and exclusion(path, patterns) is not None
+
+
+def exclusion(path: str, patterns: list[str]) -> str | None:
+    """The first pattern that excludes `path`, or None.
+
+    A pattern matches the path as kubelint shows it (as given, or found under a directory
+    given) or the file name, with fnmatch (`*` also crosses `/`); a leading `**/` also
+    matches no directory at all, as in .gitignore; `dir/**` and `dir` exclude everything
+    below a matching directory, at any depth of the path.
+    """
     posix = PurePosixPath(path.replace(os.sep, "/"))
     text = str(posix)
     for pattern in patterns:
-        if fnmatch.fnmatchcase(text, pattern) or fnmatch.fnmatchcase(posix.name, pattern):
-            return True
-        # `dir/**` and `dir` both exclude everything below dir, at any depth of the input path.
-        stripped = pattern.rstrip("/").removesuffix("/**")
-        for parent in posix.parents:
-            if str(parent) != "." and (fnmatch.fnmatchcase(str(parent), stripped)
-                                       or fnmatch.fnmatchcase(parent.name, stripped)):
-                return True
-    return False
+        for form in {pattern, pattern.removeprefix("**/")}:
+            if fnmatch.fnmatchcase(text, form) or fnmatch.fnmatchcase(posix.name, form):
+                return pattern
+            # `dir/**` and `dir` both exclude everything below dir, at any depth of the input path.
+            stripped = form.rstrip("/").removesuffix("/**")
+            for parent in posix.parents:
+                if str(parent) != "." and (fnmatch.fnmatchcase(str(parent), stripped)
+                                           or fnmatch.fnmatchcase(parent.name, stripped)):
+                    return pattern
+    return None
+
+
+def not_linted(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[tuple[str, str]]:
+    """What discover() leaves out of `paths`, each with the reason: for `-v` and for saying
+    why nothing was linted. Walks again, so it is only called when asked."""
+    patterns = list(exclude)
+    out: list[tuple[str, str]] = []
+    for raw in paths:
+        if raw == STDIN or not os.path.lexists(raw):
+            continue
+        if not os.path.isdir(raw):
+            pattern = exclusion(raw, patterns) if patterns else None
+            if pattern is not None:
+                out.append((raw, f"excluded by the pattern `{pattern}`"))
+            continue
+        below: list[tuple[str, str]] = []
+        found = False
+        seen: set[tuple[int, int]] = set()
+        for dirpath, dirnames, filenames in os.walk(raw, followlinks=True):
+            try:
+                info = os.stat(dirpath)
+            except OSError:
+                continue
+            if (info.st_dev, info.st_ino) in seen:  # a symlink loop: walked once, as discover does
+                dirnames[:] = []
+                continue
+            seen.add((info.st_dev, info.st_ino))
+            kept = []
+            for name in sorted(dirnames):
+                path = os.path.normpath(os.path.join(dirpath, name))
+                pattern = exclusion(path, patterns) if patterns else None
+                if name.startswith("."):
+                    below.append((path + "/", "hidden directory, not searched"))
+                elif pattern is not None:
+                    below.append((path + "/", f"excluded by the pattern `{pattern}`"))
+                else:
+                    kept.append(name)
+            dirnames[:] = kept
+            for name in sorted(filenames):
+                path = os.path.normpath(os.path.join(dirpath, name))
+                pattern = exclusion(path, patterns) if patterns else None
+                if name.startswith("."):
+                    below.append((path, "hidden file"))
+                elif not name.lower().endswith(MANIFEST_SUFFIXES):
+                    below.append((path, "not a *.yaml, *.yml or *.json file"))
+                elif pattern is not None:
+                    below.append((path, f"excluded by the pattern `{pattern}`"))
+                else:
+                    found = True
+        if not found:
+            out.append((raw, "no *.yaml, *.yml or *.json file to lint in this directory"))
+        out.extend(below)
+    return out
 
 
 def discover(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
@@ -233,6 +296,21 @@ def _byte_position(data: bytes, offset: int, encoding: str) -> tuple[int, int]:
 # ------------------------------------------------------------------------------------- templates
 
 _TEMPLATE = re.compile(r"\{\{|\{%")
+# A whole template action inside a string: `{{ .Values.replicas }}`, `{{- include "x" . -}}`.
+_TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+
+
+def template_in_value(value: object) -> str | None:
+    """The first template action in a string value, if it holds one.
+
+    A quoted `"{{ .Values.replicas }}"` is a valid YAML string, so the file-level detector
+    leaves it alone; where the schema wants another type, it is an unrendered template and
+    not a wrong type (a `{{` alone, as in an alert text, is not an action).
+    """
+    if not isinstance(value, str) or "{" not in value:
+        return None
+    match = _TEMPLATE_ACTION.search(value)
+    return match.group() if match else None
 
 
 def _template_marker(text: str, scalar_ranges: list[tuple[int, int]], lo: int, hi: int) -> int | None:
@@ -289,6 +367,11 @@ def load_text(text: str, path: str) -> SourceResult:
                 "file-unreadable", f"not valid Unicode: the lone surrogate U+{ord(bad.group()):04X} "
                 "is not a character (the text was decoded wrongly); it was read as U+FFFD",
                 Span(line, column, line, column)))
+    if "kubelint" in text:
+        # Suppressions that silence nothing (misspelt): reported like the other input problems.
+        from kubelint.engine.suppress import directive_problems
+
+        result.problems.extend(directive_problems(text, result.documents))
     return result
 
 

@@ -14,8 +14,12 @@ from tests.conftest import FIXTURES, REPO, run_cli
 F = FIXTURES / "foundation"
 
 
+# These tests are about the foundation's rules; the rule themes added since have their own tests.
+OTHER_THEMES = ["--disable", "security,reliability,cross-object"]
+
+
 def _json(args: list[str], stdin: str | None = None) -> tuple[int, dict]:
-    code, out, _ = run_cli(["check", "--format", "json", *args], stdin)
+    code, out, _ = run_cli(["check", "--format", "json", *OTHER_THEMES, *args], stdin)
     return code, json.loads(out)
 
 
@@ -101,7 +105,7 @@ def test_stdin_with_stdin_filename() -> None:
 
 
 def test_text_report_shows_place_source_line_and_caret() -> None:
-    code, out, _ = run_cli(["check", "--no-color", str(F / "pod-labels-outside-metadata.yaml")])
+    code, out, _ = run_cli(["check", "--no-color", *OTHER_THEMES, str(F / "pod-labels-outside-metadata.yaml")])
     assert code == 1
     lines = out.splitlines()
     assert any(line.endswith("pod-labels-outside-metadata.yaml:5:1  error  misplaced-field  "
@@ -213,9 +217,10 @@ def test_library_api() -> None:
     import kubelint
 
     findings = kubelint.lint_text((F / "images.yaml").read_text(), "pod.yaml")
-    assert [(f.rule, f.line, f.column) for f in findings] == [("image-tag", 8, 14), ("image-tag", 10, 14)]
+    assert [(f.rule, f.line, f.column) for f in findings if f.rule == "image-tag"] == [
+        ("image-tag", 8, 14), ("image-tag", 10, 14)]
     result = kubelint.lint_paths([str(F / "clean-deployment.yaml")])
-    assert result.findings == [] and result.documents == 1
+    assert [f for f in result.findings if f.severity == kubelint.Severity.ERROR] == [] and result.documents == 1
 
 
 def test_duplicate_key_names_its_document_object_and_path() -> None:

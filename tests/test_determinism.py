@@ -27,17 +27,32 @@ def _tree(tmp_path):
     return root
 
 
-@pytest.mark.parametrize("fmt", ["json", "sarif", "text"])
+@pytest.mark.parametrize("fmt", ["json", "sarif", "text", "junit", "github", "gitlab"])
 def test_jobs_do_not_change_the_output(tmp_path, fmt: str) -> None:
     root = _tree(tmp_path)
     outputs = set()
     for jobs in ("1", "2", "3"):
-        code, out, _ = run_cli(["check", "--no-color", "--format", fmt, "-j", jobs, str(root)])
+        code, out, err = run_cli(["check", "--no-color", "--format", fmt, "-j", jobs, str(root)])
         assert code == 1
+        assert "\x1b" not in out + err  # no progress bar or colour in a report
         if fmt == "text":  # the summary line carries the elapsed time
             out = out.rsplit("\n", 2)[0]
         outputs.add(out)
     assert len(outputs) == 1
+
+
+def test_several_outputs_of_one_run_match_their_single_runs(tmp_path) -> None:
+    """`-f sarif -o F -f junit -o G -f gitlab`: each report as its own run writes it, across -j."""
+    root = _tree(tmp_path)
+    for jobs in ("1", "2"):
+        written = {fmt: tmp_path / f"{fmt}-{jobs}.out" for fmt in ("sarif", "junit")}
+        _, combined, _ = run_cli(["check", "-j", jobs, "-f", "sarif", "-o", str(written["sarif"]),
+                                  "-f", "junit", "-o", str(written["junit"]), "-f", "gitlab", str(root)])
+        _, alone, _ = run_cli(["check", "-j", jobs, "-f", "gitlab", str(root)])
+        assert combined == alone
+        for fmt, path in written.items():
+            _, single, _ = run_cli(["check", "-j", jobs, "-f", fmt, str(root)])
+            assert path.read_text(encoding="utf-8") == single
 
 
 def test_argument_order_does_not_change_the_output(tmp_path) -> None:

@@ -53,7 +53,8 @@ def linter() -> Linter:
 
 
 def check_source(source: SourceResult, text: str) -> list[Finding]:
-    findings, count, _ = linter().lint_source(source)
+    outcome = linter().lint_source(source)
+    findings, count = outcome.findings, outcome.documents
     assert_inside(findings, text, source.path)
     for f in findings:
         assert f.rule != "internal-error", f.message

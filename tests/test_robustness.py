@@ -22,12 +22,12 @@ from typing import Any
 
 import pytest
 
-from kubelint.engine.runner import Options, lint_paths, lint_text
+from kubelint.engine.runner import Options
 from kubelint.model import Finding
 from kubelint.parser import MAX_ALIAS_EXPANSION, MAX_DEPTH
 from kubelint.schema import store
 from kubelint.source import decode, discover, load_path, load_text
-from tests.conftest import run_cli
+from tests.classic import lint_paths, lint_text, run_cli
 
 POD = (
     "apiVersion: v1\n"
@@ -424,7 +424,8 @@ def test_resuming_never_reports_one_error_twice() -> None:
     """An error on a document's own `---` line resumes after that document, not at it."""
     text = POD + "--- !!python/object:x\na: 1\n--- [\n---\n" + POD + "--- {a: 1\n"
     source = load_text(text, "f.yaml")
-    assert [(p.span.line, p.span.column) for p in source.problems] == [(9, 5), (12, 1), (22, 1)]
+    # The `{` never closed is reported where it opened (21:5), not at the end of the file.
+    assert [(p.span.line, p.span.column) for p in source.problems] == [(9, 5), (12, 1), (21, 5)]
     assert [d.index for d in source.documents] == [0, 3] and source.document_count == 5
     # Directives belong to the document after them; an error in them is not a document.
     source = load_text("%YAML 1.1\n---\na: [\n---\n" + POD + "%YAML 1.1\n%YAML 1.1\n---\n" + POD, "f.yaml")

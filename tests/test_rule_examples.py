@@ -28,8 +28,8 @@ def _examples() -> list[tuple[str, str, int, dict]]:
     return cases
 
 
-def _findings(example: dict, tmp_path: Path):
-    options = Options()
+def _findings(example: dict, tmp_path: Path, rule_id: str):
+    options = Options(rules={rule_id: {"enabled": True}})  # an off-by-default rule shows its examples
     if "kubernetes-version" in example:
         options.kubernetes_version = parse_version(example["kubernetes-version"])
     name = example.get("filename", "example.yaml")
@@ -43,7 +43,7 @@ def _findings(example: dict, tmp_path: Path):
 @pytest.mark.parametrize("rule_id,kind,index,example", _examples(),
                          ids=[f"{r}-{k}-{i}" for r, k, i, _ in _examples()])
 def test_rule_example(rule_id: str, kind: str, index: int, example: dict, tmp_path: Path) -> None:
-    findings = _findings(example, tmp_path)
+    findings = _findings(example, tmp_path, rule_id)
     got = [(f.line, f.column) for f in findings if f.rule == rule_id]
     expected = [(e["line"], e["column"]) for e in example.get("findings", [])] if kind == "bad" else []
     assert got == expected, [f"{f.rule} {f.line}:{f.column} {f.message}" for f in findings]

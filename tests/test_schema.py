@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from kubelint.engine.runner import Options, lint_paths, lint_text
+from kubelint.engine.runner import Options
 from kubelint.model import Finding
+from tests.classic import lint_paths, lint_text
 from tests.conftest import FIXTURES
 
 F = FIXTURES / "schema"
@@ -178,7 +179,7 @@ items:
 """
     findings = [f for f in lint_text(text, "list.yaml") if f.rule in SCHEMA_RULES]
     assert [(f.rule, f.line, f.column, f.path) for f in findings] == [
-        ("schema-invalid", 8, 13, "data.port"),
+        ("schema-invalid", 8, 13, "items[0].data.port"),
     ]
     assert findings[0].message == "data.port: expected string, got integer 8080; put the value in quotes"
 

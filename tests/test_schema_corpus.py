@@ -22,6 +22,11 @@ REAL_DEFECTS = [
     ("kubernetes-examples/_archived/cloud-controller-manager/persistent-volume-label-initializer-config.yaml",
      1, 7, "schema-invalid", "kind"),
     # (The legacy kube-scheduler Policy files are tool configs, skipped like kubeconfigs.)
+    # Protocols are case-sensitive: the API server refuses "tcp" (enums.yaml).
+    ("kubernetes-examples/_archived/volumes/aws_ebs/aws-ebs-web.yaml", 12, 21, "schema-invalid",
+     "spec.containers[0].ports[0].protocol"),
+    ("kubernetes-examples/_archived/volumes/cinder/cinder-web.yaml", 12, 21, "schema-invalid",
+     "spec.containers[0].ports[0].protocol"),
     # A placeholder ("<ADD LUN ID Here>") where an integer must be.
     ("kubernetes-examples/_archived/volumes/fibre_channel/fc.yaml", 17, 13, "schema-invalid", "spec.volumes[0].fc.lun"),
     # StorageClass parameters written into an RBD volume source, which has no such fields.
@@ -40,7 +45,12 @@ REAL_DEFECTS = [
     ("prometheus-operator/example/alertmanager-crd-conversion/patch.json", 11, 4, "schema-invalid", "spec.names"),
     ("prometheus-operator/example/alertmanager-crd-conversion/patch.json", 11, 4, "schema-invalid", "spec.scope"),
     ("prometheus-operator/example/alertmanager-crd-conversion/patch.json", 11, 4, "schema-invalid", "spec.versions"),
-    # Snippets without the selector that the PodMonitor / ServiceMonitor CRDs require.
+    # Snippets without metadata (the API server needs a name) and without the selector that
+    # the PodMonitor / ServiceMonitor CRDs require.
+    ("prometheus-operator/example/user-guides/scrapeclass/scrapeclass-example-definition.yaml",
+     1, 1, "schema-invalid", "metadata.name"),
+    ("prometheus-operator/example/user-guides/scrapeclass/scrapeclass-example-podmonitor.yaml",
+     1, 1, "schema-invalid", "metadata.name"),
     ("prometheus-operator/example/user-guides/scrapeclass/scrapeclass-example-podmonitor.yaml",
      3, 1, "schema-invalid", "spec.selector"),
     ("prometheus-operator/example/user-guides/scrapeclass/scrapeclass-example-servicemonitor.yaml",

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kubelint.engine.runner import Options, lint_paths, lint_text
-from tests.conftest import FIXTURES, run_cli
+from kubelint.engine.runner import Options
+from tests.classic import lint_paths, lint_text, run_cli
+from tests.conftest import FIXTURES
 from tests.test_schema import schema_findings
 
 F = FIXTURES / "schema"
@@ -241,7 +242,7 @@ def test_a_custom_resource_the_byte_scan_cannot_see_is_still_checked(tmp_path: P
     parallel = lint_paths(paths, Options(jobs=2)).findings
     assert serial == parallel
     got = [(f.rule, f.file.rsplit("/", 1)[-1], f.line, f.column, f.path) for f in serial]
-    assert got == [("schema-invalid", "list.yaml", 8, 18, "spec.size")]
+    assert got == [("schema-invalid", "list.yaml", 8, 18, "items[0].spec.size")]
 
 
 def test_a_custom_resource_on_stdin_is_checked_against_a_crd_file() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubelint.engine.runner import lint_text
+from tests.classic import lint_text
 
 POD = """\
 apiVersion: v1

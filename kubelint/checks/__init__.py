@@ -13,9 +13,12 @@ from kubelint.checks.base import CheckDef, define
 from kubelint.checks.structure import misplaced_field, missing_selector
 
 CHECKS: dict[str, CheckDef] = {
-    "api-lifecycle": define(api_lifecycle, ("default", "no-replacement"), {
+    "api-lifecycle": define(api_lifecycle, params={
         "type": "object", "additionalProperties": False, "required": ["status"],
-        "properties": {"status": {"enum": ["removed", "deprecated"]}}}),
+        "properties": {"status": {"enum": ["removed", "deprecated"]}}},
+        variants_for=lambda params: ("default", "no-replacement") if params.get("status") == "removed" else (
+            "default", "not-scheduled", "no-replacement", "scheduled", "scheduled-no-replacement",
+            "custom", "custom-no-replacement")),
     "misplaced-field": define(misplaced_field, (), {
         "type": "object", "additionalProperties": False, "required": ["places"],
         "properties": {"places": {"type": "array", "items": {

@@ -55,8 +55,14 @@ class CheckDef:
     variants: frozenset[str] = frozenset({"default"})
     params: dict[str, Any] | None = None
     prepare: Callable[[dict[str, Any]], Any] | None = None
+    # When the variants a check may yield depend on its parameters (one check, two rules).
+    variants_for: Callable[[dict[str, Any]], Iterable[str]] | None = None
+
+    def needed_variants(self, params: dict[str, Any]) -> frozenset[str]:
+        return frozenset(self.variants_for(params)) if self.variants_for else self.variants
 
 
 def define(run: Check, variants: Iterable[str] = ("default",), params: dict[str, Any] | None = None,
-           prepare: Callable[[dict[str, Any]], Any] | None = None) -> CheckDef:
-    return CheckDef(run, frozenset(variants), params, prepare)
+           prepare: Callable[[dict[str, Any]], Any] | None = None,
+           variants_for: Callable[[dict[str, Any]], Iterable[str]] | None = None) -> CheckDef:
+    return CheckDef(run, frozenset(variants), params, prepare, variants_for)

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.checks.base import CheckContext, CheckDef, Hit, define
+from kubelint.kube.images import allowed_by, is_substituted, normalize_prefix, parse_image
 from kubelint.model import FieldPath
 
 
@@ -40,7 +41,59 @@ def image_tag(ctx: CheckContext, container: Any, path: FieldPath,
                   "floating")
 
 
+def _fixed_image(container: Any) -> str | None:
+    """The container's image when the manifest fixes it (a non-empty string, no variables)."""
+    image = container.get("image") if isinstance(container, dict) else None
+    if not isinstance(image, str) or not image.strip() or is_substituted(image):
+        return None
+    return image
+
+
+def image_digest(ctx: CheckContext, container: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    image = _fixed_image(container)
+    if image is None:
+        return
+    ref = parse_image(image)
+    if ref.digest is None:
+        yield Hit(path + ("image",), {"image": image, "container": container.get("name", "")})
+
+
+def image_pull_policy(ctx: CheckContext, container: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    """Only an explicit policy can be wrong: left out, the API server defaults it to Always
+    for an untagged or `:latest` image (and a digest pins the image whatever the policy)."""
+    image = _fixed_image(container)
+    policy = container.get("imagePullPolicy") if image else None
+    if not isinstance(policy, str) or policy == "Always":
+        return
+    ref = parse_image(image or "")
+    if ref.digest is None and (ref.tag is None or ref.tag == "latest"):
+        yield Hit(path + ("imagePullPolicy",), {
+            "image": image, "policy": policy, "container": container.get("name", "")})
+
+
+def _prepare_registries(params: dict[str, Any]) -> list[str]:
+    return [normalize_prefix(p) for p in params.get("allowed", []) if p.strip()]
+
+
+def image_registry(ctx: CheckContext, container: Any, path: FieldPath, allowed: list[str]) -> Iterator[Hit]:
+    image = _fixed_image(container)
+    if image is None:
+        return
+    ref = parse_image(image)
+    if allowed_by(ref, allowed):
+        return
+    values = {"image": image, "registry": ref.registry, "repository": ref.repository,
+              "container": container.get("name", ""), "allowed": ", ".join(allowed)}
+    yield Hit(path + ("image",), values, "default" if allowed else "none-allowed")
+
+
 CHECKS: dict[str, CheckDef] = {
+    "image-digest": define(image_digest, params={"type": "object", "additionalProperties": False}),
+    "image-pull-policy": define(image_pull_policy, params={"type": "object", "additionalProperties": False}),
+    "image-registry": define(image_registry, ("default", "none-allowed"), {
+        "type": "object", "additionalProperties": False, "required": ["allowed"],
+        "properties": {"allowed": {"type": "array", "items": {"type": "string", "minLength": 1}}}},
+        prepare=_prepare_registries),
     "image-tag": define(image_tag, ("no-tag", "floating"), {
         "type": "object", "additionalProperties": False,
         "properties": {"floating": {"type": "array", "items": {"type": "string"}}}}),

@@ -1,7 +1,411 @@
-"""Checks of the security rules (see rules/security/)."""
+"""Checks of the security rules (see rules/security/).
+
+Simple field tests (privileged, hostNetwork, procMount, …) are `schema:` rules; what is here
+needs logic: the pod-level securityContext that containers inherit, Windows pods, capability
+names, host path matching, secret-looking names, RBAC rules.
+"""
 
 from __future__ import annotations
 
-from kubelint.checks.base import CheckDef
+import re
+from collections.abc import Iterator
+from typing import Any
 
-CHECKS: dict[str, CheckDef] = {}
+from kubelint.checks.base import CheckContext, CheckDef, Hit, define
+from kubelint.kube.security import (
+    capability,
+    containers_of,
+    effective_field,
+    is_windows,
+    normal_host_path,
+    root_status,
+    safe_sysctls,
+    security_context,
+    sysctl_name,
+)
+from kubelint.model import FieldPath
+
+_STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+_NO_PARAMS = {"type": "object", "additionalProperties": False}
+_KIND = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+
+
+def _who(container: Any, path: FieldPath) -> dict[str, str]:
+    """How a message names the container: "init container `setup`"."""
+    name = container.get("name") if isinstance(container, dict) else None
+    shown = name if isinstance(name, str) else f"#{path[-1]}"
+    kind = _KIND.get(str(path[-2]), "container") if len(path) >= 2 else "container"
+    return {"who": f"{kind} `{shown}`", "container": shown}
+
+
+def _name_path(container: Any, path: FieldPath) -> FieldPath:
+    """Where a missing field is reported: the container's `name:` value (or the container)."""
+    return path + ("name",) if isinstance(container, dict) and "name" in container else path
+
+
+def _pod(ctx: CheckContext) -> dict[str, Any]:
+    return ctx.pod_spec if isinstance(ctx.pod_spec, dict) else {}
+
+
+def _first_to_inherit(ctx: CheckContext, path: FieldPath, key: str) -> bool:
+    """Whether this container is the first that takes `key` from the pod's securityContext:
+    a pod-level value is reported once, not once per container."""
+    for container, where in containers_of(_pod(ctx)):
+        if security_context(container).get(key) is None:
+            return ctx.pod_spec_path + where == path
+    return False
+
+
+def _added(container: Any) -> list[tuple[int, Any]]:
+    caps = security_context(container).get("capabilities")
+    add = caps.get("add") if isinstance(caps, dict) else None
+    return list(enumerate(add)) if isinstance(add, list) else []
+
+
+# ------------------------------------------------------------------------------ containers
+
+
+def privilege_escalation(ctx: CheckContext, container: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    """allowPrivilegeEscalation defaults to true; privileged and CAP_SYS_ADMIN force it on."""
+    pod = _pod(ctx)
+    if is_windows(pod) or not isinstance(container, dict):
+        return
+    context = security_context(container)
+    values = _who(container, path)
+    value = context.get("allowPrivilegeEscalation")
+    # Point at allowPrivilegeEscalation when it is written, else at the container's name: never
+    # at `privileged: true` or the added capability, where other rules already report.
+    at = path + ("securityContext", "allowPrivilegeEscalation") if value is not None else _name_path(container, path)
+    if context.get("privileged") is True:
+        yield Hit(at, values, "privileged")
+    elif any(isinstance(cap, str) and capability(cap) in ("SYS_ADMIN", "ALL") for _, cap in _added(container)):
+        added = next(capability(c) for _, c in _added(container)
+                     if isinstance(c, str) and capability(c) in ("SYS_ADMIN", "ALL"))
+        yield Hit(at, {**values, "capability": "ALL capabilities" if added == "ALL" else "CAP_SYS_ADMIN"}, "sys-admin")
+    elif value is not False:
+        yield Hit(at, values, "default" if value is None else "explicit")
+
+
+def run_as_root(ctx: CheckContext, container: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    pod = _pod(ctx)
+    if not isinstance(container, dict):
+        return
+    status, level, field = root_status(container, pod)
+    if status == "non-root":
+        return
+    values = _who(container, path)
+    if status == "unknown":
+        yield Hit(_name_path(container, path), values)
+        return
+    if level == "pod":
+        if not _first_to_inherit(ctx, path, str(field)):
+            return
+        values["who"] = f"{values['who']} (and every container that does not override it)"
+    values["level"] = "the pod" if level == "pod" else "it"
+    where = path if level == "container" else ctx.pod_spec_path
+    yield Hit(where + ("securityContext", str(field)), values, status)
+
+
+def read_only_root_fs(ctx: CheckContext, container: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    # Windows containers cannot have a read-only root filesystem: the API server refuses the field.
+    if is_windows(_pod(ctx)) or not isinstance(container, dict):
+        return
+    value = security_context(container).get("readOnlyRootFilesystem")
+    if value is True:
+        return
+    if value is None:
+        yield Hit(_name_path(container, path), _who(container, path))
+    else:
+        yield Hit(path + ("securityContext", "readOnlyRootFilesystem"), _who(container, path), "explicit")
+
+
+def _prepare_capabilities(params: dict[str, Any]) -> frozenset[str]:
+    return frozenset(capability(c) for c in params.get("capabilities", []))
+
+
+def dangerous_capabilities(ctx: CheckContext, container: Any, path: FieldPath,
+                           params: frozenset[str]) -> Iterator[Hit]:
+    if is_windows(_pod(ctx)):
+        return
+    for index, cap in _added(container):
+        if isinstance(cap, str) and capability(cap) in params:
+            values = {**_who(container, path), "capability": capability(cap)}
+            yield Hit(path + ("securityContext", "capabilities", "add", index), values,
+                      "all" if capability(cap) == "ALL" else "default")
+
+
+def capabilities_not_dropped(ctx: CheckContext, container: Any, path: FieldPath,
+                             params: dict[str, Any]) -> Iterator[Hit]:
+    if is_windows(_pod(ctx)) or not isinstance(container, dict):
+        return
+    context = security_context(container)
+    if context.get("privileged") is True:
+        return  # a privileged container has every capability whatever it drops: privileged-container says so
+    caps = context.get("capabilities")
+    drop = caps.get("drop") if isinstance(caps, dict) else None
+    enough = {capability(c) for c in params.get("enough", ["ALL"])}
+    if isinstance(drop, list) and any(capability(c) in enough for c in drop if isinstance(c, str)):
+        return
+    values = _who(container, path)
+    if isinstance(drop, list):
+        yield Hit(path + ("securityContext", "capabilities", "drop"), values, "partial", at="key")
+    else:
+        yield Hit(_name_path(container, path), values)
+
+
+def seccomp_profile(ctx: CheckContext, container: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    pod = _pod(ctx)
+    if is_windows(pod) or not isinstance(container, dict):
+        return
+    profile, level = effective_field(container, pod, "seccompProfile")
+    kind = profile.get("type") if isinstance(profile, dict) else None
+    if kind in ("RuntimeDefault", "Localhost"):
+        return
+    values = _who(container, path)
+    if kind is not None:
+        if level == "pod":
+            if not _first_to_inherit(ctx, path, "seccompProfile"):
+                return
+            values["who"] = f"{values['who']} (and every container that does not override it)"
+        where = path if level == "container" else ctx.pod_spec_path
+        values["type"] = str(kind)
+        yield Hit(where + ("securityContext", "seccompProfile", "type"), values, "unconfined")
+    else:
+        yield Hit(_name_path(container, path), values)
+
+
+def _prepare_secret_env(params: dict[str, Any]) -> tuple[re.Pattern[str], re.Pattern[str] | None]:
+    def joined(patterns: list[str]) -> str:
+        return "|".join(f"(?:{p})" for p in patterns)
+
+    def compiled(key: str) -> re.Pattern[str] | None:
+        patterns = params.get(key) or []
+        try:
+            return re.compile(joined(patterns), re.IGNORECASE) if patterns else None
+        except re.error as exc:
+            raise ValueError(f"secret-in-env: params.{key}: not a regular expression: {exc}") from None
+
+    return compiled("names") or re.compile("(?!)"), compiled("ignore")
+
+
+def _literal_secret(value: str) -> bool:
+    """A value that may be a secret itself, not a path, a reference or a switch."""
+    text = value.strip()
+    if not text or text.startswith(("/", "$(", "${", "file:", "vault:", "arn:")):
+        return False
+    return text.lower() not in {"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"}
+
+
+def secret_in_env(ctx: CheckContext, container: Any, path: FieldPath,
+                  params: tuple[re.Pattern[str], re.Pattern[str] | None]) -> Iterator[Hit]:
+    names, ignore = params
+    env = container.get("env") if isinstance(container, dict) else None
+    if not isinstance(env, list):
+        return
+    for index, var in enumerate(env):
+        if not isinstance(var, dict):
+            continue
+        name, value = var.get("name"), var.get("value")
+        if not isinstance(name, str) or not isinstance(value, str) or not _literal_secret(value):
+            continue
+        if names.fullmatch(name) and not (ignore and ignore.fullmatch(name)):
+            yield Hit(path + ("env", index, "value"), {**_who(container, path), "var": name})
+
+
+# ------------------------------------------------------------------------------ pod specs
+
+
+def _prepare_host_paths(params: dict[str, Any]) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+    return (frozenset(normal_host_path(p) for p in params.get("exact", [])),
+            tuple(normal_host_path(p) for p in params.get("trees", [])),
+            frozenset(params.get("sockets", [])))
+
+
+def _sensitive(path: str, table: tuple[frozenset[str], tuple[str, ...], frozenset[str]]) -> bool:
+    exact, trees, sockets = table
+    normal = normal_host_path(path)
+    if normal in exact or normal.rsplit("/", 1)[-1] in sockets:
+        return True
+    return any(normal == tree or normal.startswith(tree + "/") for tree in trees)
+
+
+def _host_paths(spec: Any, path: FieldPath) -> Iterator[tuple[Hit, str]]:
+    """Each hostPath volume: a hit at its `path:` value (or at `hostPath:`), and the host path."""
+    volumes = spec.get("volumes") if isinstance(spec, dict) else None
+    if not isinstance(volumes, list):
+        return
+    for index, volume in enumerate(volumes):
+        host = volume.get("hostPath") if isinstance(volume, dict) else None
+        if host is None:
+            continue
+        host_path = host.get("path") if isinstance(host, dict) else None
+        name = volume.get("name")
+        values = {"volume": name if isinstance(name, str) else f"#{index}",
+                  "host_path": host_path if isinstance(host_path, str) else "?"}
+        where = path + ("volumes", index, "hostPath")
+        if isinstance(host_path, str):
+            yield Hit(where + ("path",), values), host_path
+        else:
+            yield Hit(where, values, at="key"), ""
+
+
+def host_path_volume(ctx: CheckContext, spec: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    for hit, _ in _host_paths(spec, path):
+        yield hit
+
+
+def sensitive_host_mount(ctx: CheckContext, spec: Any, path: FieldPath,
+                         params: tuple[frozenset[str], tuple[str, ...], frozenset[str]]) -> Iterator[Hit]:
+    for hit, host_path in _host_paths(spec, path):
+        if host_path and _sensitive(host_path, params):
+            yield hit
+
+
+def unsafe_sysctls(ctx: CheckContext, spec: Any, path: FieldPath, params: dict[str, Any]) -> Iterator[Hit]:
+    sysctls = security_context(spec).get("sysctls")
+    if not isinstance(sysctls, list):
+        return
+    safe = safe_sysctls(ctx.kubernetes_version)
+    allowed = [a for a in params.get("allowed", []) if isinstance(a, str)]
+    for index, sysctl in enumerate(sysctls):
+        name = sysctl.get("name") if isinstance(sysctl, dict) else None
+        if not isinstance(name, str) or not name:
+            continue
+        normal = sysctl_name(name)
+        if normal in safe or any(normal == a or (a.endswith("*") and normal.startswith(a[:-1])) for a in allowed):
+            continue
+        yield Hit(path + ("securityContext", "sysctls", index, "name"), {"sysctl": name})
+
+
+def deprecated_service_account(ctx: CheckContext, spec: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    if not isinstance(spec, dict):
+        return
+    old, new = spec.get("serviceAccount"), spec.get("serviceAccountName")
+    if not isinstance(old, str) or not old:
+        return
+    values = {"account": old, "name_field": new if isinstance(new, str) else ""}
+    if not isinstance(new, str) or not new:
+        variant = "default"
+    elif new == old:
+        variant = "redundant"
+    else:
+        variant = "conflict"
+    yield Hit(path + ("serviceAccount",), values, variant, at="key")
+
+
+def automount_token(ctx: CheckContext, spec: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    if not isinstance(spec, dict):
+        return
+    value = spec.get("automountServiceAccountToken")
+    if value is False:
+        return
+    account = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
+    values = {"account": account}
+    if value is True:
+        yield Hit(path + ("automountServiceAccountToken",), values, "explicit")
+        return
+    if _account_disables_automount(ctx, account):
+        return
+    yield Hit(path + ("automountServiceAccountToken",), values, at="key")
+
+
+def _account_disables_automount(ctx: CheckContext, account: Any) -> bool:
+    """The ServiceAccount in the same input says automountServiceAccountToken: false."""
+    namespace = ctx.document.namespace
+    for doc in ctx.documents:
+        if doc.kind != "ServiceAccount" or doc.name != account or doc.namespace != namespace:
+            continue
+        if isinstance(doc.obj, dict) and doc.obj.get("automountServiceAccountToken") is False:
+            return True
+    return False
+
+
+# ------------------------------------------------------------------------------ RBAC
+
+
+def _rules(obj: Any) -> Iterator[tuple[int, dict[str, Any]]]:
+    rules = obj.get("rules") if isinstance(obj, dict) else None
+    if isinstance(rules, list):
+        for index, rule in enumerate(rules):
+            if isinstance(rule, dict):
+                yield index, rule
+
+
+_WILDCARD_WORDS = {
+    "apiGroups": {"noun": "API group", "including": "those that CRDs and later Kubernetes versions add"},
+    "resources": {"noun": "resource", "including": "Secrets, and those that CRDs and later Kubernetes versions add"},
+    "verbs": {"noun": "verb", "including": "escalate, bind and impersonate where they apply"},
+}
+
+
+def rbac_wildcard(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    for index, rule in _rules(obj):
+        for field in ("apiGroups", "resources", "verbs"):
+            items = rule.get(field)
+            if not isinstance(items, list):
+                continue
+            for position, item in enumerate(items):
+                if item == "*":
+                    yield Hit(("rules", index, field, position),
+                              {"field": field, "kind": ctx.document.kind, **_WILDCARD_WORDS[field]})
+
+
+def rbac_pod_exec(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    for index, rule in _rules(obj):
+        groups, resources, verbs = (rule.get(k) if isinstance(rule.get(k), list) else []
+                                    for k in ("apiGroups", "resources", "verbs"))
+        if not ({"", "*"} & {g for g in groups if isinstance(g, str)}):
+            continue
+        granted = {"create", "get", "*"} & {v for v in verbs if isinstance(v, str)}
+        if not granted:
+            continue
+        for position, resource in enumerate(resources):
+            if resource in ("pods/exec", "pods/attach", "pods/*"):
+                yield Hit(("rules", index, "resources", position),
+                          {"resource": resource, "verbs": ", ".join(sorted(granted)), "kind": ctx.document.kind})
+
+
+def cluster_admin_binding(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    ref = obj.get("roleRef") if isinstance(obj, dict) else None
+    if not isinstance(ref, dict) or ref.get("kind") != "ClusterRole" or ref.get("name") != "cluster-admin":
+        return
+    subjects = obj.get("subjects")
+    names = [f"{s.get('kind')} {s.get('name')}" for s in subjects if isinstance(s, dict)] \
+        if isinstance(subjects, list) else []
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    if ctx.document.kind == "RoleBinding":
+        scope = f" in namespace {ctx.document.namespace}" if ctx.document.namespace else " in its namespace"
+    else:
+        scope = " in every namespace"
+    yield Hit(("roleRef", "name"), {"subjects": shown or "its subjects", "kind": ctx.document.kind,
+                                    "scope": scope})
+
+
+CHECKS: dict[str, CheckDef] = {
+    "privilege-escalation": define(privilege_escalation, ("default", "explicit", "privileged", "sys-admin"), _NO_PARAMS),
+    "run-as-root": define(run_as_root, ("default", "uid-zero", "allowed"), _NO_PARAMS),
+    "read-only-root-fs": define(read_only_root_fs, ("default", "explicit"), _NO_PARAMS),
+    "dangerous-capabilities": define(dangerous_capabilities, ("default", "all"), {
+        "type": "object", "additionalProperties": False, "required": ["capabilities"],
+        "properties": {"capabilities": _STRINGS}}, prepare=_prepare_capabilities),
+    "capabilities-not-dropped": define(capabilities_not_dropped, ("default", "partial"), {
+        "type": "object", "additionalProperties": False,
+        "properties": {"enough": {**_STRINGS, "minItems": 1}}}),
+    "seccomp-profile": define(seccomp_profile, ("default", "unconfined"), _NO_PARAMS),
+    "secret-in-env": define(secret_in_env, ("default",), {
+        "type": "object", "additionalProperties": False, "required": ["names"],
+        "properties": {"names": {**_STRINGS, "minItems": 1, "items": {"type": "string", "format": "regex"}},
+                       "ignore": {"type": "array", "items": {"type": "string", "format": "regex"}}}},
+        prepare=_prepare_secret_env),
+    "host-path-volume": define(host_path_volume, ("default",), _NO_PARAMS),
+    "sensitive-host-mount": define(sensitive_host_mount, ("default",), {
+        "type": "object", "additionalProperties": False,
+        "properties": {"exact": _STRINGS, "trees": _STRINGS, "sockets": _STRINGS}}, prepare=_prepare_host_paths),
+    "unsafe-sysctls": define(unsafe_sysctls, ("default",), {
+        "type": "object", "additionalProperties": False, "properties": {"allowed": _STRINGS}}),
+    "deprecated-service-account-field": define(deprecated_service_account, ("default", "redundant", "conflict"), _NO_PARAMS),
+    "automount-service-account-token": define(automount_token, ("default", "explicit"), _NO_PARAMS),
+    "rbac-wildcard": define(rbac_wildcard, ("default",), _NO_PARAMS),
+    "rbac-pod-exec": define(rbac_pod_exec, ("default",), _NO_PARAMS),
+    "cluster-admin-binding": define(cluster_admin_binding, ("default",), _NO_PARAMS),
+}

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.kube.groups import group_of
+from kubelint.kube.security import LEVELS, pss_violations
 from kubelint.kube.workloads import containers, get_path, pod_spec
 from kubelint.model import Document, FieldPath, Span
 
@@ -84,6 +85,15 @@ def _selector(value: Any) -> dict[str, Any] | None:
     return {"matchLabels": labels, "matchExpressions": expressions}
 
 
+# Custom resources whose controller writes a Secret: (their groups, the path of the Secret's
+# name). missing-secret counts these Secrets as present.
+_SECRET_MAKERS: dict[str, tuple[tuple[str, ...], FieldPath]] = {
+    "Certificate": (("cert-manager.io", "certmanager.k8s.io"), ("spec", "secretName")),
+    "SealedSecret": (("bitnami.com",), ("spec", "template", "metadata", "name")),
+    "ExternalSecret": (("external-secrets.io", "kubernetes-client.io"), ("spec", "target", "name")),
+}
+
+
 class _Extractor:
     """Reads the facts of one object and records the spans of the fields they come from."""
 
@@ -127,6 +137,12 @@ class _Extractor:
         elif kind == "StatefulSet" and isinstance(spec.get("serviceName"), str):
             data["serviceName"] = spec["serviceName"]
             self.place(("spec", "serviceName"))
+        elif kind in _SECRET_MAKERS and self.facts.group in _SECRET_MAKERS[kind][0]:
+            made = get_path(obj, _SECRET_MAKERS[kind][1])
+            if not isinstance(made, str):
+                made = self.facts.name  # SealedSecret and ExternalSecret default to their own name
+            if isinstance(made, str) and made:
+                data["makes"] = [("Secret", made)]
         elif kind == "CustomResourceDefinition":
             names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
             if isinstance(spec.get("group"), str) and isinstance(names.get("kind"), str):
@@ -200,6 +216,7 @@ class _Extractor:
         for items in refs.values():
             for path, _, _ in items:
                 self.place(path)
+        self.pod_security(spec, spec_path, obj)
         account = spec.get("serviceAccountName")
         if not isinstance(account, str):
             account = spec.get("serviceAccount")  # the deprecated spelling still works
@@ -209,6 +226,35 @@ class _Extractor:
         if isinstance(account, str) and account:
             data["serviceAccount"] = (spec_path + (key,), account)
             self.place(spec_path + (key,))
+
+    def pod_security(self, spec: dict[str, Any], spec_path: FieldPath, obj: Any) -> None:
+        """The Pod Security Standards controls the pod template fails, per level, with the
+        spans of the failing fields: pod-security-violation decides in the reduce step
+        whether a Namespace of the run enforces a level. Paths are from the object root."""
+        template = spec_path[:-1]
+        if self.facts.kind == "Pod":
+            annotations = dict(self.facts.annotations)
+        else:
+            annotations = _strings(get_path(obj, template + ("metadata", "annotations")))
+        found: dict[str, list[tuple[str, FieldPath, str]]] = {}
+        for level in LEVELS:
+            items = []
+            try:
+                violations = pss_violations(spec, level, annotations=annotations)
+            except (TypeError, ValueError, AttributeError):
+                return  # odd types (a mapping where a name belongs): the schema rules report those
+            for control, where, reason in violations:
+                if where[:1] == ("..",):
+                    path = template + tuple(where[1:])
+                    self.place(path, "key")
+                else:
+                    path = spec_path + tuple(where)
+                    self.place(path)
+                items.append((control, path, reason))
+            if items:
+                found[level] = items
+        if found:
+            self.facts.data["pss"] = found
 
     def service(self, spec: dict[str, Any]) -> None:
         data = self.facts.data

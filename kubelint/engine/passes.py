@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from kubelint.kube.groups import BUILTIN_GROUPS
@@ -41,11 +41,13 @@ _CRD_GROUP = re.compile(rb"group[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)")
 
 
 def lint_in_two_passes(linter: Linter, files: Sequence[str], jobs: int,
-                       stdin_source: SourceResult | None) -> list[FileOutcome]:
+                       stdin_source: SourceResult | None,
+                       on_outcome: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
     """The outcome of every file (and of standard input, last), in no particular order."""
     from kubelint.engine.parallel import by_size, first_pass
 
     run = _TwoPasses(linter, files, stdin_source)
+    run.on_outcome = on_outcome
     plan = run.plan
     crd_files = [p for p in files if plan[p].has_crd]
     rest = [p for p in files if not plan[p].has_crd and p not in run.waiting]
@@ -106,6 +108,7 @@ class _TwoPasses:
             p: entry.groups - BUILTIN_GROUPS for p, entry in self.plan.items()
             if not entry.has_crd and not entry.groups <= BUILTIN_GROUPS}
         self.unplanned = False  # the scan missed a group or a CRD: the slow way at the end
+        self.on_outcome: Callable[[FileOutcome], None] | None = None  # progress, as files finish
         for group in sorted(self.wanted):
             if not self.unseen[group]:
                 self._complete(group)
@@ -122,6 +125,8 @@ class _TwoPasses:
             self.waiting[path] = done.needs
         else:
             self.outcomes.append(done.outcome)
+            if self.on_outcome:
+                self.on_outcome(done.outcome)
         for group in self.plan[path].crd_groups & self.wanted:
             self.unseen[group].discard(path)
             if not self.unseen[group] and group not in self.complete:
@@ -150,7 +155,10 @@ class _TwoPasses:
                 continue
             del self.waiting[path]
             self.unplanned = self.unplanned or not needs <= self.wanted
+            relinted = path in self.later
             self.later[path] = self.linter.lint_source(source)
+            if self.on_outcome and not relinted:
+                self.on_outcome(self.later[path])
 
     def finish(self) -> None:
         from kubelint.engine.runner import crds_of

@@ -38,7 +38,7 @@ def _prepare_check(rule: Rule) -> Prepared:
         guess = closest(rule.check or "", set(CHECKS))
         hint = f"; did you mean {guess}?" if guess else ""
         raise RuleError(f"{where(rule.source, ('check',))}: unknown check {rule.check!r}{hint}")
-    missing = sorted(definition.variants - set(rule.messages))
+    missing = sorted(definition.needed_variants(rule.params) - set(rule.messages))
     if missing:
         raise RuleError(f"{where(rule.source, ('messages',))}: check {rule.check} may report "
                         f"message variant(s) {', '.join(missing)}, which this rule does not define")

@@ -30,6 +30,12 @@ class RunIndex:
     default_namespace: str = "default"
     crd_scopes: dict[tuple[str, str], str] = field(default_factory=dict)
     _by_kind: dict[str, list[ObjectFacts]] = field(default_factory=dict)
+    # Lookups the run checks make per object, built once: namespace by id, (kind, namespace,
+    # name), workloads by namespace. `memo` holds tables a check derives from the index.
+    _namespaces: dict[int, str | None] = field(default_factory=dict)
+    _named: dict[tuple[str, str | None, str], list[ObjectFacts]] = field(default_factory=dict)
+    _workloads: dict[str | None, list[ObjectFacts]] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.objects.sort(key=lambda f: (f.file, f.document, f.base))
@@ -39,12 +45,22 @@ class RunIndex:
                 self.crd_scopes.setdefault((defines["group"], defines["kind"]), defines["scope"])
         for facts in self.objects:
             self._by_kind.setdefault(facts.kind, []).append(facts)
+            namespace = self._namespace(facts)
+            self._namespaces[id(facts)] = namespace
+            if facts.name is not None:
+                self._named.setdefault((facts.kind, namespace, facts.name), []).append(facts)
+            if "podLabels" in facts.data:
+                self._workloads.setdefault(namespace, []).append(facts)
 
-    def namespace_of(self, facts: ObjectFacts) -> str | None:
-        """None for cluster-scoped kinds; the written or the default namespace otherwise."""
+    def _namespace(self, facts: ObjectFacts) -> str | None:
         if is_cluster_scoped(facts.group, facts.kind, self.crd_scopes):
             return None
         return facts.namespace or self.default_namespace
+
+    def namespace_of(self, facts: ObjectFacts) -> str | None:
+        """None for cluster-scoped kinds; the written or the default namespace otherwise."""
+        found = self._namespaces.get(id(facts), False)
+        return self._namespace(facts) if found is False else found  # type: ignore[return-value]
 
     def of_kind(self, *kinds: str) -> list[ObjectFacts]:
         out: list[ObjectFacts] = []
@@ -53,12 +69,13 @@ class RunIndex:
         return out
 
     def named(self, kind: str, namespace: str | None, name: str) -> list[ObjectFacts]:
-        return [f for f in self._by_kind.get(kind, ()) if f.name == name and self.namespace_of(f) == namespace]
+        return list(self._named.get((kind, namespace, name), ()))
 
     def workloads(self, namespace: str | None = None) -> list[ObjectFacts]:
         """Objects that carry a pod template (or are pods), in `namespace` when given."""
-        return [f for f in self.objects if "podLabels" in f.data
-                and (namespace is None or self.namespace_of(f) == namespace)]
+        if namespace is None:
+            return [f for f in self.objects if "podLabels" in f.data]
+        return list(self._workloads.get(namespace, ()))
 
 
 class RunHit:

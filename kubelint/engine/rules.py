@@ -112,7 +112,13 @@ def validate_rule_data(data: Any, path: Path | str) -> None:
     errors = sorted(_rule_file_validator().iter_errors(data), key=lambda e: list(map(str, e.instance_path)))
     if errors:
         error = errors[0]
-        raise RuleError(f"{where(path, tuple(error.instance_path))}: {error.message}")
+        message = error.message
+        if len(message) > 200 and message.startswith(("{", "[")):
+            # jsonschema-rs quotes the whole failing value first: keep only what it says of it
+            message = "this value" + message[message.rfind(" is "):]
+        if "oneOf" in message and not error.instance_path:
+            message += " (a rule has `check` or `schema`, not both)"
+        raise RuleError(f"{where(path, tuple(error.instance_path))}: {message}")
 
 
 def where(path: Path | str, field_path: tuple[Any, ...]) -> str:
@@ -145,6 +151,49 @@ def builtin_rules() -> dict[str, Rule]:
         if rule.id in rules:
             raise RuleError(f"{path}: rule id {rule.id} is defined twice")
         rules[rule.id] = rule
+    return dict(sorted(rules.items()))
+
+
+def load_rules_dir(directory: str | Path) -> dict[str, Rule]:
+    """A team's own rules: rule files in the built-ins' format, from `rules-dir`.
+
+    They are read without kubelint's disk cache (which holds only kubelint's own data) and
+    validated like the built-ins; a broken one is a RuleError naming its file and line.
+    """
+    from kubelint.resources import _parse_data
+
+    root = Path(directory)
+    if not root.is_dir():
+        raise RuleError(f"{directory}: rules directory not found")
+    rules: dict[str, Rule] = {}
+    for path in rule_files(root):
+        try:
+            data = _parse_data(path)
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
+            raise RuleError(str(exc)) from None
+        if not isinstance(data, dict) or "id" not in data:
+            raise RuleError(f"{path}:1:1: not a rule file (a mapping with an `id`)")
+        validate_rule_data(data, path)
+        if path.stem != data["id"]:
+            raise RuleError(f"{where(path, ('id',))}: the file name must be the rule id ({data['id']}.yaml)")
+        rule = rule_from_data(data, str(path))
+        if rule.id in rules:
+            raise RuleError(f"{where(path, ('id',))}: rule id {rule.id} is defined twice")
+        rules[rule.id] = rule
+    return rules
+
+
+def all_rules(rules_dirs: tuple[str, ...] | list[str] = ()) -> dict[str, Rule]:
+    """The built-in rules and those of the given directories; an id may not be taken twice."""
+    if not rules_dirs:
+        return builtin_rules()
+    rules = dict(builtin_rules())
+    for directory in rules_dirs:
+        for rule_id, rule in load_rules_dir(directory).items():
+            if rule_id in rules:
+                raise RuleError(f"{where(rule.source, ('id',))}: rule id {rule_id} is already defined "
+                                f"by {'kubelint' if rule_id in builtin_rules() else rules[rule_id].source}")
+            rules[rule_id] = rule
     return dict(sorted(rules.items()))
 
 

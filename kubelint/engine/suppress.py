@@ -15,11 +15,23 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from kubelint.model import Document, Finding
+from kubelint.model import Document, Finding, Span
+from kubelint.parser import ParseProblem
 
 ANNOTATION = "kubelint.dev/ignore"
 ALL = "all"
-_DIRECTIVE = re.compile(r"#\s*kubelint:\s*(disable-file|disable)(?:\s*=\s*([A-Za-z0-9,\s-]+))?")
+# The verb must end there: `disable-line=x` is a misspelt directive, not `disable` of every rule.
+_DIRECTIVE = re.compile(r"#\s*kubelint:\s*(disable-file|disable)(?![\w-])(?:\s*=\s*([A-Za-z0-9,\s-]+))?")
+# Any `# kubelint:` comment, to recognise the ones that are not directives (see directive_problems).
+_ANY_DIRECTIVE = re.compile(r"#\s*kubelint:\s*([\w-]*)")
+VERBS = ("disable", "disable-file")
+# What other linters call it, and the directive meant (yamllint, eslint, pylint, ruff, …).
+_VERB_ALIASES = {
+    "skip-file": "disable-file", "ignore-file": "disable-file", "disable-for-file": "disable-file",
+    "disable-line": "disable", "disable-next-line": "disable", "ignore": "disable", "skip": "disable",
+    "noqa": "disable", "nolint": "disable", "off": "disable",
+}
+PROBLEM_RULE = "unknown-suppression"
 
 
 @dataclass
@@ -82,3 +94,82 @@ def apply(findings: Iterable[Finding], suppressions: Suppressions | None,
                 continue
         kept.append(finding)
     return kept
+
+
+def directive_problems(text: str, documents: Sequence[Document] = (),
+                       known: Iterable[str] | None = None) -> list[ParseProblem]:
+    """Suppressions that silence nothing because they are misspelt, each at its place.
+
+    A `# kubelint: disabel=…` or an annotation naming `image-tagg` was ignored without a word,
+    so the person who wrote it believed a finding silenced that was not, or vice versa.
+    """
+    from kubelint.schema.suggest import closest
+
+    if known is None:
+        from kubelint.engine.rules import builtin_rules
+
+        known = builtin_rules()
+    rules = set(known) | {ALL}
+    problems: list[ParseProblem] = []
+    if "kubelint:" in text:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if "kubelint:" not in line:
+                continue
+            for match in _ANY_DIRECTIVE.finditer(line):
+                verb = match.group(1)
+                column = match.start(1) + 1
+                if verb not in VERBS:
+                    guess = _VERB_ALIASES.get(verb.lower()) or closest(verb, VERBS)
+                    hint = f"; did you mean `{guess}`?" if guess else ""
+                    shown = f"`{verb}`" if verb else "nothing"
+                    problems.append(ParseProblem(
+                        PROBLEM_RULE, f"`# kubelint:` is followed by {shown}, which is not a directive, so it "
+                        f"silences nothing{hint} (`disable=RULES` for this line or the next, "
+                        "`disable-file=RULES` for the file)",
+                        Span(number, column, number, column + max(len(verb), 1))))
+                    continue
+                directive = _DIRECTIVE.match(line, match.start())
+                if directive is None or directive.group(2) is None:
+                    continue
+                problems.extend(_unknown_rules(directive.group(2), directive.start(2), number, rules,
+                                               f"`kubelint: {verb}`"))
+    if ANNOTATION in text:
+        lines = text.splitlines()
+        for doc in documents:
+            annotations = doc.metadata.get("annotations")
+            value = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
+            if not isinstance(value, str):
+                continue
+            path = ("metadata", "annotations", ANNOTATION)
+            span, _ = doc.locate(path, "value")
+            source = lines[span.line - 1] if span.line <= len(lines) else ""
+            first = source[span.column - 1: span.column]
+            # Each name at its own column when the value is on one line, plain or quoted.
+            exact = span.line == span.end_line and first not in ("|", ">")
+            offset = span.column if first in ("'", '"') else span.column - 1
+            for problem in _unknown_rules(value, offset, span.line, rules, f"the {ANNOTATION} annotation",
+                                          exact):
+                problems.append(problem._replace(document=doc.index, path=path))
+    return problems
+
+
+def _unknown_rules(listing: str, offset: int, line: int, rules: set[str], where: str,
+                   exact: bool = True) -> list[ParseProblem]:
+    """A problem for each name in a comma-separated rule list that is no rule."""
+    from kubelint.schema.suggest import closest
+
+    out: list[ParseProblem] = []
+    position = 0
+    for part in listing.split(","):
+        name = part.strip()
+        start = offset + position + len(part) - len(part.lstrip()) if exact else offset
+        position += len(part) + 1
+        if not name or name in rules:
+            continue
+        guess = closest(name, rules)
+        hint = f"; did you mean `{guess}`?" if guess else "; `kubelint rules` lists them"
+        column = start + 1
+        out.append(ParseProblem(
+            PROBLEM_RULE, f"{where} names `{name}`, which is no rule, so it silences nothing{hint}",
+            Span(line, column, line, column + (len(name) if exact else 1))))
+    return out

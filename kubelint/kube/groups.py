@@ -13,7 +13,7 @@ BUILTIN_GROUPS = frozenset({
     "authentication.k8s.io", "authorization.k8s.io", "certificates.k8s.io",
     "coordination.k8s.io", "discovery.k8s.io", "events.k8s.io",
     "flowcontrol.apiserver.k8s.io", "internal.apiserver.k8s.io", "networking.k8s.io",
-    "node.k8s.io", "rbac.authorization.k8s.io", "resource.k8s.io", "scheduling.k8s.io",
+    "lifecycle.k8s.io", "node.k8s.io", "rbac.authorization.k8s.io", "resource.k8s.io", "scheduling.k8s.io",
     "storage.k8s.io", "storagemigration.k8s.io",
 })  # fmt: skip
 

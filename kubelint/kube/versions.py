@@ -54,15 +54,37 @@ def format_version(version: tuple[int, int]) -> str:
     return f"{version[0]}.{version[1]}"
 
 
+# What clusters report: `v1.29.3`, `v1.29.3+k3s1`, `v1.29.3-eks-adc7111`, `1.29.3-gke.100`.
+# Numbers without leading zeros, as semantic versions have them: `1.029` is a typo, not 1.29.
+_VERSION = re.compile(r"v?(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(?:0|[1-9]\d*)(?:[-+][0-9A-Za-z.+-]*)?)?")
+
+
 def parse_version(text: str) -> tuple[int, int]:
-    """`1.29`, `v1.29` and `1.29.3` all mean 1.29; raises ValueError with the supported list."""
-    match = re.fullmatch(r"v?(\d+)\.(\d+)(?:\.\d+)?", str(text).strip())
+    """`1.29`, `v1.29`, `1.29.3` and a cluster's `v1.29.3+k3s1` all mean 1.29.
+
+    Raises ValueError whose message says which versions ship and what to do instead.
+    """
+    raw = str(text).strip()
     supported = supported_versions()
-    listing = ", ".join(format_version(v) for v in supported)
+    span = f"{format_version(supported[0])} to {format_version(supported[-1])}"
+    if not raw:
+        raise ValueError(f"no version given; use one of {span}, e.g. {format_version(supported[-1])}")
+    match = _VERSION.fullmatch(raw)
     if not match:
-        raise ValueError(f"not a Kubernetes version: {text!r} (supported: {listing})")
+        raise ValueError(f"not a Kubernetes version: {text!r}; write it as 1.29, v1.29 or 1.29.3 "
+                         f"(kubelint ships {span})")
     version = (int(match.group(1)), int(match.group(2)))
-    if version not in supported:
-        raise ValueError(f"Kubernetes {format_version(version)} is not supported "
-                         f"(supported: {listing})")
-    return version
+    if version in supported:
+        return version
+    shown = format_version(version)
+    if version > supported[-1]:
+        advice = (f"it is newer than the schemas this kubelint ships ({span}): upgrade kubelint, "
+                  f"or target {format_version(supported[-1])} meanwhile")
+    elif version < supported[0]:
+        advice = (f"its schemas are older than any this kubelint ships ({span}): target "
+                  f"{format_version(supported[0])}, the oldest, which still reports the APIs "
+                  "removed since then")
+    else:
+        listing = ", ".join(format_version(v) for v in supported)
+        advice = f"this kubelint ships {listing}"
+    raise ValueError(f"Kubernetes {shown} is not supported: {advice}")

@@ -1,5 +1,68 @@
-"""One module per output format; each turns a RunResult into text."""
+"""One module per output format, all behind one renderer signature.
+
+A renderer is `render(result, context, stream) -> None`. The registry names the module of each
+format and imports it only when asked: a pre-commit run pays for the one format it prints.
+"""
 
 from __future__ import annotations
 
-FORMATS = ("text", "json", "sarif")
+import importlib
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kubelint.engine.rules import Rule
+    from kubelint.engine.runner import RunResult
+
+# format name → module under kubelint.report holding its `render`
+_MODULES = {
+    "text": "text",
+    "json": "json_report",
+    "sarif": "sarif",
+    "junit": "junit",
+    "github": "github",
+    "gitlab": "gitlab",
+}
+FORMATS = tuple(_MODULES)
+
+
+@dataclass
+class ReportContext:
+    """What a report needs beyond the findings; only the text report reads the terminal parts."""
+
+    kubernetes_version: str
+    # The file's lines, for the text report's code frames (None: no frames).
+    lines_for: Callable[[str], list[str]] | None = None
+    color: bool | None = False
+    seconds: float = 0.0
+    quiet: bool = False  # only the findings: no headers, frames or summary
+    statistics: bool = False  # counts per rule instead of the findings
+    # The directory relative paths are relative to (SARIF's %SRCROOT%).
+    root: str = field(default_factory=os.getcwd)
+
+    def rules_of(self, result: RunResult) -> Mapping[str, Rule]:
+        """The run's rules, or the built-in catalog for a result made by hand."""
+        if result.rules:
+            return result.rules
+        from kubelint.engine.rules import builtin_rules
+
+        return builtin_rules()
+
+
+Renderer = Callable[["RunResult", ReportContext, IO[str]], None]
+
+
+def renderer(name: str) -> Renderer:
+    """The `render` function of a format; KeyError for an unknown name."""
+    module = importlib.import_module(f"kubelint.report.{_MODULES[name]}")
+    return module.render  # type: ignore[no-any-return]
+
+
+def render_to_string(name: str, result: RunResult, context: ReportContext) -> str:
+    import io
+
+    buffer = io.StringIO()
+    renderer(name)(result, context, buffer)
+    return buffer.getvalue()

@@ -6,11 +6,12 @@ No timings go into it, so the same input always gives byte-identical output.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import IO, Any
 
 from kubelint import __version__
 from kubelint.engine.runner import RunResult
 from kubelint.model import Finding, Severity
+from kubelint.report import ReportContext
 
 SCHEMA_VERSION = 1
 
@@ -36,7 +37,11 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
     }
 
 
-def render(result: RunResult, kubernetes_version: str) -> str:
+def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
+    stream.write(to_text(result, context.kubernetes_version))
+
+
+def to_text(result: RunResult, kubernetes_version: str) -> str:
     report = {
         "tool": {"name": "kubelint", "version": __version__},
         "schemaVersion": SCHEMA_VERSION,

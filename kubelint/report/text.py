@@ -5,11 +5,13 @@ Only this module and cli.py know rich. Colour only on a terminal (or never, with
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from typing import IO, Any
 
 from kubelint.engine.runner import RunResult
 from kubelint.model import Finding, Severity
+from kubelint.report import ReportContext
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -39,8 +41,45 @@ def summary_line(result: RunResult, seconds: float) -> str:
             f"{result.skipped} skipped (no Kubernetes objects); {seconds:.2f}s")
 
 
-def render(result: RunResult, lines_for: Callable[[str], list[str]], stream: IO[str], *,
-           color: bool | None, seconds: float) -> None:
+def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
+    """The report's registry entry: findings, `--quiet` lines or `--statistics` counts."""
+    if context.statistics:
+        stream.write(statistics(result, context.rules_of(result)))
+        if not context.quiet:
+            stream.write(summary_line(result, context.seconds) + "\n")
+        return
+    if context.quiet:
+        stream.write("".join(finding_line(f) + "\n" for f in result.findings))
+        return
+    write(result, context.lines_for or (lambda file: []), stream, color=context.color,
+          seconds=context.seconds)
+
+
+def finding_line(finding: Finding) -> str:
+    """One finding on one line: what editors' problem matchers read (see README, Editors)."""
+    return (f"{finding.file}:{finding.line}:{finding.column}  {finding.severity}  "
+            f"{finding.rule}  {finding.message}")
+
+
+def statistics(result: RunResult, rules: Mapping[str, Any]) -> str:
+    """Counts per rule, most frequent first, as ruff's --statistics prints them."""
+    counts = Counter(f.rule for f in result.findings)
+    if not counts:
+        return ""
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    number = len(str(ranked[0][1]))
+    width = max(len(rule) for rule in counts)
+    out = []
+    for rule_id, count in ranked:
+        rule = rules.get(rule_id)
+        severity = next(str(f.severity) for f in result.findings if f.rule == rule_id)
+        summary = rule.summary if rule is not None else ""
+        out.append(f"{count:>{number}}  {rule_id:<{width}}  {severity:<7}  {summary}".rstrip())
+    return "\n".join(out) + "\n"
+
+
+def write(result: RunResult, lines_for: Callable[[str], list[str]], stream: IO[str], *,
+          color: bool | None, seconds: float) -> None:
     """Colour through rich on a terminal; plain lines otherwise (pre-commit, CI logs, files).
 
     The plain path skips importing rich, which is a fifth of a one-file run's start-up.
@@ -96,8 +135,7 @@ def _render_plain(result: RunResult, lines_for: Callable[[str], list[str]], stre
             current = finding.file
             lines = lines_for(finding.file)
             out.append(finding.file)
-        out.append(f"{finding.file}:{finding.line}:{finding.column}  {finding.severity}  "
-                   f"{finding.rule}  {finding.message}")
+        out.append(finding_line(finding))
         if 1 <= finding.line <= len(lines):
             text, caret = frame(lines[finding.line - 1], finding.column, 120)
             out.append(f"  {finding.line:>4} | {text}")

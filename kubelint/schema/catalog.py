@@ -4,7 +4,8 @@ Two kinds of content are understood:
 - JSON schemas in the common catalog layout `{group}/{kind}_{version}.json`, lowercase kind
   (the datreeio/CRDs-catalog layout: `monitoring.coreos.com/prometheus_v1.json`). A schema
   without `$schema` is read as draft 4, which is what openapi2jsonschema-generated catalogs are;
-- YAML files holding CustomResourceDefinitions, used like CRDs found in the linted input.
+- YAML files holding CustomResourceDefinitions, used like CRDs found in the linted input; a
+  single such file (a CRD bundle) may be given instead of a directory.
 
 Files are read only when a document needs them; the YAML files are scanned once, on the first
 custom resource that no embedded schema or input CRD covers.
@@ -73,6 +74,8 @@ def _load_json_schema(path: str) -> KindSchema:
 
 
 def _yaml_files(directory: str) -> list[str]:
+    if os.path.isfile(directory):  # a CRD bundle named directly, whatever its suffix
+        return [directory]
     found: list[str] = []
     for top, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))

@@ -13,7 +13,9 @@ accepts, they are patched here, each patch with its reason:
    string parses as a quantity is the invalid-quantity rule's business.
 3. References are made local: kind files refer to "/api/_definitions.json#/$defs/X", which
    would be fetched as a URL; every `$ref` becomes "#/$defs/X" inside one bundled schema.
-4. `description` and the `x-kubernetes-*` annotations are dropped: they do not validate
+4. Enumerated string fields get their `enum` (enums.py, from kubelint/kube/enums.yaml): the
+   schemas carry none, and the API server refuses a value outside the list.
+5. `description` and the `x-kubernetes-*` annotations are dropped: they do not validate
    anything, and without them a schema compiles about five times faster.
 
 Traps that need no patch: `metadata.creationTimestamp: null` (Time allows null), unquoted
@@ -69,22 +71,30 @@ def localise(schema: Any, referenced: set[str], names: bool = False) -> Any:
     return schema
 
 
-def patched_definition(name: str, definition: Any, referenced: set[str]) -> Any:
+def patched_definition(name: str, definition: Any, referenced: set[str],
+                       enums: dict[str, Any] | None = None) -> Any:
     replacement = REPLACED_DEFINITIONS.get(name)
     if replacement is not None:
         return dict(replacement)
-    return localise(definition, referenced)
+    local = localise(definition, referenced)
+    fields = enums.get(name) if enums else None
+    if fields:
+        from kubelint.schema.enums import apply
+
+        local = apply(local, fields)
+    return local
 
 
 Localised = tuple[Any, frozenset[str]]
 
 
 def bundle(root: dict[str, Any], definitions: dict[str, Any],
-           done: dict[str, Localised] | None = None) -> dict[str, Any]:
+           done: dict[str, Localised] | None = None, enums: dict[str, Any] | None = None) -> dict[str, Any]:
     """One self-contained schema: `root` plus only the definitions it reaches, patched.
 
     `done` keeps definitions already localised for other kinds (ObjectMeta, PodSpec, ...): they
-    are shared between bundles, never copied twice; nothing mutates them afterwards."""
+    are shared between bundles, never copied twice; nothing mutates them afterwards. `enums`
+    (definition → field → allowed values) must be the same for every call sharing `done`."""
     done = {} if done is None else done
     referenced: set[str] = set()
     bundled = localise(root, referenced)
@@ -97,7 +107,7 @@ def bundle(root: dict[str, Any], definitions: dict[str, Any],
         if name not in done:
             found: set[str] = set()
             definition = definitions.get(name)
-            local = patched_definition(name, definition, found) if definition is not None else {}
+            local = patched_definition(name, definition, found, enums) if definition is not None else {}
             done[name] = (local, frozenset(found))
         included[name], found_here = done[name]
         pending.extend(sorted(found_here - included.keys()))

@@ -25,6 +25,8 @@ from kubelint.schema.patches import Localised, bundle
 _KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _VERSION = re.compile(r"^v[0-9a-z]+$")
 GVK = "x-kubernetes-group-version-kind"
+ENUMS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kube", "enums.yaml")
+ENUMS_CODE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "enums.py")
 
 
 @functools.cache
@@ -92,8 +94,15 @@ def clear_caches() -> None:
         cached.cache_clear()
 
 
+@functools.cache
+def _version_of(directory: str) -> tuple[int, int] | None:
+    return next((version for (version, _), path in schema_dirs().items() if path == directory), None)
+
+
 def _bundle_of(root: dict[str, Any], directory: str) -> dict[str, Any]:
-    return bundle(root, definitions(directory), _localised(directory))
+    from kubelint.schema.enums import patches
+
+    return bundle(root, definitions(directory), _localised(directory), patches(_version_of(directory)))
 
 
 def _candidates(directory: str, api_version: str, kind: str) -> Iterator[str]:
@@ -127,7 +136,8 @@ def kind_schema(directory: str, api_version: str, kind: str) -> KindSchema | Non
         tags = root.get(GVK)
         if isinstance(tags, list) and any(isinstance(t, dict) and {k: t.get(k) for k in wanted} == wanted
                                           for t in tags):
-            files = [os.path.join(directory, name), os.path.join(directory, "_definitions.json")]
+            files = [os.path.join(directory, name), os.path.join(directory, "_definitions.json"), ENUMS,
+                     ENUMS_CODE]
             build = functools.partial(_bundle_of, root, directory)
             return KindSchema(cache.cached("bundles", files, build))
     return None

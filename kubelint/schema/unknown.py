@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubelint.checks.base import Hit
-from kubelint.kube.deprecations import lifecycle_table
 from kubelint.kube.groups import group_of
+from kubelint.kube.lifecycle import all_removals, lifecycle, successor
 from kubelint.kube.versions import format_version
 from kubelint.schema.crd import CustomKind
 from kubelint.schema.suggest import closest
@@ -38,6 +38,9 @@ def version_priority(api_version: str) -> tuple[int, int, int]:
 def builtin(api_version: str, kind: str, served: dict[str, tuple[str, ...]],
             target: tuple[int, int]) -> tuple[str, Hit]:
     """A built-in group without this apiVersion/kind: what the API server would say, and the fix."""
+    gone = _removed(api_version, kind, target)
+    if gone is not None:
+        return SCHEMA_INVALID, _hit("apiVersion", gone)
     here = served.get(api_version, ())
     guess = closest(kind, here)
     if guess:
@@ -50,7 +53,7 @@ def builtin(api_version: str, kind: str, served: dict[str, tuple[str, ...]],
     removal = _last_removal(kind, target)
     if removal is not None:
         text = (f"{api_version} has no kind {kind} in Kubernetes {version}: {removal['apiVersion']} {kind} "
-                f"was removed in Kubernetes {removal['removedIn']}")
+                f"was removed in Kubernetes {format_version(removal['removedIn'])}")
         if removal.get("note"):
             text += f". {str(removal['note']).rstrip('.')}"
         return SCHEMA_INVALID, _hit("kind", text)
@@ -64,24 +67,34 @@ def builtin(api_version: str, kind: str, served: dict[str, tuple[str, ...]],
     return SCHEMA_INVALID, _hit("apiVersion", text)
 
 
+def _removed(api_version: str, kind: str, target: tuple[int, int]) -> str | None:
+    """What removed-api would say, for runs where it is off (--schema-only): the kind was
+    served by this apiVersion once, so no did-you-mean may send the user elsewhere."""
+    entry = lifecycle(api_version, kind)
+    if entry is None or entry["removedIn"] is None or target < entry["removedIn"]:
+        return None
+    removed, last = entry["removedIn"], entry["lastServed"]
+    text = (f"{api_version} {kind} is no longer served since Kubernetes {format_version(removed)}"
+            f" (last served by {format_version(last)}; target {format_version(target)})")
+    replacement, new_kind = successor(entry, target)
+    if replacement:
+        text += f"; use {replacement}" + (f" {new_kind}" if new_kind != kind else "")
+    return text
+
+
 @functools.cache
 def _removals() -> tuple[dict[str, Any], ...]:
-    """The removed built-in APIs of kubelint/kube/deprecations.yaml (the removed-api data)."""
+    """Every removed built-in apiVersion/kind, derived from the schemas or from the table."""
     try:
-        table = lifecycle_table()
+        return tuple(all_removals())
     except (OSError, ValueError):
         return ()
-    return tuple(e for e in table.values() if e.get("removedIn"))
 
 
 def _last_removal(kind: str, target: tuple[int, int]) -> dict[str, Any] | None:
     """The last apiVersion that served `kind` before `target` dropped it, if it is known."""
-    def removed(entry: dict[str, Any]) -> tuple[int, int]:
-        major, minor = str(entry["removedIn"]).split(".")[:2]
-        return int(major), int(minor)
-
-    gone = [e for e in _removals() if e.get("kind") == kind and removed(e) <= target]
-    return max(gone, key=removed) if gone else None
+    gone = [e for e in _removals() if e.get("kind") == kind and e["removedIn"] <= target]
+    return max(gone, key=lambda e: e["removedIn"]) if gone else None
 
 
 def custom(api_version: str, kind: str, known: Sequence[CustomKind]) -> tuple[str, Hit]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from kubelint.kube.groups import is_builtin_group, is_tool_config
+from kubelint.kube.groups import group_of, is_builtin_group, is_tool_config
 from kubelint.model import Document
 from kubelint.schema.compiler import KindSchema
 from kubelint.schema.store import kind_schema, served_kinds, version_dir
@@ -62,7 +62,15 @@ class SchemaValidator:
         api_version, kind = doc.api_version, doc.kind
         if not api_version or not kind or self._embedded is None or is_tool_config(api_version, kind):
             return iter(())
-        return iter(self._validate(doc, api_version, kind))
+        found = self._validate(doc, api_version, kind)
+        if kind not in NAMELESS_KINDS and group_of(api_version) not in _READ_BY_TOOLS and not _named(doc.obj):
+            from kubelint.checks.base import Hit
+
+            missing = Hit(("metadata", "name"), {"detail": "metadata.name: Required value: set `name` "
+                                                           "(or `generateName`)"}, at="key")
+            found = [f for f in found if f[1].path[:2] != ("metadata", "name")]
+            found.insert(0, ("schema-invalid", missing))
+        return iter(found)
 
     # --------------------------------------------------------------------------------------
 
@@ -122,6 +130,27 @@ class SchemaValidator:
 
             self._catalog = SchemaDirs(self.schema_dirs, self.strict)
         return self._catalog
+
+
+# Kinds that are only ever created to get an answer back: the API server needs no name for them.
+NAMELESS_KINDS = frozenset({
+    "TokenReview", "SubjectAccessReview", "SelfSubjectAccessReview", "SelfSubjectRulesReview",
+    "LocalSubjectAccessReview", "SelfSubjectReview", "TokenRequest",
+})
+
+
+# Objects read by an installer rather than sent as they are (istioctl's IstioOperator).
+_READ_BY_TOOLS = frozenset({"install.istio.io"})
+
+
+def _named(obj: Any) -> bool:
+    """Whether the object has what the API server needs to name it (a list has no name)."""
+    if not isinstance(obj, dict) or isinstance(obj.get("items"), list) and str(obj.get("kind", "")).endswith("List"):
+        return True
+    meta = obj.get("metadata")
+    if not isinstance(meta, dict):
+        return meta is not None  # a metadata of the wrong type is the schema's finding
+    return meta.get("name") not in (None, "") or meta.get("generateName") not in (None, "")
 
 
 def prune_nulls(value: Any) -> Any:

@@ -1,0 +1,63 @@
+"""Running a rule's own examples: what `kubelint rules --test DIR` does for a team's rules.
+
+A bad example must give the rule's findings at exactly the (line, column) pairs it lists, a
+good one none, and neither an internal error. The built-in catalog is held to the same test
+by tests/test_rule_examples.py.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kubelint.engine.rules import Rule
+
+
+@dataclass(frozen=True)
+class ExampleResult:
+    rule: str
+    kind: str  # bad | good
+    index: int
+    description: str
+    problem: str | None  # None when the example behaves as it says
+
+    @property
+    def passed(self) -> bool:
+        return self.problem is None
+
+
+def run_examples(rules: Iterable[Rule], rules_dirs: list[str] | None = None) -> list[ExampleResult]:
+    from kubelint.engine.runner import Options, lint_paths, lint_text
+    from kubelint.kube.versions import parse_version
+
+    results: list[ExampleResult] = []
+    for rule in rules:
+        for kind in ("bad", "good"):
+            for index, example in enumerate(rule.examples.get(kind, [])):
+                options = Options(rules={rule.id: {"enabled": True}}, rules_dirs=list(rules_dirs or []))
+                if "kubernetes-version" in example:
+                    options.kubernetes_version = parse_version(str(example["kubernetes-version"]))
+                name = example.get("filename", "example.yaml")
+                if "base64" in example:
+                    with tempfile.TemporaryDirectory() as directory:
+                        path = os.path.join(directory, name)
+                        with open(path, "wb") as handle:
+                            handle.write(base64.b64decode(example["base64"]))
+                        findings = lint_paths([path], options).findings
+                else:
+                    findings = lint_text(example.get("manifest", ""), name, options)
+                got = [(f.line, f.column) for f in findings if f.rule == rule.id]
+                expected = [(e["line"], e["column"]) for e in example.get("findings", [])] if kind == "bad" else []
+                problem = None
+                internal = [f.message for f in findings if f.rule == "internal-error"]
+                if internal:
+                    problem = f"internal error: {internal[0]}"
+                elif got != expected:
+                    shown = ", ".join(f"{line}:{column}" for line, column in got) or "none"
+                    want = ", ".join(f"{line}:{column}" for line, column in expected) or "none"
+                    problem = f"expected findings at {want}, got {shown}"
+                results.append(ExampleResult(rule.id, kind, index, example.get("description", ""), problem))
+    return results

@@ -1,0 +1,113 @@
+"""The rule catalog for tools (JSON) and for people (docs/rules.md), from the rule files alone.
+
+Hand-kept rule docs drift from the code (Polaris' did); here the words, examples and peers
+come from each rule's own file, and a test fails when the committed docs/rules.md is stale.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from kubelint.engine.rules import Rule
+
+REGENERATE = "kubelint rules --format markdown --output docs/rules.md"
+TOOLS = {"kube-linter": "kube-linter", "polaris": "Polaris", "kube-score": "kube-score",
+         "checkov": "checkov", "pluto": "Pluto"}
+_SECTIONS = (("what", "What it finds"), ("why", "Why it matters"), ("fix", "How to fix it"))
+
+
+def _ordered(rules: Iterable[Rule]) -> list[Rule]:
+    return sorted(rules, key=lambda r: (r.category, r.id))
+
+
+def rule_dict(rule: Rule) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "category": rule.category,
+        "severity": str(rule.severity),
+        "enabled": rule.enabled,
+        "summary": rule.summary,
+        "peers": {tool: list(ids) for tool, ids in sorted(rule.peers.items()) if ids},
+        "profile": rule.pss.get("level"),
+        "pssControl": rule.pss.get("control"),
+    }
+
+
+def to_json(rules: Mapping[str, Rule]) -> str:
+    return json.dumps([rule_dict(r) for r in _ordered(rules.values())], indent=2, ensure_ascii=False) + "\n"
+
+
+def _cell(text: str) -> str:
+    return " ".join(str(text).split()).replace("|", "\\|")
+
+
+def _block(text: str) -> str:
+    return str(text).strip()
+
+
+def _rule_section(rule: Rule) -> list[str]:
+    facts = [f"**{rule.category}**", str(rule.severity),
+             "on by default" if rule.enabled else "off by default"]
+    if rule.pss.get("level"):
+        control = f" ({rule.pss['control']})" if rule.pss.get("control") else ""
+        facts.append(f"Pod Security Standards {rule.pss['level']}{control}")
+    out = [f"## {rule.id}", "", " · ".join(facts), "", _cell(rule.summary), ""]
+    for key, title in _SECTIONS:
+        if rule.docs.get(key):
+            out += [f"**{title}.** {_block(rule.docs[key])}", ""]
+    if rule.docs.get("snippet"):
+        out += ["```yaml", str(rule.docs["snippet"]).rstrip(), "```", ""]
+    for kind, title in (("bad", "Reported"), ("good", "Not reported")):
+        for example in rule.examples.get(kind, []):
+            if "manifest" not in example:
+                continue
+            out += [f"{title}: {_cell(example.get('description', ''))}", "", "```yaml",
+                    str(example["manifest"]).rstrip(), "```", ""]
+    peers = [f"{TOOLS.get(tool, tool)}: {', '.join(f'`{i}`' for i in ids)}"
+             for tool, ids in sorted(rule.peers.items()) if ids]
+    if peers:
+        out += ["Peers: " + "; ".join(peers) + ".", ""]
+    links = rule.docs.get("links") or []
+    if links:
+        out += ["See also: " + ", ".join(f"<{link}>" for link in links), ""]
+    return out
+
+
+def migration_rows(rules: Iterable[Rule]) -> list[tuple[str, str, list[str]]]:
+    """(tool, its check id, the kubelint rules that cover it), from every rule's `peers:`."""
+    table: dict[tuple[str, str], list[str]] = {}
+    for rule in rules:
+        for tool, ids in rule.peers.items():
+            for peer in ids:
+                table.setdefault((tool, peer), []).append(rule.id)
+    def natural(item: tuple[tuple[str, str], list[str]]) -> tuple[str, list[Any]]:
+        (tool, peer), _ = item  # CKV_K8S_9 before CKV_K8S_10
+        return tool, [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", peer)]
+
+    return [(tool, peer, sorted(ours)) for (tool, peer), ours in sorted(table.items(), key=natural)]
+
+
+def to_markdown(rules: Mapping[str, Rule]) -> str:
+    ordered = _ordered(rules.values())
+    out = ["# kubelint rules", "",
+           f"<!-- Generated from the rule files in rules/ by `{REGENERATE}`; do not edit. -->", "",
+           f"{len(ordered)} rules. `kubelint explain <id>` prints the same text in a terminal; "
+           "`kubelint rules --format json` gives the catalog to tools.", "",
+           "| id | category | severity | default | summary |", "|---|---|---|---|---|"]
+    for rule in ordered:
+        out.append(f"| [{rule.id}](#{rule.id}) | {rule.category} | {rule.severity} | "
+                   f"{'on' if rule.enabled else 'off'} | {_cell(rule.summary)} |")
+    out.append("")
+    for rule in ordered:
+        out += _rule_section(rule)
+    out += ["## Migrating from other linters", "",
+            "The closest kubelint rule for each check of kube-linter, Polaris, kube-score, checkov "
+            "and Pluto, from the rules' `peers:`.", "",
+            "| tool | their check | kubelint rule |", "|---|---|---|"]
+    for tool, peer, ours in migration_rows(ordered):
+        out.append(f"| {TOOLS.get(tool, tool)} | `{_cell(peer)}` | "
+                   + ", ".join(f"[{r}](#{r})" for r in ours) + " |")
+    return "\n".join(out).rstrip() + "\n"

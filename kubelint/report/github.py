@@ -1,0 +1,45 @@
+"""GitHub Actions workflow commands: one annotation per finding, on the pull request's diff.
+
+The runner reads `::level key=value,…::message` lines from the log; values are escaped as the
+runner unescapes them, or a message with a newline or a path with a comma breaks the line.
+"""
+
+from __future__ import annotations
+
+from typing import IO
+
+from kubelint.engine.runner import RunResult
+from kubelint.model import Finding, Severity
+from kubelint.report import ReportContext
+from kubelint.report.identity import relative_path
+
+_COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def command(finding: Finding, root: str) -> str:
+    props = [("file", relative_path(finding.file, root)), ("line", str(finding.line)),
+             ("col", str(finding.column))]
+    if finding.end_line == finding.line:  # GitHub reads endColumn only on a one-line span
+        props += [("endLine", str(finding.line)), ("endColumn", str(max(finding.end_column, finding.column)))]
+    else:
+        props.append(("endLine", str(max(finding.end_line, finding.line))))
+    props.append(("title", f"kubelint {finding.rule} ({finding.severity})"))
+    joined = ",".join(f"{key}={escape_property(value)}" for key, value in props)
+    return f"::{_COMMAND[finding.severity]} {joined}::{escape_data(finding.message)}"
+
+
+def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
+    lines = [command(f, context.root) for f in result.findings]
+    errors, warnings, infos = (result.count(s) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO))
+    if not context.quiet:
+        lines.append(f"kubelint: {result.files} files, {result.documents} documents: "
+                     f"{errors} errors, {warnings} warnings, {infos} info")
+    stream.write("".join(line + "\n" for line in lines))

@@ -1,0 +1,165 @@
+"""Run-wide rules over multi-file fixtures: where each fires, and where it must stay quiet.
+
+Each directory of tests/fixtures/crossobject is one case, linted as a user would lint a
+project folder. The comments in the fixtures say which objects must be reported and why the
+others must not (the false alarms peers are known for).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from kubelint.engine.runner import Options, lint_paths, lint_text
+
+ROOT = Path(__file__).parent / "fixtures" / "crossobject"
+RULES = [
+    "service-selects-nothing", "service-target-port-undeclared", "ingress-service-missing",
+    "ingress-service-port-missing", "hpa-target-missing", "hpa-replicas-conflict", "pdb-selects-nothing",
+    "networkpolicy-selects-nothing", "statefulset-service-missing", "missing-service-account",
+    "missing-configmap", "missing-secret", "pod-security-violation", "pod-security-warning", "duplicate-object",
+]
+
+
+def _run(case: str, **options: object) -> list[tuple[str, str, int, int]]:
+    result = lint_paths([str(ROOT / case)], Options(only=RULES, **options))  # type: ignore[arg-type]
+    return [(f.rule, os.path.basename(f.file), f.line, f.column) for f in result.findings]
+
+
+EXPECTED = {
+    "services": [
+        ("statefulset-service-missing", "app.yaml", 24, 16),
+        ("service-selects-nothing", "services.yaml", 7, 3),
+        ("service-target-port-undeclared", "services.yaml", 20, 47),
+        ("service-target-port-undeclared", "services.yaml", 21, 41),
+    ],
+    "ingress": [
+        ("ingress-service-missing", "ingress.yaml", 21, 23),
+        ("ingress-service-port-missing", "ingress.yaml", 28, 23),
+        ("ingress-service-port-missing", "ingress.yaml", 34, 23),
+    ],
+    "hpa": [
+        ("hpa-replicas-conflict", "app.yaml", 6, 13),
+        ("hpa-target-missing", "hpa.yaml", 17, 65),
+        ("hpa-target-missing", "hpa.yaml", 27, 65),
+    ],
+    "policies": [
+        ("pdb-selects-nothing", "policies.yaml", 7, 3),
+        ("networkpolicy-selects-nothing", "policies.yaml", 25, 3),
+    ],
+    "statefulset": [
+        ("statefulset-service-missing", "app.yaml", 14, 16),
+        ("statefulset-service-missing", "app.yaml", 30, 16),
+    ],
+    "references": [
+        ("missing-service-account", "app.yaml", 12, 27),
+        ("missing-secret", "app.yaml", 13, 33),
+        ("missing-configmap", "app.yaml", 18, 36),
+        ("missing-secret", "app.yaml", 23, 38),
+        ("missing-secret", "app.yaml", 36, 32),
+    ],
+    "pod-security": [
+        ("pod-security-violation", "workloads.yaml", 13, 16),
+        ("pod-security-warning", "workloads.yaml", 17, 11),
+        ("pod-security-warning", "workloads.yaml", 27, 7),
+        ("pod-security-warning", "workloads.yaml", 54, 25),
+    ],
+    "operator": [],
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_case(case: str) -> None:
+    assert _run(case) == EXPECTED[case]
+
+
+def test_the_cases_cover_every_rule() -> None:
+    fired = {rule for found in EXPECTED.values() for rule, *_ in found}
+    assert fired == set(RULES) - {"duplicate-object"}
+
+
+def test_objects_without_a_namespace_are_in_the_run_namespace() -> None:
+    # The Deployment inside the List names no namespace: with `prod` as the run's namespace it
+    # is beside the Service of namespace prod, whose selector has a typo.
+    assert _run("namespaces", namespace="prod") == [("service-selects-nothing", "list.yaml", 24, 7)]
+    # In `default`, prod has no workload of the input: nothing to judge the Service by.
+    assert _run("namespaces") == []
+
+
+def test_messages_name_the_selector_and_the_nearest_pods() -> None:
+    result = lint_paths([str(ROOT / "services")], Options(only=["service-selects-nothing"]))
+    [finding] = result.findings
+    assert "`app: web`" in finding.message
+    assert "Deployment `web`, has pod labels {app: webapp, tier: front}" in finding.message
+    assert finding.path == "spec.selector"
+
+
+def test_pod_security_names_the_level_and_each_control() -> None:
+    result = lint_paths([str(ROOT / "pod-security")], Options(only=["pod-security-violation"]))
+    [finding] = result.findings
+    assert "`baseline`" in finding.message
+    assert "Host Namespaces" in finding.message and "Capabilities" in finding.message
+    assert finding.path == "spec.template.spec.hostPID"
+
+
+def test_one_and_two_processes_give_the_same_findings() -> None:
+    one = lint_paths([str(ROOT)], Options(only=RULES, jobs=1)).findings
+    two = lint_paths([str(ROOT)], Options(only=RULES, jobs=2)).findings
+    assert one == two
+    assert len(one) > 20
+
+
+def test_the_whole_tree_runs_without_internal_errors() -> None:
+    findings = lint_paths([str(ROOT)], Options(only=RULES)).findings
+    assert not [f for f in findings if f.rule == "internal-error"]
+
+
+ODD = """\
+apiVersion: v1
+kind: Service
+metadata: {name: odd}
+spec:
+  selector: [a, b]
+  ports: "80"
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: odd, namespace: [x]}
+spec:
+  replicas: "3"
+  template:
+    metadata: {labels: {app: [x]}}
+    spec:
+      serviceAccountName: {name: x}
+      volumes: [null, {name: v, configMap: {name: 7}}, {projected: {sources: "x"}}]
+      containers:
+        - name: c
+          securityContext: {capabilities: {add: [{}]}, seccompProfile: []}
+          envFrom: [{configMapRef: "x"}]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: odd}
+spec:
+  scaleTargetRef: {kind: 5, name: odd}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: odd}
+spec:
+  rules: [{http: {paths: [{backend: {service: {name: odd, port: {number: "x"}}}}]}}]
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: default
+  labels: {pod-security.kubernetes.io/enforce: restricted}
+"""
+
+
+def test_odd_types_never_break_a_run_rule() -> None:
+    options = Options(only=RULES)
+    findings = lint_text(ODD, "odd.yaml", options)
+    assert [f.message for f in findings if f.rule == "internal-error"] == []

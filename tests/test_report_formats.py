@@ -1,0 +1,171 @@
+"""Every report format against a golden file of one multi-file, multi-finding run, and against
+the published schema of the format where there is one.
+
+The run uses a fixed set of rules (`ONLY`), so rules added later do not change the goldens.
+When a format changes on purpose, regenerate them and review the diff:
+    KUBELINT_UPDATE_GOLDEN=1 python -m pytest tests/test_report_formats.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from kubelint.engine.runner import Options, RunResult, lint_paths
+from kubelint.report import FORMATS, ReportContext, render_to_string
+from kubelint.source import read_lines
+from tests.conftest import FIXTURES
+
+HERE = FIXTURES / "report"
+GOLDEN = HERE / "golden"
+SCHEMAS = FIXTURES / "schemas"
+ONLY = ["image-tag", "removed-api", "deprecated-api", "missing-selector", "schema-invalid",
+        "unknown-field", "misplaced-field"]
+SUFFIX = {"text": "txt", "json": "json", "sarif": "sarif", "junit": "xml", "github": "log",
+          "gitlab": "gitlab.json"}
+ROOT_URI = "file:///ROOT/"
+
+
+def run_fixture(monkeypatch: pytest.MonkeyPatch, jobs: int = 1) -> RunResult:
+    """The fixture tree linted from its own directory, so paths are relative and portable."""
+    monkeypatch.chdir(HERE)
+    return lint_paths(["manifests"], Options(only=list(ONLY), jobs=jobs))
+
+
+def context(**kwargs: object) -> ReportContext:
+    ctx = ReportContext("1.37", lines_for=lambda f: read_lines(f, 1 << 20), color=False,
+                        seconds=0.0, root=str(HERE))
+    for key, value in kwargs.items():
+        setattr(ctx, key, value)
+    return ctx
+
+
+def portable(text: str) -> str:
+    """The SARIF root URI names the checkout's directory: the golden says ROOT."""
+    return text.replace(Path(HERE).as_uri() + "/", ROOT_URI)
+
+
+@pytest.fixture
+def result(monkeypatch: pytest.MonkeyPatch) -> RunResult:
+    return run_fixture(monkeypatch)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_golden(result: RunResult, fmt: str) -> None:
+    out = portable(render_to_string(fmt, result, context()))
+    golden = GOLDEN / f"report.{SUFFIX[fmt]}"
+    if os.environ.get("KUBELINT_UPDATE_GOLDEN"):
+        golden.parent.mkdir(exist_ok=True)
+        golden.write_text(out, encoding="utf-8")
+    assert golden.is_file(), f"no golden {golden}; run with KUBELINT_UPDATE_GOLDEN=1 to write it"
+    assert out == golden.read_text(encoding="utf-8"), (
+        f"--format {fmt} differs from {golden.relative_to(HERE.parent.parent.parent)}; if the change "
+        "is meant, regenerate: KUBELINT_UPDATE_GOLDEN=1 python -m pytest tests/test_report_formats.py")
+
+
+def test_the_run_has_findings_in_several_files_and_objects(result: RunResult) -> None:
+    assert len({f.file for f in result.findings}) == 3
+    assert len({(f.file, f.document) for f in result.findings}) >= 4
+    assert {f.severity for f in result.findings} >= {"error", "warning"} or len(result.findings) >= 8
+
+
+def test_json_matches_its_contract(result: RunResult) -> None:
+    import jsonschema
+
+    schema = json.loads((HERE.parent.parent.parent / "schemas" / "report.schema.json").read_text())
+    jsonschema.validate(json.loads(render_to_string("json", result, context())), schema)
+
+
+def test_sarif_is_valid_sarif_2_1_0(result: RunResult) -> None:
+    import jsonschema
+
+    schema = json.loads((SCHEMAS / "sarif-schema-2.1.0.json").read_text())
+    log = json.loads(render_to_string("sarif", result, context()))
+    jsonschema.validate(log, schema)
+    run = log["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == Path(HERE).as_uri() + "/"
+    uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]}
+    assert "manifests/odd%20dir/legacy%20%231.yaml" in uris  # space and # percent-encoded
+    assert all(r["locations"][0]["physicalLocation"]["artifactLocation"]["uriBaseId"] == "%SRCROOT%"
+               for r in run["results"])
+    for rule in run["tool"]["driver"]["rules"]:
+        assert rule["helpUri"].endswith(f"docs/rules.md#{rule['id']}")
+        assert rule["properties"]["tags"]
+
+
+def test_sarif_paths_outside_the_root_are_absolute_file_uris(result: RunResult, tmp_path: Path) -> None:
+    log = json.loads(render_to_string("sarif", result, context(root=str(tmp_path))))
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    # the paths are relative to HERE, which is not under tmp_path: they stay relative to %SRCROOT%
+    assert location["uriBaseId"] == "%SRCROOT%"
+    absolute = lint_paths([str(HERE / "manifests" / "broken.yaml")], Options(only=list(ONLY)))
+    log = json.loads(render_to_string("sarif", absolute, context(root=str(tmp_path))))
+    location = log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": (HERE / "manifests" / "broken.yaml").as_uri()}
+
+
+def test_junit_is_valid_against_the_jenkins_schema(result: RunResult) -> None:
+    import xmlschema
+
+    schema = xmlschema.XMLSchema(str(SCHEMAS / "junit-10.xsd"))
+    xml = render_to_string("junit", result, context())
+    schema.validate(xml)
+    # a testsuite per file with findings, a failure per finding
+    assert xml.count("<testsuite ") == 3
+    assert xml.count("<failure ") == len(result.findings)
+    assert 'name="(file)"' in xml  # the YAML syntax error: the file's own testcase
+
+
+def test_junit_carries_what_xml_cannot(tmp_path: Path) -> None:
+    import xmlschema
+
+    from kubelint.model import Finding, Severity
+
+    odd = Finding("image-tag", Severity.WARNING, 'bell \x07 & <tag> "q"\nline', "a&b.yaml", 1, 1, 1, 2,
+                  kind="Pod", name="x", document=0)
+    xml = render_to_string("junit", RunResult(findings=[odd], files=1, documents=1), context())
+    xmlschema.XMLSchema(str(SCHEMAS / "junit-10.xsd")).validate(xml)
+    assert "\ufffd" in xml and "&#10;" in xml
+
+
+def test_junit_of_a_clean_run_says_it_passed() -> None:
+    import xmlschema
+
+    xml = render_to_string("junit", RunResult(findings=[], files=2, documents=3), context())
+    xmlschema.XMLSchema(str(SCHEMAS / "junit-10.xsd")).validate(xml)
+    assert 'tests="1" failures="0"' in xml
+
+
+def test_gitlab_code_quality_fields(result: RunResult) -> None:
+    issues = json.loads(render_to_string("gitlab", result, context()))
+    assert len(issues) == len(result.findings)
+    for issue in issues:
+        assert issue["description"] and issue["check_name"] and issue["fingerprint"]
+        assert issue["severity"] in {"info", "minor", "major", "critical", "blocker"}
+        assert issue["location"]["path"].startswith("manifests/")
+        assert issue["location"]["lines"]["begin"] >= 1
+    assert len({i["fingerprint"] for i in issues}) == len(issues)
+
+
+def _prints(fmt: str, text: str, tmp_path: Path) -> list[str]:
+    path = tmp_path / "deploy.yaml"
+    path.write_text(text)
+    run = lint_paths([str(path)], Options(only=list(ONLY)))
+    out = json.loads(render_to_string(fmt, run, context(root=str(tmp_path))))
+    if fmt == "gitlab":
+        return [issue["fingerprint"] for issue in out]
+    return [r["partialFingerprints"]["kubelint/v1"] for r in out["runs"][0]["results"]]
+
+
+@pytest.mark.parametrize("fmt", ["gitlab", "sarif"])
+def test_fingerprints_survive_runs_and_line_moves(fmt: str, tmp_path: Path) -> None:
+    manifest = (HERE / "manifests" / "apps" / "web.yaml").read_text()
+    first = _prints(fmt, manifest, tmp_path)
+    assert len(first) >= 4 and len(set(first)) == len(first)
+    assert _prints(fmt, manifest, tmp_path) == first
+    moved = "# a comment\n\n# and another, moving every line down\n" + manifest
+    assert _prints(fmt, moved, tmp_path) == first
