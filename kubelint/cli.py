@@ -148,6 +148,19 @@ def check(
         "--profile", help="Pod Security Standards level to enforce: baseline or restricted.")] = None,
     verbose: Annotated[bool, typer.Option(
         "--verbose", "-v", help="Also list the files that were not linted, and why (on standard error).")] = False,
+    baseline: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--baseline", help="Report only findings that this baseline file does not record.")] = None,
+    write_baseline: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--write-baseline", help="Record today's findings in this file (then exit 0); see --baseline.")] = None,
+    report_unused: Annotated[Optional[bool], typer.Option(  # noqa: UP045
+        "--report-unused-suppressions/--no-report-unused-suppressions",
+        help="Report comments, annotations and ignore entries that silenced nothing (info).")] = None,
+    show_suppressed: Annotated[bool, typer.Option(
+        "--show-suppressed", help="Also list the suppressed findings, with what silenced each.")] = False,
+    namespace: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--namespace", "-n", help="Namespace of objects that name none, for cross-object rules (default: default).")] = None,
+    rules_dir: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--rules-dir", help="A directory of your own rule files; repeatable.")] = None,
 ) -> None:
     """Lint manifests and report every finding at its file, line and column."""
     started = time.perf_counter()
@@ -164,9 +177,13 @@ def check(
         config_path=config_path, kubernetes_version=kubernetes_version,
         fail_on=fail_on.value if fail_on else None, exclude=exclude or [], strict=strict,
         schema_dirs=schema_dir or [], jobs=jobs, schema_only=schema_only, enable=enable or [],
-        disable=disable or [], only=only or [], profile=profile)
+        disable=disable or [], only=only or [], profile=profile,
+        baseline=None if write_baseline else baseline, report_unused_suppressions=report_unused,
+        rules_dirs=rules_dir or [], namespace=namespace)
     settings = _settings(targets, overrides, stdin_filename)
     options, level = settings.options, settings.fail_on
+    if write_baseline:
+        options.baseline = None  # record everything there is today
     targets_out = _report_targets(ctx, output_format or [], output or [])
     for target in targets_out:
         if target.output:
@@ -183,10 +200,14 @@ def check(
             bar.close()
     if verbose or result.files == 0:
         _tell_what_was_not_linted(targets, options.exclude, verbose, result.files)
+    if write_baseline:
+        _write_baseline(write_baseline, result)
+
 
     from kubelint.report import ReportContext
 
-    context = ReportContext(format_version(options.kubernetes_version), quiet=quiet, statistics=statistics)
+    context = ReportContext(format_version(options.kubernetes_version), quiet=quiet, statistics=statistics,
+                            show_suppressed=show_suppressed)
     stdin_name = stdin_filename or "<stdin>"
 
     def lines_for(file: str) -> list[str]:
@@ -204,6 +225,19 @@ def check(
     raise typer.Exit(exit_code(result, level))
 
 
+def _write_baseline(path: str, result: Any) -> None:
+    """Record the run's findings as the baseline and stop: adopting kubelint on a legacy tree."""
+    from kubelint.engine.baseline import write
+
+    try:
+        count = write(path, result.findings)
+    except OSError as exc:
+        raise _fail(f"--write-baseline: cannot write {path}: {exc.strerror or exc}") from None
+    sys.stderr.write(f"kubelint: recorded {count} finding{'s' if count != 1 else ''} in {path}; "
+                     f"`kubelint check --baseline {path}` (or `baseline:` in .kubelint.yaml) reports only new ones\n")
+    raise typer.Exit(EXIT_CLEAN)
+
+
 def _settings(targets: list[str], overrides: object, stdin_filename: str | None) -> Settings:
     """The run's configuration, as the library resolves it; any mistake in it exits 2."""
     from kubelint.config import resolve
@@ -214,13 +248,14 @@ def _settings(targets: list[str], overrides: object, stdin_filename: str | None)
 def _usage_errors_exit(call: Callable[[], T]) -> T:
     """Run `call`; a mistake in the configuration, the flags or a rule file exits 2 in one line."""
     from kubelint.config import ConfigError
+    from kubelint.engine.baseline import BaselineError
     from kubelint.engine.rules import RuleError
     from kubelint.engine.selection import SelectionError
     from kubelint.source import UsageError
 
     try:
         return call()
-    except (ConfigError, RuleError, SelectionError, UsageError) as exc:
+    except (BaselineError, ConfigError, RuleError, SelectionError, UsageError) as exc:
         raise _fail(str(exc)) from None
 
 
@@ -332,8 +367,13 @@ def rules(
         "--config", "-c", help="Config file (default: .kubelint.yaml found from here upward).")] = None,
     output: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--output", "-o", help="Write to this file instead of standard output.")] = None,
+    test: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--test", help="Run the examples of the rule files in this directory (your own rules); exit 1 on a failure.")] = None,
 ) -> None:
     """List every rule: id, severity, on/off, category and summary, as the config sets them."""
+    if test is not None:
+        _test_rules(test)
+        return
     if output_format is not CatalogFormat.text:
         from kubelint.engine.rules import builtin_rules
         from kubelint.report import catalog as docs
@@ -355,6 +395,30 @@ def rules(
         state = "on " if rule.enabled else "off"
         sys.stdout.write(f"{rule.id:<{width}}  {str(rule.severity):<7}  {state}  "
                          f"{rule.category:<9}  {rule.summary}\n")
+
+
+def _test_rules(directory: str) -> None:
+    """A platform team's own rules, tested in its own CI: each bad example must give the rule's
+    findings at the lines and columns it lists, each good example none."""
+    from kubelint.engine.examples import run_examples
+    from kubelint.engine.rules import load_rules_dir
+
+    rules = _usage_errors_exit(lambda: load_rules_dir(directory))
+    results = _usage_errors_exit(lambda: run_examples(rules.values(), [directory]))
+    failed = [r for r in results if not r.passed]
+    for result in results:
+        what = f"{result.rule} {result.kind} example {result.index + 1}"
+        if result.description:
+            what += f" ({result.description})"
+        sys.stdout.write(f"{'ok  ' if result.passed else 'FAIL'}  {what}" +
+                         (f": {result.problem}" if result.problem else "") + "\n")
+    without = sorted(rule_id for rule_id, rule in rules.items() if not rule.examples.get("bad"))
+    for rule_id in without:
+        sys.stdout.write(f"FAIL  {rule_id}: no bad example, so nothing shows that it fires\n")
+    sys.stdout.write(f"{len(rules)} rules, {len(results)} examples: {len(results) - len(failed)} passed, "
+                     f"{len(failed) + len(without)} failed\n")
+    if failed or without:
+        raise typer.Exit(EXIT_FINDINGS)
 
 
 @app.command()

@@ -52,6 +52,11 @@ class Config:
     max_file_size: int | None = None
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
     profile: str | None = None
+    ignores: list[dict[str, Any]] = field(default_factory=list)
+    baseline: str | None = None
+    report_unused_suppressions: bool | None = None
+    rules_dirs: list[str] = field(default_factory=list)
+    namespace: str | None = None
 
 
 @dataclass
@@ -70,6 +75,10 @@ class Overrides:
     disable: list[str] = field(default_factory=list)
     only: list[str] = field(default_factory=list)
     profile: str | None = None
+    baseline: str | None = None
+    report_unused_suppressions: bool | None = None
+    rules_dirs: list[str] = field(default_factory=list)
+    namespace: str | None = None
 
 
 @dataclass
@@ -156,11 +165,17 @@ def load_config(path: str, rules: dict[str, Rule] | None = None) -> Config:
     data = doc.obj
     reader = _Reader(path, doc, text)
     reader.validate(_schema(), data, ())
+    rules_dirs = reader.rules_dirs(data)
     if rules is None:
-        from kubelint.engine.rules import builtin_rules
+        from kubelint.engine.rules import RuleError, all_rules
 
-        rules = builtin_rules()
-    return reader.config(data, rules)
+        try:
+            rules = all_rules(rules_dirs)
+        except RuleError as exc:
+            raise ConfigError(str(exc)) from None
+    config = reader.config(data, rules)
+    config.rules_dirs = rules_dirs
+    return config
 
 
 def _as_list(value: Any) -> list[str]:
@@ -250,6 +265,11 @@ class _Reader:
         config.strict = data.get("strict")
         config.max_file_size = data.get("max-file-size")
         config.profile = data.get("profile")
+        config.ignores = self.ignores(data)
+        if isinstance(data.get("baseline"), str):
+            config.baseline = os.path.join(self.base, data["baseline"])
+        config.report_unused_suppressions = data.get("report-unused-suppressions")
+        config.namespace = data.get("namespace")
         for index, directory in enumerate(_as_list(data.get("schema-dir"))):
             full = os.path.join(self.base, directory)
             if not os.path.exists(full):
@@ -274,6 +294,29 @@ class _Reader:
                 self.check_params(rules[rule_id], setting["params"])
             config.rules[rule_id] = {**config.rules.get(rule_id, {}), **setting}
         return config
+
+    def rules_dirs(self, data: Any) -> list[str]:
+        out = []
+        value = data.get("rules-dir") if isinstance(data, dict) else None
+        for index, directory in enumerate(_as_list(value)):
+            full = os.path.join(self.base, directory)
+            if not os.path.isdir(full):
+                where = ("rules-dir", index) if isinstance(value, list) else ("rules-dir",)
+                raise self.error(where, f"rules-dir: no such directory: {directory} "
+                                 f"(relative to the config file's directory, {self.base})")
+            out.append(full)
+        return out
+
+    def ignores(self, data: Any) -> list[dict[str, Any]]:
+        """The `ignore:` entries, each with the place it is written (for unused-suppression)."""
+        out = []
+        for index, entry in enumerate(data.get("ignore") or []):
+            item = {key: _as_list(entry.get(key)) for key in ("paths", "kinds", "namespaces", "names", "rules")}
+            item["reason"] = entry.get("reason") or ""
+            item["place"], _ = self.doc.locate(("ignore", index), "value")
+            item["place_file"] = self.path
+            out.append(item)
+        return out
 
     def version(self, value: Any) -> str:
         from kubelint.kube.versions import parse_version
@@ -389,6 +432,12 @@ def options_from(config: Config | None, overrides: Overrides | None = None) -> O
         if config.max_file_size:
             options.max_file_size = config.max_file_size
         options.profile = config.profile
+        options.ignores = list(config.ignores)
+        options.baseline = config.baseline
+        options.report_unused_suppressions = bool(config.report_unused_suppressions)
+        options.rules_dirs = list(config.rules_dirs)
+        if config.namespace:
+            options.namespace = config.namespace
     if said.kubernetes_version is not None:
         try:
             options.kubernetes_version = parse_version(said.kubernetes_version)
@@ -408,6 +457,16 @@ def options_from(config: Config | None, overrides: Overrides | None = None) -> O
     options.only = list(said.only)
     if said.profile is not None:
         options.profile = said.profile
+    if said.baseline is not None:
+        options.baseline = said.baseline
+    if said.report_unused_suppressions is not None:
+        options.report_unused_suppressions = said.report_unused_suppressions
+    for directory in said.rules_dirs:
+        if not os.path.isdir(directory):
+            raise ConfigError(f"--rules-dir: no such directory: {directory}")
+    options.rules_dirs += said.rules_dirs
+    if said.namespace:
+        options.namespace = said.namespace
     return options
 
 

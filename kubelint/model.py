@@ -37,6 +37,20 @@ class Span(NamedTuple):
     end_column: int
 
 
+class Hit(NamedTuple):
+    """One problem a check found: where (a field path relative to the object) and the words.
+
+    `values` fill the rule's message template; `variant` picks one of the rule's messages;
+    `at` says whether the finding points at the field's key or its value. It lives here, not
+    with the checks, because the schema package yields hits too and must not import checks.
+    """
+
+    path: FieldPath
+    values: dict[str, Any]
+    variant: str = "default"
+    at: str = "value"
+
+
 class NodePos(NamedTuple):
     """Where a node sits: its key (None for list items and the root) and its value."""
 
@@ -178,7 +192,9 @@ class Finding:
     kind: str | None = None
     namespace: str | None = None
     name: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    # A kubelint.fix.model.Fix when the finding has one right answer (set after the lint, in
+    # the process that has the text); not part of a finding's identity, order or equality.
+    fix: Any = field(default=None, compare=False, hash=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule, self.message, self.path,

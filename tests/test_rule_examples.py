@@ -16,7 +16,8 @@ from kubelint.resources import data_dir
 
 RULES = builtin_rules()
 # Rules that no manifest can trigger; each has a dedicated test named here.
-NO_EXAMPLE = {"internal-error": "tests/test_engine.py::test_a_failing_check_becomes_an_internal_error"}
+NO_EXAMPLE = {"internal-error": "tests/test_engine.py::test_a_failing_check_becomes_an_internal_error",
+              "unused-suppression": "tests/test_suppressions.py::test_unused_suppressions_are_reported_at_their_place"}
 
 
 def _examples() -> list[tuple[str, str, int, dict]]:

@@ -4,22 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any
 
-from kubelint.model import Document, FieldPath
+from kubelint.model import Document, FieldPath, Hit
 
-
-class Hit(NamedTuple):
-    """One problem a check found: where (a field path relative to the object) and the words.
-
-    `values` fill the rule's message template; `variant` picks one of the rule's messages;
-    `at` says whether the finding points at the field's key or its value.
-    """
-
-    path: FieldPath
-    values: dict[str, Any]
-    variant: str = "default"
-    at: str = "value"
+# Hit is the model's (the schema package yields hits too); checks import it from here.
+__all__ = ["Check", "CheckContext", "CheckDef", "Hit", "define"]
 
 
 @dataclass(slots=True)

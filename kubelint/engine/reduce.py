@@ -11,9 +11,9 @@ processes.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kubelint.engine import suppress
 from kubelint.engine.facts import ObjectFacts
@@ -92,23 +92,22 @@ class RunHit:
         self.at = at  # a span other than the field's own, when the check knows better
 
 
+class Suppressed(NamedTuple):
+    """A finding that something silenced: what (comment, annotation, config, baseline) and why."""
+
+    finding: Finding
+    mechanism: str
+    reason: str
+
+
 @dataclass
-class FileSuppressions:
-    """What silences findings in one file: its comments, and each object's annotation."""
-
-    comments: suppress.Suppressions | None = None
-    by_object: dict[int, set[str]] = field(default_factory=dict)
-
-    def silences(self, finding: Finding) -> bool:
-        if self.comments is not None and self.comments.silences(finding):
-            return True
-        rules = self.by_object.get(finding.document) if finding.document is not None else None
-        return bool(rules) and (suppress.ALL in rules or finding.rule in rules)  # type: ignore[operator]
+class Reduced:
+    findings: list[Finding]
+    suppressed: list[Suppressed]
 
 
-def run_rules(rules: Iterable[tuple[Rule, Any, Any]], index: RunIndex,
-              suppressions: dict[str, FileSuppressions]) -> list[Finding]:
-    """The findings of every run-wide rule, after each file's suppressions."""
+def run_rules(rules: Iterable[tuple[Rule, Any, Any]], index: RunIndex) -> list[Finding]:
+    """The findings of every run-wide rule."""
     findings: list[Finding] = []
     for rule, run, params in rules:
         try:
@@ -116,13 +115,62 @@ def run_rules(rules: Iterable[tuple[Rule, Any, Any]], index: RunIndex,
                 findings.append(_finding(rule, hit))
         except Exception as exc:  # one broken rule must not end the run
             findings.append(_internal_error(rule, exc))
-    kept = []
-    for finding in findings:
-        silencer = suppressions.get(finding.file)
-        if finding.rule != "internal-error" and silencer is not None and silencer.silences(finding):
+    return findings
+
+
+def reduce(rules: Sequence[tuple[Rule, Any, Any]], outcomes: Sequence[Any], options: Any,
+           catalog: dict[str, Rule]) -> Reduced:
+    """Run-wide rules, then every suppression (comments, annotations, config, baseline), then order.
+
+    `outcomes` are the FileOutcomes of the map step; `options` the run's Options.
+    """
+    findings = [f for outcome in outcomes for f in outcome.findings]
+    if rules:
+        index = RunIndex([f for outcome in outcomes for f in outcome.facts], options.namespace, memo={})
+        findings.extend(run_rules(rules, index))
+    suppressions = [s for outcome in outcomes for s in outcome.suppressions]
+    suppressions += config_suppressions(options.ignores, options.namespace)
+    kept, silenced = suppress.apply(findings, suppressions)
+    out = [Suppressed(f, by.mechanism, by.reason) for f, by in silenced]
+    if options.baseline:
+        from kubelint.engine.baseline import Baseline
+
+        kept, known = Baseline.load(options.baseline).split(kept)
+        out.extend(Suppressed(f, "baseline", "") for f in known)
+    unused_rule = catalog.get("unused-suppression")
+    if options.report_unused_suppressions and unused_rule is not None:
+        kept.extend(_unused(suppressions, unused_rule))
+    kept.sort(key=Finding.sort_key)
+    out.sort(key=lambda s: s.finding.sort_key())
+    return Reduced(kept, out)
+
+
+def config_suppressions(entries: Iterable[dict[str, Any]], default_namespace: str) -> list[suppress.Suppression]:
+    return [suppress.Suppression(
+        "config", frozenset(entry.get("rules") or ["all"]), reason=str(entry.get("reason") or ""),
+        place=entry.get("place"), place_file=entry.get("place_file"),
+        paths=tuple(entry.get("paths") or ()), kinds=tuple(entry.get("kinds") or ()),
+        namespaces=tuple(entry.get("namespaces") or ()), names=tuple(entry.get("names") or ()),
+        default_namespace=default_namespace) for entry in entries]
+
+
+def _unused(suppressions: Sequence[suppress.Suppression], rule: Rule) -> list[Finding]:
+    """An info finding at each comment, annotation or config entry that silenced nothing."""
+    out = []
+    for item in suppressions:
+        if item.used or item.place is None:
             continue
-        kept.append(finding)
-    return kept
+        file = item.place_file or item.file
+        if file is None:
+            continue
+        rules = "every rule" if "all" in item.rules else ", ".join(sorted(item.rules))
+        span = item.place
+        variant = item.mechanism if item.mechanism in rule.messages else "default"
+        out.append(Finding(rule=rule.id, severity=rule.severity,
+                           message=rule.message(variant, rules=rules, mechanism=item.mechanism),
+                           file=file, line=span.line, column=span.column, end_line=span.end_line,
+                           end_column=span.end_column, document=item.document))
+    return out
 
 
 def _finding(rule: Rule, hit: RunHit) -> Finding:

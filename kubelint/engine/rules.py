@@ -180,6 +180,9 @@ def load_rules_dir(directory: str | Path) -> dict[str, Rule]:
         if rule.id in rules:
             raise RuleError(f"{where(path, ('id',))}: rule id {rule.id} is defined twice")
         rules[rule.id] = rule
+    from kubelint.engine.prepare import prepare_rules
+
+    prepare_rules(list(rules.values()))  # an unknown check or wrong params: refused now, at its line
     return rules
 
 

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from kubelint.checks.base import CheckContext, Hit
 from kubelint.engine import suppress
 from kubelint.engine.facts import ObjectFacts, facts_of
-from kubelint.engine.reduce import FileSuppressions
+from kubelint.engine.reduce import Reduced, Suppressed
 from kubelint.engine.rules import Rule, all_rules
 from kubelint.kube.groups import group_of, is_builtin_group, is_tool_config
 from kubelint.kube.objects import incomplete
@@ -36,7 +36,7 @@ class FileOutcome(NamedTuple):
     documents: int
     skipped: bool
     facts: list[ObjectFacts] = []  # noqa: RUF012 - a NamedTuple default, never mutated
-    suppressions: FileSuppressions | None = None
+    suppressions: list[suppress.Suppression] = []  # noqa: RUF012
 
 
 @dataclass
@@ -59,6 +59,10 @@ class Options:
     # The namespace of objects that name none, for the run-wide rules (as `kubectl -n`).
     namespace: str = "default"
     rules_dirs: list[str] = field(default_factory=list)  # a team's own rule files
+    # `ignore:` entries of the config: {paths, kinds, namespaces, names, rules, reason, place}
+    ignores: list[dict[str, Any]] = field(default_factory=list)
+    baseline: str | None = None  # a baseline file: its findings are not reported again
+    report_unused_suppressions: bool = False
 
 
 @dataclass
@@ -70,6 +74,8 @@ class RunResult:
     seconds: float = 0.0
     # The run's rules (selection and severities applied), for reports that describe them.
     rules: dict[str, Rule] = field(default_factory=dict, repr=False, compare=False)
+    # What comments, annotations, the config or the baseline silenced, with what silenced it.
+    suppressed: list[Suppressed] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def internal_errors(self) -> int:
@@ -291,25 +297,20 @@ class Linter:
         objects = expand_lists(objects)
         partial = source.path in self.partial_files
         facts: list[ObjectFacts] = []
-        by_object: dict[int, set[str]] = {}
+        silencers: list[suppress.Suppression] = []
         for doc in objects:
             if is_manifest(doc.obj):
-                found = self.lint_document(doc, objects, partial)
-                ignored = suppress.annotation_rules(doc)
-                if ignored:
-                    found = suppress.apply(found, None, {doc.index: ignored})
-                    by_object.setdefault(doc.index, set()).update(ignored)
-                findings.extend(found)
+                findings.extend(self.lint_document(doc, objects, partial))
+                silencers.extend(suppress.from_annotations(doc))
                 if self.run_rules and not partial:  # a patch is not an object of its own
                     facts.append(facts_of(doc))
             elif (item := self._incomplete_objects([doc], source.path)):
                 findings.extend(item[doc.index])  # an item of a List meant as an object
             elif not_manifest is not None and not_manifest.enabled:
                 findings.append(self._not_a_manifest(not_manifest, doc))
-        comments = suppress.from_comments(source.lines) if source.text and (findings or facts) else None
-        if findings and comments is not None:
-            findings = suppress.apply(findings, comments)
-        silencers = FileSuppressions(comments, by_object) if facts else None
+        if source.text and "kubelint:" in source.text:
+            silencers.extend(suppress.from_comments(source.path, source.lines, documents))
+        # Suppressions are applied in the reduce step, to run-wide findings too (engine/reduce.py).
         return FileOutcome(findings, max(source.document_count, len(documents)), False, facts, silencers)
 
     def lint_file(self, path: str) -> FileOutcome:
@@ -448,8 +449,9 @@ def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str |
         result.files += 1
         result.documents += outcome.documents
         result.skipped += outcome.skipped
-        result.findings.extend(outcome.findings)
-    result.findings.extend(reduce_run(linter, outcomes))
+    reduced = reduce_run(linter, outcomes)
+    result.findings = reduced.findings
+    result.suppressed = reduced.suppressed
     result.findings.sort(key=Finding.sort_key)
     result.seconds = time.perf_counter() - started
     return result
@@ -489,21 +491,14 @@ def lint_text(text: str, filename: str = "<stdin>", options: Options | None = No
     if linter.schema is not None:
         linter.schema.add_crds(crds_of(source.documents))
     outcome = linter.lint_source(source)
-    return sorted(outcome.findings + reduce_run(linter, [outcome]), key=Finding.sort_key)
+    return reduce_run(linter, [outcome]).findings
 
 
-def reduce_run(linter: Linter, outcomes: Sequence[FileOutcome]) -> list[Finding]:
-    """The run-wide rules over the facts of every file (see engine/reduce.py)."""
-    if not linter.run_rules:
-        return []
-    from kubelint.engine.reduce import RunIndex, run_rules
+def reduce_run(linter: Linter, outcomes: Sequence[FileOutcome]) -> Reduced:
+    """The reduce step over every file's outcome (see engine/reduce.py)."""
+    from kubelint.engine.reduce import reduce
 
-    index = RunIndex([f for outcome in outcomes for f in outcome.facts], linter.options.namespace)
-    silencers: dict[str, FileSuppressions] = {}
-    for outcome in outcomes:
-        if outcome.suppressions is not None and outcome.facts:
-            silencers[outcome.facts[0].file] = outcome.suppressions
-    return run_rules(linter.run_rules, index, silencers)
+    return reduce(linter.run_rules, outcomes, linter.options, linter.rules)
 
 
 __all__ = ["Linter", "Options", "RunResult", "lint_paths", "lint_text"]

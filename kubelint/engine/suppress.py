@@ -1,11 +1,19 @@
-"""Suppressing findings where a person decided they do not apply.
+"""Suppressing findings where a person decided they do not apply, and knowing which did.
 
-Two ways, as users know them from yamllint and kube-linter:
-- a comment: `# kubelint: disable=rule-a,rule-b` at the end of a line silences those rules on
-  that line; on a line of its own it silences the next line; `# kubelint: disable-file=rule-a`
-  anywhere silences the rule for the whole file. Without `=rules` it means every rule.
-- an annotation on the object: `kubelint.dev/ignore: "rule-a,rule-b"` (or `all`) silences
-  the rules for that object's findings; a reason can follow after a colon in a second annotation.
+The ways users know from yamllint, kube-linter and ruff, each recorded as a `Suppression`
+with its scope, its place (for `unused-suppression`) and an optional reason:
+- a comment `# kubelint: disable=rule-a,rule-b -- reason`:
+  - at the end of a line: that line;
+  - on a line of its own: the whole YAML node that starts on the next line (a container, a
+    volume, a whole object), or, when a later `# kubelint: enable=…` closes it, every line up
+    to that comment (a block);
+  - `# kubelint: disable-file=rule-a`: the whole file.
+  Without `=rules` a directive means every rule.
+- annotations: `kubelint.dev/ignore: "rule-a,rule-b"` (or `all`) on an object silences its
+  findings; on a pod template's metadata, the findings inside that pod template (its
+  containers). `kubelint.dev/ignore-reason` says why. Both survive Helm and Kustomize.
+- the config (`ignore:` entries by path glob, or by kind, namespace and name pattern) and a
+  baseline file (see engine/baseline.py), applied in the reduce step.
 Input rules (the file cannot be read) can only be silenced per file.
 """
 
@@ -13,61 +21,204 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from kubelint.model import Document, Finding, Span
 from kubelint.parser import ParseProblem
 
 ANNOTATION = "kubelint.dev/ignore"
+REASON_ANNOTATION = "kubelint.dev/ignore-reason"
 ALL = "all"
 # The verb must end there: `disable-line=x` is a misspelt directive, not `disable` of every rule.
-_DIRECTIVE = re.compile(r"#\s*kubelint:\s*(disable-file|disable)(?![\w-])(?:\s*=\s*([A-Za-z0-9,\s-]+))?")
+# Rule names are a comma-separated list; a reason may follow after ` -- `.
+_DIRECTIVE = re.compile(
+    r"#\s*kubelint:\s*(disable-file|disable|enable)(?![\w-])"
+    r"(?:\s*=\s*([A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9-]+)*))?(?:\s+--\s*(.*\S))?")
 # Any `# kubelint:` comment, to recognise the ones that are not directives (see directive_problems).
 _ANY_DIRECTIVE = re.compile(r"#\s*kubelint:\s*([\w-]*)")
-VERBS = ("disable", "disable-file")
+VERBS = ("disable", "disable-file", "enable")
 # What other linters call it, and the directive meant (yamllint, eslint, pylint, ruff, …).
 _VERB_ALIASES = {
     "skip-file": "disable-file", "ignore-file": "disable-file", "disable-for-file": "disable-file",
     "disable-line": "disable", "disable-next-line": "disable", "ignore": "disable", "skip": "disable",
-    "noqa": "disable", "nolint": "disable", "off": "disable",
+    "noqa": "disable", "nolint": "disable", "off": "disable", "on": "enable",
 }
 PROBLEM_RULE = "unknown-suppression"
 
 
 @dataclass
-class Suppressions:
-    file_rules: set[str] = field(default_factory=set)
-    line_rules: dict[int, set[str]] = field(default_factory=dict)
+class Suppression:
+    """One thing that silences findings: where it applies, what it silences, where it is written."""
+
+    mechanism: str  # comment | annotation | config | baseline
+    rules: frozenset[str]
+    file: str | None = None  # None: any file (config entries decide by themselves)
+    first_line: int = 0  # the lines it covers in `file` (0..0: the whole file)
+    last_line: int = 0
+    document: int | None = None  # an annotation: only this document's findings
+    path_prefix: str = ""  # an annotation on a pod template: only findings under this path
+    reason: str = ""
+    place: Span | None = None  # where it is written, for unused-suppression
+    place_file: str | None = None  # the file it is written in, when not `file` (the config)
+    # A config entry: globs on the file path (as `exclude` matches them), and fnmatch patterns
+    # on the object's kind, namespace (the default namespace when none is written) and name.
+    paths: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    namespaces: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+    default_namespace: str = "default"
+    used: int = 0
+
+    def covers_rule(self, rule: str) -> bool:
+        return ALL in self.rules or rule in self.rules
 
     def silences(self, finding: Finding) -> bool:
-        if ALL in self.file_rules or finding.rule in self.file_rules:
-            return True
-        rules = self.line_rules.get(finding.line)
-        return rules is not None and (ALL in rules or finding.rule in rules)
+        if not self.covers_rule(finding.rule):
+            return False
+        if self.mechanism == "config":
+            return self._config_matches(finding)
+        if self.file is not None and finding.file != self.file:
+            return False
+        if self.document is not None:
+            if finding.document != self.document:
+                return False
+            return not self.path_prefix or _within(finding.path, self.path_prefix)
+        return not self.first_line or self.first_line <= finding.line <= self.last_line
 
 
-def _rules(text: str | None) -> set[str]:
+    def _config_matches(self, finding: Finding) -> bool:
+        from fnmatch import fnmatchcase
+
+        from kubelint.source import exclusion
+
+        if self.paths and exclusion(finding.file, list(self.paths)) is None:
+            return False
+        if self.kinds and not any(fnmatchcase(finding.kind or "", k) for k in self.kinds):
+            return False
+        namespace = finding.namespace or (self.default_namespace if finding.kind else "")
+        if self.namespaces and not any(fnmatchcase(namespace, n) for n in self.namespaces):
+            return False
+        return not self.names or any(fnmatchcase(finding.name or "", n) for n in self.names)
+
+
+def _within(path: str, prefix: str) -> bool:
+    return path == prefix or path.startswith((prefix + ".", prefix + "["))
+
+
+def _rules(text: str | None) -> frozenset[str]:
     if not text:
-        return {ALL}
-    return {part.strip() for part in text.split(",") if part.strip()}
+        return frozenset({ALL})
+    return frozenset(part.strip() for part in text.split(",") if part.strip())
 
 
-def from_comments(lines: Sequence[str]) -> Suppressions:
-    found = Suppressions()
+@dataclass
+class _Directive:
+    verb: str
+    rules: frozenset[str]
+    reason: str
+    line: int
+    column: int
+    own_line: bool
+
+
+def _directives(lines: Sequence[str]) -> list[_Directive]:
+    found = []
     for number, line in enumerate(lines, start=1):
         if "kubelint:" not in line:
             continue
-        match = _DIRECTIVE.search(line)
-        if not match:
-            continue
-        rules = _rules(match.group(2))
-        if match.group(1) == "disable-file":
-            found.file_rules |= rules
-            continue
-        own_line = line[: match.start()].strip() == ""
-        target = number + 1 if own_line else number
-        found.line_rules.setdefault(target, set()).update(rules)
+        for match in _DIRECTIVE.finditer(line):
+            found.append(_Directive(match.group(1), _rules(match.group(2)), (match.group(3) or "").strip(),
+                                    number, match.start() + 1, line[: match.start()].strip() == ""))
     return found
+
+
+def from_comments(file: str, lines: Sequence[str], documents: Sequence[Document] = ()) -> list[Suppression]:
+    """The comment suppressions of one file, each with the lines it covers."""
+    directives = _directives(lines)
+    if not directives:
+        return []
+    out: list[Suppression] = []
+    node_ends: dict[int, int] | None = None
+    for index, directive in enumerate(directives):
+        place = Span(directive.line, directive.column, directive.line, directive.column + 1)
+        base = dict(mechanism="comment", rules=directive.rules, file=file, reason=directive.reason, place=place)
+        if directive.verb == "enable":
+            continue
+        if directive.verb == "disable-file":
+            out.append(Suppression(**base))  # type: ignore[arg-type]
+            continue
+        if not directive.own_line:
+            out.append(Suppression(**base, first_line=directive.line, last_line=directive.line))  # type: ignore[arg-type]
+            continue
+        closing = next((d for d in directives[index + 1:] if d.verb == "enable" and d.own_line
+                        and (ALL in d.rules or d.rules & directive.rules or ALL in directive.rules)), None)
+        if closing is not None:
+            out.append(Suppression(**base, first_line=directive.line, last_line=closing.line))  # type: ignore[arg-type]
+            continue
+        if node_ends is None:
+            node_ends = _node_ends(documents)
+        target = _next_content_line(lines, directive.line)
+        last = node_ends.get(target, target)
+        out.append(Suppression(**base, first_line=target, last_line=last))  # type: ignore[arg-type]
+    return out
+
+
+def _next_content_line(lines: Sequence[str], after: int) -> int:
+    """The line a directive on a line of its own speaks of: the next that is not a comment."""
+    for number in range(after + 1, len(lines) + 1):
+        text = lines[number - 1].strip()
+        if text and not text.startswith("#"):
+            return number
+    return after + 1
+
+
+def _node_ends(documents: Sequence[Document]) -> dict[int, int]:
+    """For each line where a YAML node starts, the last line of the largest node starting there.
+
+    libyaml ends a block node where the next token starts (column 1 of the following line, or
+    the next key's line), so an end at column 1 belongs to the line before.
+    """
+    ends: dict[int, int] = {}
+    seen: set[int] = set()
+    for doc in documents:
+        if id(doc.positions) in seen:
+            continue  # the items of a List share their document's positions
+        seen.add(id(doc.positions))
+        for path in doc.paths():
+            node = doc.node(path)
+            if node is None:
+                continue
+            start = (node.key or node.value).line
+            end_line, end_column = node.value.end_line, node.value.end_column
+            if end_column == 1 and end_line > start:
+                end_line -= 1
+            if end_line > ends.get(start, 0):
+                ends[start] = end_line
+    return ends
+
+
+def from_annotations(doc: Document) -> list[Suppression]:
+    """The object's `kubelint.dev/ignore`, and its pod template's, as suppressions."""
+    from kubelint.kube.workloads import get_path, pod_spec_path
+    from kubelint.model import format_path
+
+    out: list[Suppression] = []
+    places: list[tuple[tuple, str]] = [((), "")]
+    spec_path = pod_spec_path(doc.kind, doc.api_version)
+    if spec_path and len(spec_path) > 1:
+        template = spec_path[:-1]
+        places.append((template, format_path(doc.base + template)))
+    for where, prefix in places:
+        annotations = get_path(doc.obj, where + ("metadata", "annotations"))
+        value = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
+        if not isinstance(value, str) or not value.strip():
+            continue
+        reason = annotations.get(REASON_ANNOTATION)
+        span, _ = doc.locate(where + ("metadata", "annotations", ANNOTATION), "key")
+        out.append(Suppression("annotation", _rules(value), file=doc.file, document=doc.index,
+                               path_prefix=prefix or (format_path(doc.base) if doc.base else ""),
+                               reason=reason if isinstance(reason, str) else "", place=span))
+    return out
 
 
 def annotation_rules(doc: Document) -> set[str]:
@@ -75,25 +226,24 @@ def annotation_rules(doc: Document) -> set[str]:
     if not isinstance(annotations, dict):
         return set()
     value = annotations.get(ANNOTATION)
-    return _rules(value) if isinstance(value, str) else set()
+    return set(_rules(value)) if isinstance(value, str) else set()
 
 
-def apply(findings: Iterable[Finding], suppressions: Suppressions | None,
-          by_object: dict[int, set[str]] | None = None) -> list[Finding]:
-    """The findings left after comments and annotations; internal errors always stay."""
-    kept = []
+def apply(findings: Iterable[Finding], suppressions: Sequence[Suppression]) -> tuple[list[Finding], list[tuple[Finding, Suppression]]]:
+    """The findings left, and those silenced with what silenced each; internal errors stay."""
+    kept: list[Finding] = []
+    silenced: list[tuple[Finding, Suppression]] = []
     for finding in findings:
-        if finding.rule == "internal-error":
+        if finding.rule == "internal-error" or finding.rule == "unused-suppression":
             kept.append(finding)
             continue
-        if suppressions is not None and suppressions.silences(finding):
-            continue
-        if by_object and finding.document is not None:
-            rules = by_object.get(finding.document)
-            if rules and (ALL in rules or finding.rule in rules):
-                continue
-        kept.append(finding)
-    return kept
+        by = next((s for s in suppressions if s.silences(finding)), None)
+        if by is None:
+            kept.append(finding)
+        else:
+            by.used += 1
+            silenced.append((finding, by))
+    return kept, silenced
 
 
 def directive_problems(text: str, documents: Sequence[Document] = (),

@@ -39,6 +39,7 @@ class ReportContext:
     seconds: float = 0.0
     quiet: bool = False  # only the findings: no headers, frames or summary
     statistics: bool = False  # counts per rule instead of the findings
+    show_suppressed: bool = False  # also list what suppressions silenced
     # The directory relative paths are relative to (SARIF's %SRCROOT%).
     root: str = field(default_factory=os.getcwd)
 

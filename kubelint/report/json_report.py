@@ -38,10 +38,10 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
 
 
 def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
-    stream.write(to_text(result, context.kubernetes_version))
+    stream.write(to_text(result, context.kubernetes_version, context.show_suppressed))
 
 
-def to_text(result: RunResult, kubernetes_version: str) -> str:
+def to_text(result: RunResult, kubernetes_version: str, show_suppressed: bool = False) -> str:
     report = {
         "tool": {"name": "kubelint", "version": __version__},
         "schemaVersion": SCHEMA_VERSION,
@@ -53,7 +53,11 @@ def to_text(result: RunResult, kubernetes_version: str) -> str:
             "errors": result.count(Severity.ERROR),
             "warnings": result.count(Severity.WARNING),
             "infos": result.count(Severity.INFO),
+            "suppressed": len(result.suppressed),
         },
         "findings": [finding_dict(f) for f in result.findings],
     }
+    if show_suppressed:
+        report["suppressed"] = [{**finding_dict(s.finding), "suppressedBy": s.mechanism, "reason": s.reason}
+                                for s in result.suppressed]
     return json.dumps(report, indent=2, ensure_ascii=False) + "\n"

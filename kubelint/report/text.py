@@ -36,8 +36,15 @@ def summary_line(result: RunResult, seconds: float) -> str:
     def plural(n: int, word: str) -> str:
         return f"{n} {word}{'' if n == 1 else 's'}"
 
+    suppressed = ""
+    if result.suppressed:
+        by: dict[str, int] = {}
+        for item in result.suppressed:
+            by[item.mechanism] = by.get(item.mechanism, 0) + 1
+        suppressed = f"; {len(result.suppressed)} suppressed (" + ", ".join(
+            f"{mechanism} {count}" for mechanism, count in sorted(by.items())) + ")"
     return (f"{plural(result.files, 'file')}, {plural(result.documents, 'document')}: "
-            f"{plural(errors, 'error')}, {plural(warnings, 'warning')}, {infos} info; "
+            f"{plural(errors, 'error')}, {plural(warnings, 'warning')}, {infos} info{suppressed}; "
             f"{result.skipped} skipped (no Kubernetes objects); {seconds:.2f}s")
 
 
@@ -51,6 +58,10 @@ def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
     if context.quiet:
         stream.write("".join(finding_line(f) + "\n" for f in result.findings))
         return
+    if context.show_suppressed and result.suppressed:
+        stream.write("suppressed:\n" + "".join(
+            f"  {finding_line(item.finding)}  [{item.mechanism}{': ' + item.reason if item.reason else ''}]\n"
+            for item in result.suppressed) + "\n")
     write(result, context.lines_for or (lambda file: []), stream, color=context.color,
           seconds=context.seconds)
 

@@ -14,8 +14,7 @@ from typing import Any
 
 import jsonschema_rs
 
-from kubelint.checks.base import Hit
-from kubelint.model import FieldPath, format_path
+from kubelint.model import FieldPath, Hit, format_path
 from kubelint.schema.compiler import KindSchema
 from kubelint.schema.suggest import closest
 

@@ -13,10 +13,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from kubelint.checks.base import Hit
 from kubelint.kube.groups import group_of
 from kubelint.kube.lifecycle import all_removals, lifecycle, successor
 from kubelint.kube.versions import format_version
+from kubelint.model import Hit
 from kubelint.schema.crd import CustomKind
 from kubelint.schema.suggest import closest
 

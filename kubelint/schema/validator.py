@@ -11,12 +11,11 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kubelint.kube.groups import group_of, is_builtin_group, is_tool_config
-from kubelint.model import Document
+from kubelint.model import Document, Hit
 from kubelint.schema.compiler import KindSchema
 from kubelint.schema.store import kind_schema, served_kinds, version_dir
 
 if TYPE_CHECKING:
-    from kubelint.checks.base import Hit
     from kubelint.schema.catalog import SchemaDirs
     from kubelint.schema.crd import CustomKind
 
@@ -64,8 +63,6 @@ class SchemaValidator:
             return iter(())
         found = self._validate(doc, api_version, kind)
         if kind not in NAMELESS_KINDS and group_of(api_version) not in _READ_BY_TOOLS and not _named(doc.obj):
-            from kubelint.checks.base import Hit
-
             missing = Hit(("metadata", "name"), {"detail": "metadata.name: Required value: set `name` "
                                                            "(or `generateName`)"}, at="key")
             found = [f for f in found if f[1].path[:2] != ("metadata", "name")]
