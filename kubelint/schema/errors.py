@@ -32,6 +32,10 @@ class Problem:
     text: str  # the words after "<path>: "
     at: str = "value"
     category: str = "other"  # type | required | unknown | other: what _one_per_problem looks at
+    # A missing required field: the names of the fields that belong inside it, so that an
+    # unknown sibling that is one of them (spec.spec, where spec.template.spec was meant) is
+    # known for the same mistake.
+    inside: frozenset[str] = frozenset()
 
     def hit(self, origin: str) -> tuple[str, Hit]:
         where = format_path(self.path) or "(object)"
@@ -68,12 +72,15 @@ def _one_per_problem(problems: list[Problem], schema: KindSchema, strict: bool) 
     kept = [p for p in problems if strict or p.category != "unknown"]
     kept = [p for p in kept if not (p.path[:1] == ("status",)
                                      and (schema.ignore_status or p.category == "required"))]
-    unknown_parents = {p.path[:-1] for p in kept if p.category == "unknown"}
+    unknown_by_parent: dict[FieldPath, set[str]] = {}
+    for p in kept:
+        if p.category == "unknown" and p.path and isinstance(p.path[-1], str):
+            unknown_by_parent.setdefault(p.path[:-1], set()).add(p.path[-1])
     typed = {p.path for p in kept if p.category == "type"}
     out: list[Problem] = []
     seen: set[tuple[str, FieldPath, str]] = set()
     for p in kept:
-        if p.category == "required" and p.path[:-1] in unknown_parents:
+        if p.category == "required" and _same_mistake(p, unknown_by_parent.get(p.path[:-1], set())):
             continue
         if p.category != "type" and p.path in typed:
             continue
@@ -83,6 +90,21 @@ def _one_per_problem(problems: list[Problem], schema: KindSchema, strict: bool) 
             out.append(p)
     out.sort(key=lambda p: (_path_key(p.path), p.rule, p.text))
     return out
+
+
+def _same_mistake(missing: Problem, unknown: set[str]) -> bool:
+    """Whether an unknown sibling explains a missing required field: a misspelling of it
+    (`contaners` for `containers`), or a field that belongs inside it, written one level too
+    high (`spec.spec` where `spec.template.spec` was meant). Anything else is a second mistake
+    and keeps its own finding (issue: `--schema-only` lost `spec.selector: Required value`)."""
+    if not unknown:
+        return False
+    name = missing.path[-1] if missing.path else ""
+    if not isinstance(name, str):
+        return False
+    if unknown & missing.inside:
+        return True
+    return any(closest(field, {name}) == name for field in unknown)
 
 
 def _path_key(path: FieldPath) -> tuple[tuple[int, str], ...]:
@@ -109,7 +131,11 @@ def _problems(error: Any, schema: dict[str, Any], document: Any) -> list[Problem
     if isinstance(kind, Kinds.Type):
         return [_type_problem(path, list(kind.types), value)]
     if isinstance(kind, Kinds.Required):
-        return [Problem(SCHEMA_INVALID, path + (kind.property,), "Required value", "key", "required")]
+        parent = _node_at(schema, list(error.schema_path)[:-1])
+        props = parent.get("properties") if isinstance(parent, dict) else None
+        child = _resolve(schema, props.get(kind.property)) if isinstance(props, dict) else None
+        return [Problem(SCHEMA_INVALID, path + (kind.property,), "Required value", "key", "required",
+                        frozenset(_names_within(schema, child, 2)))]
     if isinstance(kind, (Kinds.AdditionalProperties, Kinds.UnevaluatedProperties)):
         node = _node_at(schema, list(error.schema_path)[:-1])
         known = _property_names(node)
@@ -237,6 +263,33 @@ def _node_at(schema: Any, pointer: list[Any]) -> Any:
         else:
             return None
     return node
+
+
+def _resolve(root: Any, node: Any, depth: int = 0) -> Any:
+    """A schema node with its local `$ref` (and a lone allOf branch, as the Kubernetes schemas
+    wrap refs) followed."""
+    while isinstance(node, dict) and depth < 8:
+        depth += 1
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/"):
+            node = _node_at(root, ref[2:].split("/"))
+            continue
+        branches = node.get("allOf")
+        if "properties" not in node and isinstance(branches, list) and len(branches) == 1:
+            node = branches[0]
+            continue
+        break
+    return node
+
+
+def _names_within(root: Any, node: Any, depth: int) -> set[str]:
+    """The field names `depth` levels into a schema node: where a field written too high
+    belongs (a workload's template.spec.containers)."""
+    names = _property_names(node)
+    if depth > 1 and isinstance(node, dict) and isinstance(node.get("properties"), dict):
+        for child in node["properties"].values():
+            names |= _names_within(root, _resolve(root, child), depth - 1)
+    return names
 
 
 def _property_names(node: Any) -> set[str]:
