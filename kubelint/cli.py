@@ -439,12 +439,19 @@ def explain(rule_id: Annotated[str, typer.Argument(help="A rule id, as `kubelint
     for title, key in (("What it finds", "what"), ("Why it matters", "why"), ("How to fix it", "fix")):
         if rule.docs.get(key):
             out += [f"{title}:", f"  {rule.docs[key].strip()}", ""]
+        if key == "fix" and rule.docs.get("snippet"):
+            out += ["  " + line for line in rule.docs["snippet"].rstrip().splitlines()] + [""]
+    if rule.pss:
+        out += ["Pod Security Standards:", f"  {rule.pss['level'].capitalize()} level, control "
+                f"\"{rule.pss['control']}\" (`--profile {rule.pss['level']}` turns it on as an error)", ""]
     for title, key in (("Bad example", "bad"), ("Good example", "good")):
         examples = [e for e in rule.examples.get(key, []) if "manifest" in e]
         if examples:
             out.append(f"{title}:")
             out += ["  " + line for line in examples[0]["manifest"].rstrip().splitlines()]
             out.append("")
+    if rule.peers:
+        out += ["The same check elsewhere:"] + [f"  {tool}: {', '.join(ids)}" for tool, ids in rule.peers.items()] + [""]
     links = rule.docs.get("links") or []
     if links:
         out += ["See also:"] + [f"  {link}" for link in links] + [""]

@@ -40,7 +40,7 @@ class Rule:
     # tool → the ids of its closest checks (kube-linter, polaris, kube-score, checkov, pluto)
     peers: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # The Pod Security Standards level and control this rule covers, when it covers one.
-    pss: dict[str, str] = field(default_factory=dict)
+    pss: dict[str, Any] = field(default_factory=dict)
     # Rules whose findings at the same field (or below it) this rule's finding replaces.
     supersedes: tuple[str, ...] = ()
 

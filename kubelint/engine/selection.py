@@ -72,7 +72,8 @@ def select(rules: dict[str, Rule], options: Options) -> dict[str, Rule]:
         for rule_id, rule in chosen.items():
             if rule.pss:
                 in_level = rule.pss.get("level") in levels
-                chosen[rule_id] = replace(rule, enabled=in_level,
+                params = {**rule.params, **rule.pss.get("params", {})} if in_level else rule.params
+                chosen[rule_id] = replace(rule, enabled=in_level, params=params,
                                           severity=Severity.ERROR if in_level else rule.severity)
     for rule_id in resolve(options.enable, rules, "--enable"):
         chosen[rule_id] = replace(chosen[rule_id], enabled=True)
