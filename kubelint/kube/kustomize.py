@@ -48,8 +48,9 @@ def partial_files(files: Iterable[str]) -> frozenset[str]:
     """The linted files (as given) that some kustomization names as a patch."""
     files = [f for f in files if f != "-"]
     directories: set[str] = set()
-    for path in files:
-        directory = os.path.dirname(os.path.realpath(path))
+    # one realpath per directory, not per file: a tree has far fewer of them
+    for given in {os.path.dirname(path) for path in files}:
+        directory = os.path.realpath(given or ".")
         while directory not in directories:
             directories.add(directory)
             parent = os.path.dirname(directory)
