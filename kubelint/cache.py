@@ -25,7 +25,7 @@ from kubelint import __version__
 
 _HERE = os.path.dirname(__file__)
 _CODE = tuple(os.path.join(_HERE, *name.split("/")) for name in (
-    "cache.py", "parser.py", "schema/patches.py", "schema/store.py"))
+    "cache.py", "parser.py", "schema/patches.py", "schema/store.py", "kube/versions.py"))
 
 
 def directory(section: str) -> str | None:

@@ -161,6 +161,12 @@ def check(
         "--namespace", "-n", help="Namespace of objects that name none, for cross-object rules (default: default).")] = None,
     rules_dir: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--rules-dir", help="A directory of your own rule files; repeatable.")] = None,
+    fix: Annotated[bool, typer.Option(
+        "--fix", help="Rewrite what has one right answer (safe fixes), then report what remains.")] = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Print what --fix would change as a unified diff; write nothing (exit 1 if any).")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option(
+        "--unsafe-fixes", help="With --fix or --diff, also apply the fixes that change behaviour.")] = False,
 ) -> None:
     """Lint manifests and report every finding at its file, line and column."""
     started = time.perf_counter()
@@ -200,6 +206,14 @@ def check(
             bar.close()
     if verbose or result.files == 0:
         _tell_what_was_not_linted(targets, options.exclude, verbose, result.files)
+    if fix or diff:
+        result, stdin_text = _fix(result, targets, options, stdin_text, stdin_filename or "<stdin>", diff,
+                                  unsafe_fixes, quiet)
+    elif any(t.format == "json" for t in targets_out) and _has_fixable(result.findings):
+        from kubelint.fix.run import fixes_for_report, reader
+
+        result.findings = fixes_for_report(result.findings, options,
+                                           reader(options, stdin_text, stdin_filename or "<stdin>"))
     if write_baseline:
         _write_baseline(write_baseline, result)
 
@@ -218,10 +232,13 @@ def check(
         return read_lines(file, options.max_file_size)
 
     context.lines_for = lines_for
-    for target in targets_out:
-        context.seconds = time.perf_counter() - started
-        context.color = False if (no_color or target.output or os.environ.get("NO_COLOR")) else None
-        _write_report(target, result, context)
+    # --fix on standard input prints the manifest on standard output, so the report goes to stderr
+    redirect = contextlib.redirect_stdout(sys.stderr) if fix and stdin_text is not None else contextlib.nullcontext()
+    with redirect:
+        for target in targets_out:
+            context.seconds = time.perf_counter() - started
+            context.color = False if (no_color or target.output or os.environ.get("NO_COLOR")) else None
+            _write_report(target, result, context)
     raise typer.Exit(exit_code(result, level))
 
 
@@ -236,6 +253,45 @@ def _write_baseline(path: str, result: Any) -> None:
     sys.stderr.write(f"kubelint: recorded {count} finding{'s' if count != 1 else ''} in {path}; "
                      f"`kubelint check --baseline {path}` (or `baseline:` in .kubelint.yaml) reports only new ones\n")
     raise typer.Exit(EXIT_CLEAN)
+
+
+def _has_fixable(findings: list[Any]) -> bool:
+    """Whether the JSON report needs the fixer machinery at all (a clean run never imports it)."""
+    from kubelint.fix import FIXABLE
+
+    return any(f.rule in FIXABLE for f in findings)
+
+
+def _fix(result: Any, targets: list[str], options: Any, stdin_text: str | None, stdin_name: str,
+         diff: bool, unsafe: bool, quiet: bool) -> tuple[Any, str | None]:
+    """--fix and --diff: fix the files (or print the diff and exit), then lint again for what remains.
+
+    With standard input, --fix prints the fixed text on standard output, and the report goes to
+    standard error unless it has an --output."""
+    from kubelint.engine.runner import lint_paths
+    from kubelint.fix.run import fix_paths, fixes_for_report, reader, summary, unified_diff
+
+    report = fix_paths(result.findings, targets, options, stdin_text=stdin_text, stdin_name=stdin_name,
+                       unsafe=unsafe, write=not diff)
+    if diff:
+        for changed in report.changed:
+            sys.stdout.write(unified_diff(changed))
+        if not quiet:
+            sys.stderr.write(summary(report, 0, diff=True))
+        raise typer.Exit(EXIT_FINDINGS if report.changed else EXIT_CLEAN)
+    fixed_stdin = next((f.after for f in report.files if stdin_text is not None and f.path == stdin_name),
+                       stdin_text)
+    if stdin_text is not None:
+        sys.stdout.write(fixed_stdin or "")
+        sys.stdout.flush()
+    if report.changed:
+        result = _usage_errors_exit(lambda: lint_paths(targets, options, stdin_text=fixed_stdin,
+                                                       stdin_filename=None if stdin_name == "<stdin>" else stdin_name))
+    result.findings = sorted(fixes_for_report(result.findings, options, reader(options, fixed_stdin, stdin_name))
+                             + report.internal_errors, key=lambda f: f.sort_key())
+    if not quiet:
+        sys.stderr.write(summary(report, len(result.findings), diff=False))
+    return result, fixed_stdin
 
 
 def _settings(targets: list[str], overrides: object, stdin_filename: str | None) -> Settings:
@@ -261,12 +317,12 @@ def _usage_errors_exit(call: Callable[[], T]) -> T:
 
 def _read_stdin(max_bytes: int) -> str:
     """Standard input as text, held to the same size limit as files (max-file-size)."""
-    from kubelint.source import ReadError, decode
+    from kubelint.source import ReadError, decode, read_stream
 
-    data = sys.stdin.buffer.read(max_bytes + 1)
-    if len(data) > max_bytes:
-        raise _fail(f"standard input is over the {max_bytes:,}-byte limit; raise max-file-size "
-                    "in .kubelint.yaml to lint it")
+    try:
+        data = read_stream(sys.stdin.buffer, max_bytes)
+    except ReadError as exc:
+        raise _fail(str(exc)) from None
     try:
         return decode(data)
     except ReadError as exc:
@@ -424,15 +480,14 @@ def _test_rules(directory: str) -> None:
 @app.command()
 def explain(rule_id: Annotated[str, typer.Argument(help="A rule id, as `kubelint rules` lists them.")]) -> None:
     """What a rule finds, why it matters, how to fix it, with a bad and a good example."""
-    import difflib
-
     from kubelint.engine.rules import builtin_rules
+    from kubelint.schema.suggest import closest
 
     catalog = _usage_errors_exit(builtin_rules)
     rule = catalog.get(rule_id) or catalog.get(rule_id.strip().lower())
     if rule is None:
-        close = difflib.get_close_matches(rule_id, list(catalog), n=1)
-        hint = f"; did you mean `{close[0]}`?" if close else "; `kubelint rules` lists them"
+        close = closest(rule_id, catalog)  # as --only and the config suggest rule ids
+        hint = f"; did you mean `{close}`?" if close else "; `kubelint rules` lists them"
         raise _fail(f"unknown rule `{rule_id}`{hint}")
     out: list[str] = [f"{rule.id} ({rule.severity}, {rule.category}, "
                       f"{'on' if rule.enabled else 'off'} by default)", "", rule.summary, ""]

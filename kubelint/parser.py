@@ -66,6 +66,49 @@ if hasattr(os, "register_at_fork"):
 MAX_DEPTH = 200
 MAX_ALIAS_EXPANSION = 1_000_000  # nodes that aliases may add to a file, in total
 _USING_LIBYAML = _EventParser.__module__ == "yaml._yaml"
+# The arguments libyaml's module passes to each event class it looks up by name, in order: our
+# callbacks take exactly these (see _run_events).
+_EVENT_SIGNATURES = {
+    "StreamStartEvent": ("start_mark", "end_mark", "encoding"),
+    "StreamEndEvent": ("start_mark", "end_mark"),
+    "DocumentStartEvent": ("start_mark", "end_mark", "explicit", "version", "tags"),
+    "DocumentEndEvent": ("start_mark", "end_mark", "explicit"),
+    "AliasEvent": ("anchor", "start_mark", "end_mark"),
+    "ScalarEvent": ("anchor", "tag", "implicit", "value", "start_mark", "end_mark", "style"),
+    "MappingStartEvent": ("anchor", "tag", "implicit", "start_mark", "end_mark", "flow_style"),
+    "SequenceStartEvent": ("anchor", "tag", "implicit", "start_mark", "end_mark", "flow_style"),
+    "MappingEndEvent": ("start_mark", "end_mark"),
+    "SequenceEndEvent": ("start_mark", "end_mark"),
+}
+
+
+def _events_as_expected(module: Any) -> bool:
+    """Whether `module` builds events from the classes, with the arguments, our callbacks stand in for.
+
+    Rebinding the names is only sound while libyaml's module calls PyYAML's own event classes
+    with these parameters; a PyYAML that changed either gets the slow path (event objects and
+    their attributes), which is slower but reads the same.
+    """
+    import inspect
+
+    import yaml.events
+
+    for name, expected in _EVENT_SIGNATURES.items():
+        bound = getattr(module, name, None)
+        if bound is None or bound is not getattr(yaml.events, name, None):
+            return False
+        try:
+            parameters = list(inspect.signature(bound.__init__).parameters.values())
+        except (TypeError, ValueError):
+            return False
+        if tuple(p.name for p in parameters[1:]) != expected or any(
+                p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in parameters):
+            return False
+    return True
+
+
+# Whether a parse may rebind PyYAML's event names to our callbacks (see _run_events).
+_FAST_EVENTS = _USING_LIBYAML and _events_as_expected(_yaml_module)
 
 _BOOL = {
     "y": True, "Y": True, "yes": True, "Yes": True, "YES": True,
@@ -388,61 +431,65 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
             frame.container.append(value)
             frame.pos.append((start, end))
 
-    # libyaml calls these, one per event, with the event's fields (see _events_as_calls).
+    # libyaml calls these, one per event, with the event's fields (see _run_events). They never
+    # raise: an error is returned as _Stopped and raised once libyaml has freed the event.
     def scalar(anchor: str | None, tag: str | None, implicit: Any, value_text: str, sm: Any, em: Any,
                style: str | None) -> Any:
-        if get_ident() != owner:  # another thread's parser: what PyYAML would have made
-            return yaml.ScalarEvent(anchor, tag, implicit, value_text, sm, em, style)
-        if tag is None:
-            if style:  # quoted or block: a string (plain is None or "")
-                value: Any = value_text
-            elif value_text[:1] in plain_text_start:
-                value = value_text  # `image`, `nginx`: no number, bool or null starts so
-            elif value_text[:1] in numeric_start:
-                value = resolve_plain(value_text)
-            elif value_text == "<<" and top is not None and top.is_map and top.key is no_key:
-                top.key = _MERGE
-                top.key_start = sm
-                top.key_end = em
-                return True
+        try:
+            if get_ident() != owner:  # another thread's parser: what PyYAML would have made
+                return yaml.ScalarEvent(anchor, tag, implicit, value_text, sm, em, style)
+            if tag is None:
+                if style:  # quoted or block: a string (plain is None or "")
+                    value: Any = value_text
+                elif value_text[:1] in plain_text_start:
+                    value = value_text  # `image`, `nginx`: no number, bool or null starts so
+                elif value_text[:1] in numeric_start:
+                    value = resolve_plain(value_text)
+                elif value_text == "<<" and top is not None and top.is_map and top.key is no_key:
+                    top.key = _MERGE
+                    top.key_start = sm
+                    top.key_end = em
+                    return True
+                else:
+                    value = words.get(value_text, value_text)  # `true`, `null`, `~`; `name` stays
+            elif tag == "!":
+                value = value_text
+            elif tag in _STANDARD_TAGS:
+                try:
+                    value = _tagged(value_text, tag)
+                except _BuildError as exc:
+                    exc.mark = sm
+                    raise
             else:
-                value = words.get(value_text, value_text)  # `true`, `null`, `~`; `name` stays
-        elif tag == "!":
-            value = value_text
-        elif tag in _STANDARD_TAGS:
-            try:
-                value = _tagged(value_text, tag)
-            except _BuildError as exc:
-                exc.mark = sm
-                raise
-        else:
-            raise _BuildError(_unsupported_tag(tag), mark=sm)
-        if collect_scalars:
-            scalar_ranges.append((start + sm.index, start + em.index))
-        if anchor is not None:
-            anchors[anchor] = (value, 1)
-        frame = top
-        # The two commonest cases inline, for speed: a key, and a value under a string key.
-        # Everything else goes through attach().
-        if frame is not None and frame.is_map:
-            key = frame.key
-            if key is no_key:
-                frame.key = value
-                frame.key_start = sm
-                frame.key_end = em
-                frame.size += 1
-                return True
-            if type(key) is str:
-                frame.key = no_key
-                frame.size += 1
-                mapping = frame.container
-                if key in mapping:
-                    problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
-                mapping[key] = value
-                frame.pos[key] = (frame.key_start, frame.key_end, sm, em)
-                return True
-        attach(value, sm, em, 1)
-        return True
+                raise _BuildError(_unsupported_tag(tag), mark=sm)
+            if collect_scalars:
+                scalar_ranges.append((start + sm.index, start + em.index))
+            if anchor is not None:
+                anchors[anchor] = (value, 1)
+            frame = top
+            # The two commonest cases inline, for speed: a key, and a value under a string key.
+            # Everything else goes through attach().
+            if frame is not None and frame.is_map:
+                key = frame.key
+                if key is no_key:
+                    frame.key = value
+                    frame.key_start = sm
+                    frame.key_end = em
+                    frame.size += 1
+                    return True
+                if type(key) is str:
+                    frame.key = no_key
+                    frame.size += 1
+                    mapping = frame.container
+                    if key in mapping:
+                        problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
+                    mapping[key] = value
+                    frame.pos[key] = (frame.key_start, frame.key_end, sm, em)
+                    return True
+            attach(value, sm, em, 1)
+            return True
+        except BaseException as exc:  # libyaml frees the event only if we return
+            return _Stopped(exc)
 
     def collection_start(is_map: bool, anchor: str | None, tag: str | None, sm: Any) -> bool:
         nonlocal top
@@ -470,25 +517,37 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
 
     def mapping_start(anchor: str | None, tag: str | None, implicit: Any, sm: Any, em: Any,
                       flow_style: Any) -> Any:
-        if get_ident() != owner:
-            return yaml.MappingStartEvent(anchor, tag, implicit, sm, em, flow_style)
-        return collection_start(True, anchor, tag, sm)
+        try:
+            if get_ident() != owner:
+                return yaml.MappingStartEvent(anchor, tag, implicit, sm, em, flow_style)
+            return collection_start(True, anchor, tag, sm)
+        except BaseException as exc:  # libyaml frees the event only if we return
+            return _Stopped(exc)
 
     def sequence_start(anchor: str | None, tag: str | None, implicit: Any, sm: Any, em: Any,
                        flow_style: Any) -> Any:
-        if get_ident() != owner:
-            return yaml.SequenceStartEvent(anchor, tag, implicit, sm, em, flow_style)
-        return collection_start(False, anchor, tag, sm)
+        try:
+            if get_ident() != owner:
+                return yaml.SequenceStartEvent(anchor, tag, implicit, sm, em, flow_style)
+            return collection_start(False, anchor, tag, sm)
+        except BaseException as exc:  # libyaml frees the event only if we return
+            return _Stopped(exc)
 
     def mapping_end(sm: Any, em: Any) -> Any:
-        if get_ident() != owner:
-            return yaml.MappingEndEvent(sm, em)
-        return collection_end(sm, em)
+        try:
+            if get_ident() != owner:
+                return yaml.MappingEndEvent(sm, em)
+            return collection_end(sm, em)
+        except BaseException as exc:  # libyaml frees the event only if we return
+            return _Stopped(exc)
 
     def sequence_end(sm: Any, em: Any) -> Any:
-        if get_ident() != owner:
-            return yaml.SequenceEndEvent(sm, em)
-        return collection_end(sm, em)
+        try:
+            if get_ident() != owner:
+                return yaml.SequenceEndEvent(sm, em)
+            return collection_end(sm, em)
+        except BaseException as exc:  # libyaml frees the event only if we return
+            return _Stopped(exc)
 
     def collection_end(sm: Any, em: Any) -> bool:
         nonlocal top
@@ -605,12 +664,20 @@ def _run_events(stream: Any, calls: dict[str, Callable[..., Any]]) -> None:
     apart; a callback called from another thread (someone else's parser, using PyYAML's event
     API meanwhile) makes the event object PyYAML would have made, so nobody else sees a
     difference. Should a PyYAML build ever stop calling by name, its event objects come back
-    from `get_event()` and take the slow path below, so the result is the same either way.
+    from `get_event()` and take the slow path below, so the result is the same either way;
+    one whose event classes no longer take the arguments our callbacks expect is found at
+    import (_FAST_EVENTS) and never rebound.
+
+    A callback does not raise into libyaml's module: an exception there skips its freeing of
+    the event (a leak per failed parse). It returns a _Stopped, which comes back from
+    `get_event()` once the event is freed, and is raised here.
     """
-    if not _USING_LIBYAML:  # pragma: no cover - depends on the PyYAML build
+    if not _FAST_EVENTS:
         parser = _EventParser(stream)
         while (event := parser.get_event()) is not None:
-            _call_for(event, calls)
+            stopped = _call_for(event, calls)
+            if type(stopped) is _Stopped:
+                raise stopped.error
         return
     namespace = vars(_yaml_module)
     # The builder makes a tree of new containers: no cycles for the collector to find, yet
@@ -629,35 +696,50 @@ def _run_events(stream: Any, calls: dict[str, Callable[..., Any]]) -> None:
                     continue
                 if event is None:
                     return
-                _call_for(event, calls)  # pragma: no cover - a PyYAML that did not call us
+                if type(event) is _Stopped:
+                    raise event.error
+                stopped = _call_for(event, calls)  # pragma: no cover - a PyYAML that did not call us
+                if type(stopped) is _Stopped:  # pragma: no cover
+                    raise stopped.error
         finally:
             namespace.update(saved)
             if collecting:
                 gc.enable()
 
 
+class _Stopped:
+    """An exception a callback caught, on its way out of libyaml's module (see _run_events)."""
+
+    __slots__ = ("error",)
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = error
+
+
 def _owned_by(owner: int, call: Callable[..., Any], event_class: Any) -> Callable[..., Any]:
     def owned(*args: Any) -> Any:
-        if get_ident() != owner:
-            return event_class(*args)
-        return call(*args)
+        try:
+            if get_ident() != owner:
+                return event_class(*args)
+            return call(*args)
+        except BaseException as exc:  # see _run_events: never raise into libyaml's module
+            return _Stopped(exc)
     return owned
 
 
-def _call_for(event: Any, calls: dict[str, Callable[..., Any]]) -> None:
-    """Turn an event object into the call libyaml makes for it."""
+def _call_for(event: Any, calls: dict[str, Callable[..., Any]]) -> Any:
+    """Turn an event object into the call libyaml makes for it; what the call returned."""
     name = type(event).__name__
     call = calls[name]
     if name == "ScalarEvent":
-        call(event.anchor, event.tag, event.implicit, event.value, event.start_mark,
-             event.end_mark, event.style)
-    elif name in ("MappingStartEvent", "SequenceStartEvent"):
-        call(event.anchor, event.tag, event.implicit, event.start_mark, event.end_mark,
-             event.flow_style)
-    elif name == "AliasEvent":
-        call(event.anchor, event.start_mark, event.end_mark)
-    else:
-        call(event.start_mark, event.end_mark)
+        return call(event.anchor, event.tag, event.implicit, event.value, event.start_mark,
+                    event.end_mark, event.style)
+    if name in ("MappingStartEvent", "SequenceStartEvent"):
+        return call(event.anchor, event.tag, event.implicit, event.start_mark, event.end_mark,
+                    event.flow_style)
+    if name == "AliasEvent":
+        return call(event.anchor, event.start_mark, event.end_mark)
+    return call(event.start_mark, event.end_mark)
 
 
 def _clamp_to_end(doc: Document, text: str, virtual_line: int) -> None:

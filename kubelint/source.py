@@ -10,12 +10,14 @@ from __future__ import annotations
 import bisect
 import codecs
 import fnmatch
+import functools
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import BinaryIO
 
 from kubelint.model import Document, Span
 from kubelint.parser import LINE_BREAK, LINE_BREAK_CHARS, ParseProblem, ParseResult, parse, position
@@ -36,14 +38,13 @@ class SourceResult:
     path: str
     documents: list[Document] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
-    # Only files with a `kubelint:` directive keep their text, for suppression comments.
+    # Only files that name kubelint keep their text: the engine reads suppressions from it.
     text: str = ""
+    document_count: int = 0
 
     @property
     def lines(self) -> list[str]:
         return self.text.splitlines()
-    document_count: int = 0
-    skipped: bool = False  # no Kubernetes object at all (kustomization.yaml, values.yaml, …)
 
 
 # ---------------------------------------------------------------------------------- discovery
@@ -209,12 +210,25 @@ def read_bytes(path: str, max_bytes: int) -> bytes:
             f"the file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit; "
             "raise max-file-size in .kubelint.yaml to lint it")
     with open(path, "rb") as handle:
-        # Sized by the stat: read(max_bytes) allocates the whole limit for every small file.
-        data = handle.read(info.st_size + 1)
-        if len(data) > info.st_size:  # it grew after the stat, or stat does not know (procfs)
-            data += handle.read(max_bytes + 1 - len(data))
-    if len(data) > max_bytes:  # it grew after the stat, or stat does not know (procfs)
-        raise ReadError(f"the file is over the {max_bytes:,}-byte limit; "
+        return read_stream(handle, max_bytes, "the file", info.st_size)
+
+
+def read_stream(stream: BinaryIO, max_bytes: int, what: str = "standard input",
+                expected: int | None = None) -> bytes:
+    """A stream's bytes, refusing more than `max_bytes`: every read of input goes through here.
+
+    `expected` is the size a stat gave: reading that much first spares allocating the whole
+    limit for every small file, and the stream is still read on if it grew since (or if stat
+    does not know, as on procfs).
+    """
+    if expected is None:
+        data = stream.read(max_bytes + 1)
+    else:
+        data = stream.read(expected + 1)
+        if len(data) > expected:
+            data += stream.read(max_bytes + 1 - len(data))
+    if len(data) > max_bytes:
+        raise ReadError(f"{what} is over the {max_bytes:,}-byte limit; "
                         "raise max-file-size in .kubelint.yaml to lint it")
     return data
 
@@ -293,6 +307,41 @@ def _byte_position(data: bytes, offset: int, encoding: str) -> tuple[int, int]:
     return position(prefix, len(prefix))
 
 
+# ------------------------------------------------------------------------------------- offsets
+
+
+@functools.lru_cache(maxsize=8)
+def line_starts(text: str) -> tuple[int, ...]:
+    """The offset of each line's first character, lines counted as findings count them.
+
+    Cached per text: a fixer asks for many offsets in the one file it rewrites, and the few
+    last texts are enough (a cache hit on the same str object is an identity test).
+    """
+    return (0, *(match.end() for match in LINE_BREAK.finditer(text)))
+
+
+def offset_of(text: str, line: int, column: int) -> int:
+    """The character offset in `text` of a 1-based (line, column), as a Span gives them.
+
+    For fixes, which edit the text by offsets. `text` is what the parser read: load_text's
+    input without its byte-order mark. Columns count characters (code points, so an astral
+    character is one), and a line break of two characters (CRLF) ends one line. A column may
+    be one past the line's last character (where a span ends); anything further raises
+    ValueError rather than give an offset on another line.
+    """
+    starts = line_starts(text)
+    if not 1 <= line <= len(starts) or column < 1:
+        raise ValueError(f"no line {line}, column {column} in a text of {len(starts)} lines")
+    start = starts[line - 1]
+    end = len(text)  # where the line's characters end: at its line break
+    if line < len(starts):
+        end = starts[line] - (2 if text.startswith("\r\n", starts[line] - 2) else 1)
+    offset = start + column - 1
+    if offset > end:
+        raise ValueError(f"line {line} has no column {column}")
+    return offset
+
+
 # ------------------------------------------------------------------------------------- templates
 
 _TEMPLATE = re.compile(r"\{\{|\{%")
@@ -367,11 +416,6 @@ def load_text(text: str, path: str) -> SourceResult:
                 "file-unreadable", f"not valid Unicode: the lone surrogate U+{ord(bad.group()):04X} "
                 "is not a character (the text was decoded wrongly); it was read as U+FFFD",
                 Span(line, column, line, column)))
-    if "kubelint" in text:
-        # Suppressions that silence nothing (misspelt): reported like the other input problems.
-        from kubelint.engine.suppress import directive_problems
-
-        result.problems.extend(directive_problems(text, result.documents))
     return result
 
 
@@ -387,7 +431,7 @@ def _load(text: str, path: str) -> SourceResult:
     and their findings are not hidden. Each broken document keeps its index and is counted.
     """
     result = SourceResult(path)
-    if "kubelint:" in text:
+    if "kubelint" in text:
         result.text = text
     if path.lower().endswith(".json") and "\t" in text:
         text = text.replace("\t", " ")  # JSON allows tabs between tokens, YAML not; columns stay

@@ -1,8 +1,9 @@
-"""Spreading files over worker processes, with results independent of the worker count.
+"""Spreading work on files over worker processes, with results independent of the worker count.
 
 Parsing is the cost and it is CPU-bound Python, so threads do not help; processes do. Work is
 split by file, the biggest files first so that one large file does not finish last, and the
-merged findings are sorted, so `-j 1` and `-j 2` give byte-identical reports.
+merged findings are sorted, so `-j 1` and `-j 2` give byte-identical reports. This module
+knows nothing of what is done to a file (rules, CRDs): it maps a function over paths.
 """
 
 from __future__ import annotations
@@ -10,11 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING, TypeVar
-
-if TYPE_CHECKING:
-    from kubelint.engine.runner import FileOutcome, FirstPass, Linter
+from typing import Any, TypeVar
 
 # Below these, a pool costs more than it saves (a pre-commit run on a few files).
 MIN_FILES = 8
@@ -25,7 +22,7 @@ BATCH_FILES = 32
 
 T = TypeVar("T")
 
-_worker_linter: Linter | None = None
+_worker_function: Callable[[str], Any] | None = None  # what a worker process does to a path
 
 
 def default_jobs(files: Sequence[str]) -> int:
@@ -56,32 +53,14 @@ def by_size(files: Sequence[str]) -> list[str]:
     return sorted(files, key=lambda p: (-_size(p), p))
 
 
-def _init(linter: Linter) -> None:
-    global _worker_linter
-    _worker_linter = linter
+def _init(function: Callable[[str], Any]) -> None:
+    global _worker_function
+    _worker_function = function
 
 
-def _lint_one(path: str) -> tuple[str, FileOutcome]:
-    assert _worker_linter is not None
-    return path, _worker_linter.lint_file(path)
-
-
-def _first_pass(path: str) -> tuple[str, FirstPass]:
-    assert _worker_linter is not None
-    return path, _worker_linter.first_pass(path)
-
-
-def _first_pass_remote(path: str) -> tuple[str, FirstPass]:
-    """The first pass in a worker: CRD schemas travel packed (see crd.pack)."""
-    from kubelint.schema.crd import pack
-
-    path, done = _first_pass(path)
-    done.crds = [replace(doc, obj=pack(doc.obj)) for doc in done.crds]
-    return path, done
-
-
-def _batch(function: Callable[[str], T], paths: list[str]) -> list[T]:
-    return [function(path) for path in paths]
+def _batch(paths: list[str]) -> list[Any]:
+    assert _worker_function is not None
+    return [_worker_function(path) for path in paths]
 
 
 def batches(files: Sequence[str], max_bytes: int = BATCH_BYTES, max_files: int = BATCH_FILES) -> list[list[str]]:
@@ -99,36 +78,24 @@ def batches(files: Sequence[str], max_bytes: int = BATCH_BYTES, max_files: int =
     return out
 
 
-def _map(linter: Linter, function: Callable[[str], T], files: Sequence[str], jobs: int,
-         remote: Callable[[str], T] | None = None, alone: int = 0) -> Iterator[T]:
-    """`function` over `files`, in this process or in `jobs` workers (calling `remote` there).
+def map_files(function: Callable[[str], T], files: Sequence[str], jobs: int, *,
+              in_worker: Callable[[str], T] | None = None, alone: int = 0) -> Iterator[T]:
+    """`function` over `files`, in this process or in `jobs` workers (calling `in_worker` there).
 
-    The first `alone` files are tasks of their own: their results are awaited (CRDs)."""
+    The first `alone` files are tasks of their own: their results are awaited (CRDs). Results
+    come in no particular order when jobs > 1. `in_worker` (or `function`) reaches each worker
+    once: for free with fork, pickled with spawn.
+    """
     if jobs <= 1 or len(files) <= 1:
-        _init(linter)
         yield from map(function, files)
         return
-    import functools
     import multiprocessing
 
     # fork shares the loaded rules and schemas with the workers for free; elsewhere the
-    # linter is pickled to each worker once.
+    # function (and the linter it is bound to) is pickled to each worker once.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
-    with context.Pool(processes=jobs, initializer=_init, initargs=(linter,)) as pool:
+    with context.Pool(processes=jobs, initializer=_init, initargs=(in_worker or function,)) as pool:
         tasks = [[path] for path in files[:alone]] + batches(files[alone:])
-        for results in pool.imap_unordered(functools.partial(_batch, remote or function), tasks):
+        for results in pool.imap_unordered(_batch, tasks):
             yield from results
-
-
-def lint_files(linter: Linter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, FileOutcome]]:
-    """(path, outcome) for every file, in no particular order when jobs > 1."""
-    return _map(linter, _lint_one, by_size(files), jobs)
-
-
-def first_pass(linter: Linter, first: Sequence[str], then: Sequence[str],
-               jobs: int) -> Iterator[tuple[str, FirstPass]]:
-    """(path, first pass) for every file: `first` started one by one in the order given (each
-    result comes back as soon as it is done), then `then` in batches; results come in no
-    particular order when jobs > 1."""
-    return _map(linter, _first_pass, [*first, *then], jobs, remote=_first_pass_remote, alone=len(first))

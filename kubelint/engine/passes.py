@@ -16,22 +16,50 @@ The scan can see too much (an apiVersion in a description), which costs a little
 changes no result: the parsed documents decide. What it cannot see at all (an apiVersion,
 group or kind written as an alias) shows when the documents are parsed, and then the second
 pass is done again the slow way, with every CRD of the run read again.
+
+The planner sits above the per-file linter: it is handed one (FileLinter) and imports nothing
+of it; below it, the process pool (parallel.py) only maps a function over paths.
 """
 
 from __future__ import annotations
 
-import os
+import functools
 import re
-import stat
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, NamedTuple, Protocol
 
+from kubelint.engine.documents import crd_group, crds_of, custom_groups
+from kubelint.engine.parallel import by_size, map_files
 from kubelint.kube.groups import BUILTIN_GROUPS
 from kubelint.model import Document
-from kubelint.source import SourceResult, load_path
+from kubelint.source import ReadError, SourceResult, load_path, read_bytes
 
-if TYPE_CHECKING:
-    from kubelint.engine.runner import FileOutcome, FirstPass, Linter
+# A file's outcome: what the per-file linter returns (engine/runner.py FileOutcome); the
+# planner only hands it on.
+Outcome = Any
+
+
+@dataclass
+class FirstPass:
+    crds: list[Document]
+    outcome: Outcome | None  # None: the file waits for the CRDs of the whole run
+    needs: frozenset[str]  # the API groups of its custom resources
+
+
+class FileLinter(Protocol):
+    """What the planner needs of the per-file linter (engine/runner.py Linter)."""
+
+    schema: Any  # the SchemaValidator that CRDs are registered with
+    options: Any  # for max_file_size
+    wanted_groups: frozenset[str]
+
+    def lint_file(self, path: str) -> Outcome: ...
+
+    def lint_source(self, source: SourceResult) -> Outcome: ...
+
+    def first_pass(self, path: str) -> FirstPass: ...
+
 
 _CRD_MARKER = re.compile(rb"kind[\"']?\s*:\s*[\"']?CustomResourceDefinition\b")
 # The API group of every apiVersion written in a file: JSON and YAML, quoted or not.
@@ -40,12 +68,42 @@ _API_GROUP = re.compile(rb"apiVersion[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-
 _CRD_GROUP = re.compile(rb"group[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)")
 
 
-def lint_in_two_passes(linter: Linter, files: Sequence[str], jobs: int,
-                       stdin_source: SourceResult | None,
-                       on_outcome: Callable[[FileOutcome], None] | None = None) -> list[FileOutcome]:
-    """The outcome of every file (and of standard input, last), in no particular order."""
-    from kubelint.engine.parallel import by_size, first_pass
+def lint_files(linter: FileLinter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, Outcome]]:
+    """One pass, when nothing needs CRDs: (path, outcome) for every file, in no particular
+    order when jobs > 1."""
+    return map_files(functools.partial(_lint_one, linter), by_size(files), jobs)
 
+
+def _lint_one(linter: FileLinter, path: str) -> tuple[str, Outcome]:
+    return path, linter.lint_file(path)
+
+
+def first_pass(linter: FileLinter, first: Sequence[str], then: Sequence[str],
+               jobs: int) -> Iterator[tuple[str, FirstPass]]:
+    """(path, first pass) for every file: `first` started one by one in the order given (each
+    result comes back as soon as it is done), then `then` in batches; results come in no
+    particular order when jobs > 1."""
+    return map_files(functools.partial(_first_pass, linter), [*first, *then], jobs,
+                     in_worker=functools.partial(_first_pass_remote, linter), alone=len(first))
+
+
+def _first_pass(linter: FileLinter, path: str) -> tuple[str, FirstPass]:
+    return path, linter.first_pass(path)
+
+
+def _first_pass_remote(linter: FileLinter, path: str) -> tuple[str, FirstPass]:
+    """The first pass in a worker: CRD schemas travel packed (see crd.pack)."""
+    from kubelint.schema.crd import pack
+
+    path, done = _first_pass(linter, path)
+    done.crds = [replace(doc, obj=pack(doc.obj)) for doc in done.crds]
+    return path, done
+
+
+def lint_in_two_passes(linter: FileLinter, files: Sequence[str], jobs: int,
+                       stdin_source: SourceResult | None,
+                       on_outcome: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """The outcome of every file (and of standard input, last), in no particular order."""
     run = _TwoPasses(linter, files, stdin_source)
     run.on_outcome = on_outcome
     plan = run.plan
@@ -77,9 +135,7 @@ class _TwoPasses:
     instead of after them.
     """
 
-    def __init__(self, linter: Linter, files: Sequence[str], stdin_source: SourceResult | None) -> None:
-        from kubelint.engine.runner import crds_of, custom_groups
-
+    def __init__(self, linter: FileLinter, files: Sequence[str], stdin_source: SourceResult | None) -> None:
         self.linter = linter
         self.schema = linter.schema
         assert self.schema is not None
@@ -101,21 +157,19 @@ class _TwoPasses:
         self.definers = {g: sorted(paths) for g, paths in self.unseen.items()}
         self.complete: set[str] = set()
         self.gathered: dict[str, list[Document]] = {}
-        self.outcomes: list[FileOutcome] = []
-        self.later: dict[str, FileOutcome] = {}  # second-pass outcomes
+        self.outcomes: list[Outcome] = []
+        self.later: dict[str, Outcome] = {}  # second-pass outcomes
         # files waiting for groups, with the groups they wait for
         self.waiting: dict[str, frozenset[str]] = {
             p: entry.groups - BUILTIN_GROUPS for p, entry in self.plan.items()
             if not entry.has_crd and not entry.groups <= BUILTIN_GROUPS}
         self.unplanned = False  # the scan missed a group or a CRD: the slow way at the end
-        self.on_outcome: Callable[[FileOutcome], None] | None = None  # progress, as files finish
+        self.on_outcome: Callable[[Outcome], None] | None = None  # progress, as files finish
         for group in sorted(self.wanted):
             if not self.unseen[group]:
                 self._complete(group)
 
     def first_done(self, path: str, done: FirstPass) -> None:
-        from kubelint.engine.runner import crd_group
-
         self.gathered[path] = done.crds
         for doc in done.crds:
             group = crd_group(doc)
@@ -133,8 +187,6 @@ class _TwoPasses:
                 self._complete(group)
 
     def _complete(self, group: str) -> None:
-        from kubelint.engine.runner import crd_group
-
         self.complete.add(group)
         docs = [d for d in self.stdin_crds if crd_group(d) == group]
         docs += [d for path in self.definers[group] for d in self.gathered.get(path, ()) if crd_group(d) == group]
@@ -143,8 +195,6 @@ class _TwoPasses:
 
     def lint_ready(self, everything: bool = False) -> None:
         """Lint the waiting files whose groups are complete (all of them, at the end)."""
-        from kubelint.engine.runner import custom_groups
-
         for path in sorted(self.waiting):
             if not everything and not self.waiting[path] <= self.complete:
                 continue
@@ -161,8 +211,6 @@ class _TwoPasses:
                 self.on_outcome(self.later[path])
 
     def finish(self) -> None:
-        from kubelint.engine.runner import crds_of
-
         for group in sorted(self.wanted - self.complete):  # files that failed to come back
             self._complete(group)
         self.lint_ready(everything=True)
@@ -177,15 +225,10 @@ class _TwoPasses:
 def _scan(path: str, max_bytes: int) -> _Plan:
     """Whether a file may hold CRDs, the API groups its apiVersions name, and the groups its
     CRDs may define."""
-    nothing = _Plan(False, frozenset(), frozenset())
     try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
-            return nothing  # FIFOs and devices are never opened here; oversize files are findings
-        with open(path, "rb") as handle:
-            data = handle.read(info.st_size)  # read(max_bytes) would allocate the whole limit
-    except OSError:
-        return nothing
+        data = read_bytes(path, max_bytes)  # FIFOs are never opened; oversize files are findings
+    except (OSError, ReadError):
+        return _Plan(False, frozenset(), frozenset())
     groups = _values(data, b"apiVersion", _API_GROUP)
     if _CRD_MARKER.search(data) is None:
         return _Plan(False, frozenset(groups), frozenset())

@@ -8,16 +8,19 @@ from __future__ import annotations
 import re
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from kubelint.checks.base import CheckContext, Hit
 from kubelint.engine import suppress
+from kubelint.engine.documents import crd_group, crds_of, custom_groups, expand_lists, is_manifest
 from kubelint.engine.facts import ObjectFacts, facts_of
+from kubelint.engine.parallel import default_jobs
+from kubelint.engine.passes import FirstPass, lint_files, lint_in_two_passes
 from kubelint.engine.reduce import Reduced, Suppressed
 from kubelint.engine.rules import Rule, all_rules
-from kubelint.kube.groups import group_of, is_builtin_group, is_tool_config
+from kubelint.kube.groups import is_tool_config
 from kubelint.kube.objects import incomplete
 from kubelint.kube.versions import default_version
 from kubelint.kube.workloads import containers, get_path, pod_spec
@@ -95,28 +98,6 @@ def active_rules(options: Options) -> dict[str, Rule]:
     from kubelint.engine.selection import select
 
     return select(all_rules(options.rules_dirs), options)
-
-
-def is_manifest(obj: Any) -> bool:
-    return isinstance(obj, dict) and isinstance(obj.get("apiVersion"), str) and isinstance(obj.get("kind"), str)
-
-
-def expand_lists(documents: Iterable[Document]) -> list[Document]:
-    """`kind: List` (and `*List`) documents stand for their items, each linted as an object."""
-    out: list[Document] = []
-    for doc in documents:
-        kind = doc.kind
-        items = doc.obj.get("items") if isinstance(doc.obj, dict) else None
-        if kind and kind.endswith("List") and isinstance(items, list) and doc.api_version == "v1":
-            for index, item in enumerate(items):
-                base = ("items", index)
-                pos = doc.node(base)
-                span = pos.value if pos else doc.span
-                out.append(Document(doc.file, doc.index, item, doc.positions, span, base,
-                                    doc.line_offset, doc.root))
-        else:
-            out.append(doc)
-    return out
 
 
 class Linter:
@@ -276,7 +257,10 @@ class Linter:
     def lint_source(self, source: SourceResult) -> FileOutcome:
         """Findings for one parsed file, its document count, and whether it was skipped."""
         findings: list[Finding] = []
-        for problem in source.problems:
+        problems = source.problems
+        if "kubelint" in source.text:  # suppressions that silence nothing (misspelt): input problems
+            problems = problems + suppress.directive_problems(source.text, source.documents)
+        for problem in problems:
             finding = self.problem_finding(problem, source.path, source.documents)
             if finding:
                 findings.append(finding)
@@ -285,7 +269,7 @@ class Linter:
         refused = self._incomplete_objects(documents, source.path)
         manifests = [d for d in documents if is_manifest(d.obj) and d.index not in refused]
         objects = [d for d in manifests if not is_tool_config(d.api_version or "", d.kind or "")]
-        if not objects and not refused and not source.problems:
+        if not objects and not refused and not problems:
             return FileOutcome(findings, 0, True)  # values.yaml, kustomization.yaml, kubeconfig, …
         for found in refused.values():
             findings.extend(found)
@@ -357,30 +341,6 @@ class Linter:
         return self._finding(rule, rule.message(what=what), doc.file, span, "", doc)
 
 
-@dataclass
-class FirstPass:
-    crds: list[Document]
-    outcome: FileOutcome | None  # None: the file waits for the CRDs of the whole run
-    needs: frozenset[str]  # the API groups of its custom resources
-
-
-def custom_groups(documents: Iterable[Document]) -> frozenset[str]:
-    """The API groups of the objects that only a CRD can describe."""
-    groups = set()
-    for doc in expand_lists(documents):
-        api_version, kind = doc.api_version, doc.kind
-        if api_version and kind and not is_builtin_group(api_version) \
-                and not is_tool_config(api_version, kind):
-            groups.add(group_of(api_version))
-    return frozenset(groups)
-
-
-def crd_group(doc: Document) -> str | None:
-    spec = doc.obj.get("spec") if isinstance(doc.obj, dict) else None
-    group = spec.get("group") if isinstance(spec, dict) else None
-    return group if isinstance(group, str) else None
-
-
 def _within(path: str, ancestor: str) -> bool:
     """Whether field path `path` is `ancestor` or below it; "apiVersion" covers the object."""
     if ancestor == "apiVersion" or path == ancestor:
@@ -421,9 +381,6 @@ def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str |
                 stdin_filename: str | None,
                 progress: Callable[[int, int, int], None] | None = None) -> RunResult:
     started = time.perf_counter()
-    from kubelint.engine.parallel import default_jobs, lint_files
-    from kubelint.engine.passes import lint_in_two_passes
-
     linter = Linter(options)
     files = discover(paths, linter.options.exclude)
     from kubelint.kube.kustomize import partial_files
@@ -469,12 +426,6 @@ def _progress_counter(progress: Callable[[int, int, int], None] | None,
             progress(count[0], total, count[1])
 
     return done
-
-
-def crds_of(documents: Iterable[Document]) -> list[Document]:
-    """CRD objects without their positions: only their schemas are needed, in any process."""
-    return [Document(d.file, d.index, d.obj, {}, d.span) for d in expand_lists(documents)
-            if d.kind == "CustomResourceDefinition" and is_manifest(d.obj)]
 
 
 def lint_text(text: str, filename: str = "<stdin>", options: Options | None = None) -> list[Finding]:

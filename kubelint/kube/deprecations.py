@@ -9,6 +9,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from kubelint.kube.versions import release
 from kubelint.resources import load_yaml_data
 
 TABLE = Path(__file__).resolve().parent / "deprecations.yaml"
@@ -46,8 +47,5 @@ def clear() -> None:
 
 
 def version(text: Any) -> tuple[int, int] | None:
-    """"1.22" → (1, 22); None for a missing value."""
-    if text in (None, ""):
-        return None
-    major, minor = str(text).lstrip("v").split(".")[:2]
-    return int(major), int(minor)
+    """"1.22" → (1, 22); None for a missing value (kube/versions.py reads them all)."""
+    return release(text)

@@ -7,6 +7,14 @@ only produce noise, so they are skipped like any other non-manifest YAML file.
 
 from __future__ import annotations
 
+import re
+
+# The shapes of an apiVersion's group and version and of a kind: one set for every stage. The
+# schema stores build file names from parts that match them (so no `/` or `..` reaches a path).
+GROUP_PATTERN = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")  # DNS subdomain characters
+VERSION_PATTERN = re.compile(r"v[0-9a-z]+")
+KIND_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
 BUILTIN_GROUPS = frozenset({
     "", "apps", "batch", "autoscaling", "policy", "extensions",
     "admissionregistration.k8s.io", "apiextensions.k8s.io", "apiregistration.k8s.io",
@@ -38,3 +46,15 @@ def is_tool_config(api_version: str, kind: str) -> bool:
         return True
     group = group_of(api_version)
     return group in _CONFIG_GROUPS or group.endswith(_CONFIG_GROUP_SUFFIXES)
+
+
+def looks_like_kind(text: str) -> bool:
+    """A kind as people write them: UpperCamelCase (`Deployment`, not `deployment`)."""
+    return KIND_PATTERN.fullmatch(text) is not None and text[0].isupper()
+
+
+def looks_like_api_version(text: str) -> bool:
+    """`v1` or `group/version`, the version a `v` and a number first (`v1`, `v2beta1`)."""
+    group, slash, version = text.rpartition("/")
+    return (not slash or GROUP_PATTERN.fullmatch(group) is not None) \
+        and VERSION_PATTERN.fullmatch(version) is not None and version[1:2].isdigit()

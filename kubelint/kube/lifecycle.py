@@ -17,33 +17,27 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from typing import Any
 
 from kubelint import cache
-from kubelint.kube.deprecations import custom_table, lifecycle_table, version
+from kubelint.kube import versions
+from kubelint.kube.deprecations import custom_table, lifecycle_table
 from kubelint.kube.groups import group_of
-from kubelint.kube.versions import schema_dirs, supported_versions
+from kubelint.kube.versions import (
+    schema_dirs,
+    served_kinds,
+    supported_versions,
+    version_dir,
+    version_priority,
+)
 
 Version = tuple[int, int]
 # Kinds tagged in the schemas that are not resources: their presence says nothing.
 _NOT_RESOURCES = frozenset({"Status", "DeleteOptions", "WatchEvent", "APIGroup", "APIGroupList",
                             "APIResourceList", "APIVersions"})
-_VERSION_PARTS = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
-
-
-def version_priority(api_version: str) -> tuple[int, int, int]:
-    """Kubernetes' preference among versions: GA before beta before alpha, newer first."""
-    match = _VERSION_PARTS.match(api_version.rsplit("/", 1)[-1])
-    if not match:
-        return (3, 0, 0)
-    stability = {None: 0, "beta": 1, "alpha": 2}[match.group(2)]
-    return (stability, -int(match.group(1)), -int(match.group(3) or 0))
 
 
 def _build_ranges(directories: list[tuple[Version, str]]) -> list[list[Any]]:
-    from kubelint.schema.store import served_kinds
-
     ranges: dict[tuple[str, str], list[list[int]]] = {}
     for release, directory in directories:
         for api_version, kinds in served_kinds(directory).items():
@@ -63,7 +57,7 @@ def served_ranges() -> dict[tuple[str, str], tuple[Version, Version]]:
     files = [os.path.join(path, "_definitions.json") for _, path in directories]
     if not files:
         return {}
-    files.append(__file__)  # the cache's key covers its own code, not this builder
+    files += [__file__, versions.__file__]  # the cache's key covers its own code, not this builder's
     rows = cache.cached("lifecycle", files, functools.partial(_build_ranges, directories))
     return {(api, kind): ((first[0], first[1]), (last[0], last[1])) for api, kind, first, last in rows}
 
@@ -96,11 +90,11 @@ def lifecycle(api_version: str, kind: str) -> dict[str, Any] | None:
     newest = supported_versions()[-1]
     entry: dict[str, Any] = {
         "apiVersion": api_version, "kind": kind,
-        "deprecatedIn": version(hand.get("deprecatedIn")) if hand else None,
-        "removedIn": version(hand.get("removedIn")) if hand else None,
+        "deprecatedIn": versions.release(hand.get("deprecatedIn")) if hand else None,
+        "removedIn": versions.release(hand.get("removedIn")) if hand else None,
         "replacement": hand.get("replacement") if hand else None,
         "replacementKind": (hand.get("replacementKind") if hand else None) or kind,
-        "replacementAvailableIn": version(hand.get("replacementAvailableIn")) if hand else None,
+        "replacementAvailableIn": versions.release(hand.get("replacementAvailableIn")) if hand else None,
         "note": hand.get("note") if hand else None,
         "lastServed": None, "derived": False,
     }
@@ -116,8 +110,6 @@ def lifecycle(api_version: str, kind: str) -> dict[str, Any] | None:
 
 
 def served_at(target: Version) -> dict[str, tuple[str, ...]]:
-    from kubelint.schema.store import served_kinds, version_dir
-
     directory = version_dir(target, False)
     return served_kinds(directory) if directory else {}
 

@@ -15,15 +15,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubelint.kube.groups import is_tool_config
+from kubelint.kube.groups import is_tool_config, looks_like_api_version, looks_like_kind
 
 API_VERSION = "apiVersion"
 KIND = "kind"
 FIELDS = (API_VERSION, KIND)
-
-# A kind is an UpperCamelCase identifier; an apiVersion is `v1` or `group/version`.
-_KIND_LIKE = re.compile(r"[A-Z][A-Za-z0-9]*\Z")
-_API_VERSION_LIKE = re.compile(r"(?:[a-z0-9]([-a-z0-9.]*[a-z0-9])?/)?v[0-9]+[a-z0-9]*\Z")
 
 # What `metadata` of an object holds; a mapping with none of these is someone else's metadata.
 _METADATA_KEYS = frozenset({"name", "generateName", "namespace", "labels", "annotations"})
@@ -125,8 +121,8 @@ def meant_as_object(obj: Any, keys: dict[str, str | None]) -> bool:
     metadata = obj.get("metadata")
     has_metadata = isinstance(metadata, dict) and not _METADATA_KEYS.isdisjoint(metadata)
     has_spec = isinstance(obj.get("spec"), dict)
-    kind_ok = kind_key is not None and (_blank(kind) or (isinstance(kind, str) and _KIND_LIKE.match(kind)))
-    api_ok = api_key is not None and (_blank(api) or (isinstance(api, str) and _API_VERSION_LIKE.match(api)))
+    kind_ok = kind_key is not None and (_blank(kind) or (isinstance(kind, str) and looks_like_kind(kind)))
+    api_ok = api_key is not None and (_blank(api) or (isinstance(api, str) and looks_like_api_version(api)))
     if kind_ok and (api_key is not None or has_metadata or has_spec):
         return True
     if kind_ok and kind_key == KIND and not _BODY_KEYS.isdisjoint(obj):

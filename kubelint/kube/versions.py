@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+import json
 import os
 import re
+from typing import Any
 
 _DIR_NAME = re.compile(r"^v(\d+)\.(\d+)\.\d+-local(-strict)?$")
 
@@ -46,6 +48,49 @@ def supported_versions() -> tuple[tuple[int, int], ...]:
     return tuple(sorted(found)) or ((1, 37),)
 
 
+# ---------------------------------------------------------------- what the shipped schemas serve
+
+GVK = "x-kubernetes-group-version-kind"
+
+
+@functools.cache
+def version_dir(version: tuple[int, int], strict: bool) -> str | None:
+    """The directory of the schemas of one Kubernetes version, strict or plain."""
+    return schema_dirs().get((version, strict))
+
+
+def read_json(path: str) -> Any:
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+@functools.cache
+def definitions(directory: str) -> dict[str, Any]:
+    """Every definition of `_definitions.json`; empty if the file cannot be read."""
+    try:
+        data = read_json(os.path.join(directory, "_definitions.json"))
+    except (OSError, ValueError):
+        return {}
+    defs = data.get("$defs") if isinstance(data, dict) else None
+    return defs if isinstance(defs, dict) else {}
+
+
+@functools.cache
+def served_kinds(directory: str) -> dict[str, tuple[str, ...]]:
+    """apiVersion → the kinds it serves, from the definitions' group-version-kind tags."""
+    served: dict[str, set[str]] = {}
+    for definition in definitions(directory).values():
+        tags = definition.get(GVK) if isinstance(definition, dict) else None
+        # DeleteOptions and WatchEvent are tagged with every group; they are not resources.
+        if not isinstance(tags, list) or len(tags) > 1:
+            continue
+        for tag in tags:
+            group, version, kind = tag.get("group", ""), tag.get("version", ""), tag.get("kind", "")
+            api_version = f"{group}/{version}" if group else version
+            served.setdefault(api_version, set()).add(kind)
+    return {api: tuple(sorted(kinds)) for api, kinds in sorted(served.items())}
+
+
 def default_version() -> tuple[int, int]:
     return supported_versions()[-1]
 
@@ -59,6 +104,33 @@ def format_version(version: tuple[int, int]) -> str:
 _VERSION = re.compile(r"v?(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(?:0|[1-9]\d*)(?:[-+][0-9A-Za-z.+-]*)?)?")
 
 
+def release(text: Any) -> tuple[int, int] | None:
+    """A release as kubelint's own tables write it (`1.22`, `v1.25`): (1, 22); None for none.
+
+    The one reading of a release number, shared by the tables and by parse_version, which
+    adds what a person typing one needs to hear. Raises ValueError for what is no version.
+    """
+    if text is None or text == "":
+        return None
+    match = _VERSION.fullmatch(str(text).strip())
+    if not match:
+        raise ValueError(f"not a Kubernetes version: {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+# An API version's own version: v1, v2beta1, v1alpha3.
+_API_VERSION_PARTS = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
+
+
+def version_priority(api_version: str) -> tuple[int, int, int]:
+    """Kubernetes' preference among API versions: GA before beta before alpha, newer first."""
+    match = _API_VERSION_PARTS.match(api_version.rsplit("/", 1)[-1])
+    if not match:
+        return (3, 0, 0)
+    stability = {None: 0, "beta": 1, "alpha": 2}[match.group(2)]
+    return (stability, -int(match.group(1)), -int(match.group(3) or 0))
+
+
 def parse_version(text: str) -> tuple[int, int]:
     """`1.29`, `v1.29`, `1.29.3` and a cluster's `v1.29.3+k3s1` all mean 1.29.
 
@@ -69,11 +141,12 @@ def parse_version(text: str) -> tuple[int, int]:
     span = f"{format_version(supported[0])} to {format_version(supported[-1])}"
     if not raw:
         raise ValueError(f"no version given; use one of {span}, e.g. {format_version(supported[-1])}")
-    match = _VERSION.fullmatch(raw)
-    if not match:
+    try:
+        version = release(raw)
+    except ValueError:
         raise ValueError(f"not a Kubernetes version: {text!r}; write it as 1.29, v1.29 or 1.29.3 "
-                         f"(kubelint ships {span})")
-    version = (int(match.group(1)), int(match.group(2)))
+                         f"(kubelint ships {span})") from None
+    assert version is not None  # raw is not empty
     if version in supported:
         return version
     shown = format_version(version)

@@ -17,7 +17,7 @@ SCHEMA_VERSION = 1
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
-    return {
+    out = {
         "rule": finding.rule,
         "severity": str(finding.severity),
         "message": finding.message,
@@ -35,6 +35,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
             "name": finding.name,
         },
     }
+    if finding.fix is not None:  # only findings with one right answer carry one
+        out["fix"] = finding.fix.as_dict()
+    return out
 
 
 def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:

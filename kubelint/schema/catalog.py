@@ -15,17 +15,13 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from typing import Any
 
-from kubelint.kube.groups import group_of
+from kubelint.kube.groups import GROUP_PATTERN, KIND_PATTERN, VERSION_PATTERN, group_of
 from kubelint.model import Document
 from kubelint.schema.compiler import KindSchema
 from kubelint.schema.crd import CustomKind, custom_kinds_of
 
-_GROUP = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$")
-_VERSION = re.compile(r"^v[0-9a-z]+$")
-_KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
 _YAML_SUFFIXES = (".yaml", ".yml")
 _MAX_BYTES = 64 * 1024 * 1024
 
@@ -40,7 +36,8 @@ class SchemaDirs:
     def json_schema(self, api_version: str, kind: str) -> KindSchema | None:
         """The catalog schema for apiVersion/kind from the first directory that has one."""
         group, version = group_of(api_version), api_version.rsplit("/", 1)[-1]
-        if not (_GROUP.match(group) and _VERSION.match(version) and _KIND.match(kind)):
+        if not (GROUP_PATTERN.fullmatch(group) and VERSION_PATTERN.fullmatch(version)
+                and KIND_PATTERN.fullmatch(kind)):
             return None
         for directory in self.directories:
             path = os.path.join(directory, group, f"{kind.lower()}_{version}.json")
@@ -84,21 +81,20 @@ def _yaml_files(directory: str) -> list[str]:
 
 
 def _crd_documents(path: str) -> list[Document]:
+    from kubelint.kube.lists import list_items
     from kubelint.parser import parse
+    from kubelint.source import ReadError, read_bytes
 
     try:
-        if os.path.getsize(path) > _MAX_BYTES:
-            return []
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except (OSError, UnicodeDecodeError):
+        text = read_bytes(path, _MAX_BYTES).decode("utf-8-sig")
+    except (OSError, ReadError, UnicodeDecodeError):
         return []
     if "CustomResourceDefinition" not in text:
         return []
     documents: list[Document] = []
     for doc in parse(text, path).documents:
-        items = doc.obj.get("items") if isinstance(doc.obj, dict) and doc.kind == "List" else None
-        if isinstance(items, list):
+        items = list_items(doc.obj)
+        if items is not None:
             documents.extend(Document(path, doc.index, item, doc.positions, doc.span, ("items", i),
                                       doc.line_offset, doc.root)
                              for i, item in enumerate(items))

@@ -12,6 +12,8 @@ import functools
 import os
 from typing import Any
 
+from kubelint.kube.versions import release
+
 TABLE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kube", "enums.yaml")
 Patches = dict[str, dict[str, tuple[tuple[Any, ...], bool]]]  # definition → field → (values, items)
 
@@ -28,11 +30,6 @@ def _entries() -> tuple[dict[str, Any], ...]:
     return tuple(e for e in fields or () if isinstance(e, dict))
 
 
-def _since(text: Any) -> tuple[int, int]:
-    major, minor = str(text).split(".")[:2]
-    return int(major), int(minor)
-
-
 @functools.cache
 def patches(version: tuple[int, int] | None) -> Patches:
     """The allowed values of each enumerated field at `version` (None: every value)."""
@@ -42,7 +39,7 @@ def patches(version: tuple[int, int] | None) -> Patches:
         for value in entry.get("values") or ():
             if isinstance(value, dict):
                 since = value.get("since")
-                if version is not None and since is not None and _since(since) > version:
+                if version is not None and since is not None and (release(since) or (0, 0)) > version:
                     continue
                 value = value.get("value")
             values.append(value)

@@ -10,29 +10,20 @@ once per process: caches are keyed by the schema directory, which names version 
 from __future__ import annotations
 
 import functools
-import json
 import os
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from kubelint import cache
-from kubelint.kube.groups import group_of
-from kubelint.kube.versions import schema_dirs
+from kubelint.kube.groups import KIND_PATTERN, VERSION_PATTERN, group_of
+
+# The shipped schemas' directories and what they serve are Kubernetes facts (kube/versions.py).
+from kubelint.kube.versions import GVK, definitions, read_json, schema_dirs, served_kinds, version_dir
 from kubelint.schema.compiler import KindSchema
 from kubelint.schema.patches import Localised, bundle
 
-_KIND = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
-_VERSION = re.compile(r"^v[0-9a-z]+$")
-GVK = "x-kubernetes-group-version-kind"
 ENUMS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kube", "enums.yaml")
 ENUMS_CODE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "enums.py")
-
-
-@functools.cache
-def version_dir(version: tuple[int, int], strict: bool) -> str | None:
-    """The directory of the schemas of one Kubernetes version, strict or plain."""
-    return schema_dirs().get((version, strict))
 
 
 @functools.cache
@@ -50,42 +41,10 @@ def _kind_files(directory: str) -> dict[tuple[str, str], tuple[str, ...]]:
     return {key: tuple(value) for key, value in index.items()}
 
 
-def _read_json(path: str) -> Any:
-    with open(path, encoding="utf-8") as handle:
-        return json.load(handle)
-
-
-@functools.cache
-def definitions(directory: str) -> dict[str, Any]:
-    """Every definition of `_definitions.json`; empty if the file cannot be read."""
-    try:
-        data = _read_json(os.path.join(directory, "_definitions.json"))
-    except (OSError, ValueError):
-        return {}
-    defs = data.get("$defs") if isinstance(data, dict) else None
-    return defs if isinstance(defs, dict) else {}
-
-
 @functools.cache
 def _localised(directory: str) -> dict[str, Localised]:
     """Definitions of one directory already patched and localised, shared by every kind."""
     return {}
-
-
-@functools.cache
-def served_kinds(directory: str) -> dict[str, tuple[str, ...]]:
-    """apiVersion → the kinds it serves, from the definitions' group-version-kind tags."""
-    served: dict[str, set[str]] = {}
-    for definition in definitions(directory).values():
-        tags = definition.get(GVK) if isinstance(definition, dict) else None
-        # DeleteOptions and WatchEvent are tagged with every group; they are not resources.
-        if not isinstance(tags, list) or len(tags) > 1:
-            continue
-        for tag in tags:
-            group, version, kind = tag.get("group", ""), tag.get("version", ""), tag.get("kind", "")
-            api_version = f"{group}/{version}" if group else version
-            served.setdefault(api_version, set()).add(kind)
-    return {api: tuple(sorted(kinds)) for api, kinds in sorted(served.items())}
 
 
 def clear_caches() -> None:
@@ -110,7 +69,7 @@ def _candidates(directory: str, api_version: str, kind: str) -> Iterator[str]:
     (internal.apiserver.k8s.io is `apiserverinternal`), so the tag inside decides. The usual
     name is tried first: listing the directory (800 files) is a one-file run's cost."""
     version = api_version.rsplit("/", 1)[-1]
-    if not _KIND.match(kind) or not _VERSION.match(version):
+    if not KIND_PATTERN.fullmatch(kind) or not VERSION_PATTERN.fullmatch(version):
         return
     group = group_of(api_version)
     usual = f"{kind.lower()}-{group.split('.')[0]}-{version}.json" if group else f"{kind.lower()}-{version}.json"
@@ -128,7 +87,7 @@ def kind_schema(directory: str, api_version: str, kind: str) -> KindSchema | Non
     wanted = {"group": group, "version": version, "kind": kind}
     for name in _candidates(directory, api_version, kind):
         try:
-            root = _read_json(os.path.join(directory, name))
+            root = read_json(os.path.join(directory, name))
         except (OSError, ValueError):
             continue
         if not isinstance(root, dict):

@@ -9,30 +9,19 @@ in the input: a warning that validation was skipped.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Sequence
 from typing import Any
 
 from kubelint.kube.groups import group_of
 from kubelint.kube.lifecycle import all_removals, lifecycle, successor
-from kubelint.kube.versions import format_version
+from kubelint.kube.versions import format_version, version_priority
 from kubelint.model import Hit
 from kubelint.schema.crd import CustomKind
 from kubelint.schema.suggest import closest
 
 SCHEMA_INVALID = "schema-invalid"
 UNKNOWN_KIND = "unknown-kind"
-_VERSION_PARTS = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
 _HINT = "add its CustomResourceDefinition to the input or pass --schema-dir"
-
-
-def version_priority(api_version: str) -> tuple[int, int, int]:
-    """Kubernetes' version order: GA before beta before alpha, newer before older."""
-    match = _VERSION_PARTS.match(api_version.rsplit("/", 1)[-1])
-    if not match:
-        return (3, 0, 0)
-    stability = {None: 0, "beta": 1, "alpha": 2}[match.group(2)]
-    return (stability, -int(match.group(1)), -int(match.group(3) or 0))
 
 
 def builtin(api_version: str, kind: str, served: dict[str, tuple[str, ...]],

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kubelint.kube.groups import group_of, is_builtin_group, is_tool_config
+from kubelint.kube.lists import is_list
 from kubelint.model import Document, Hit
 from kubelint.schema.compiler import KindSchema
 from kubelint.schema.store import kind_schema, served_kinds, version_dir
@@ -142,7 +143,7 @@ _READ_BY_TOOLS = frozenset({"install.istio.io"})
 
 def _named(obj: Any) -> bool:
     """Whether the object has what the API server needs to name it (a list has no name)."""
-    if not isinstance(obj, dict) or isinstance(obj.get("items"), list) and str(obj.get("kind", "")).endswith("List"):
+    if not isinstance(obj, dict) or is_list(obj):
         return True
     meta = obj.get("metadata")
     if not isinstance(meta, dict):

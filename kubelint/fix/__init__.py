@@ -1,0 +1,10 @@
+"""Autofix: findings that have one right answer rewritten by small text edits (see model.py).
+
+FIXABLE lists the rules that have a fixer without importing them, so a run whose findings
+have none pays nothing for this package.
+"""
+
+from __future__ import annotations
+
+FIXABLE = frozenset({"removed-api", "deprecated-api", "misplaced-field", "missing-selector",
+                     "deprecated-service-account-field", "unknown-field", "schema-invalid"})

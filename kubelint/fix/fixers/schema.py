@@ -1,0 +1,65 @@
+"""Schema findings with one right answer: a scalar of the wrong type whose text says what was
+meant (`replicas: "3"`, `value: 8080` for a string), and a misspelt field the schema names."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from kubelint.fix.context import FixContext
+from kubelint.fix.model import Fix, NoFix
+from kubelint.kube.workloads import get_path
+
+_TYPE = re.compile(r": expected ([a-z ]+?), got (string|integer|number|boolean)\b")
+_SUGGESTION = re.compile(r"unknown field; did you mean ([A-Za-z0-9_.$-]+)\?")
+_ENUM = re.compile(r'Unsupported value: "((?:[^"\\]|\\.)*)": supported values: .*; did you mean "([^"]+)"\?')
+_INTEGER = re.compile(r"^-?[0-9]+$")
+_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+
+
+def retype_scalar(ctx: FixContext) -> Fix | NoFix | None:
+    enum = _ENUM.search(ctx.finding.message)
+    if enum is not None:
+        return _enum_case(ctx, enum.group(1), enum.group(2))
+    match = _TYPE.search(ctx.finding.message)
+    if match is None or not ctx.path or not ctx.tree.exists(ctx.path) or ctx.tree.is_collection(ctx.path):
+        return None
+    expected, got = match.group(1).split(" or "), match.group(2)
+    value = get_path(ctx.tree.doc.obj, ctx.path)
+    start, end = ctx.tree.content_start(ctx.path), ctx.tree.value_range(ctx.path)[1]
+    written = ctx.tree.text[start:end]
+    if not written or written[0] in "*&!|>" or "\n" in written or "\r" in written:
+        return None
+    if got == "string" and "string" not in expected and isinstance(value, str):
+        if "integer" in expected and _INTEGER.match(value):
+            new = str(int(value))
+        elif ("number" in expected and _NUMBER.match(value)) or ("boolean" in expected and value in ("true", "false")):
+            new = value
+        else:
+            return None
+        return ctx.fix(f"write {written} as the {expected[0]} {new}", [(start, end, new)])
+    if got != "string" and expected == ["string"] and written[0] not in "'\"":
+        new = json.dumps(written, ensure_ascii=False)
+        return ctx.fix(f"quote {written} as the string {new}", [(start, end, new)])
+    return None
+
+
+def rename_unknown(ctx: FixContext) -> Fix | NoFix | None:
+    match = _SUGGESTION.search(ctx.finding.message)
+    if match is None or not ctx.path or not isinstance(ctx.path[-1], str):
+        return None
+    guess = match.group(1)
+    parent = get_path(ctx.tree.doc.obj, ctx.path[:-1]) if ctx.path[:-1] else ctx.tree.doc.obj
+    if not isinstance(parent, dict) or guess in parent:
+        return NoFix(f"`{guess}` is set already") if isinstance(parent, dict) else None
+    # Unsafe: a suggestion is the closest name, not always the one meant.
+    return ctx.fix(f"rename `{ctx.path[-1]}` to `{guess}`", [ctx.tree.rename_key(ctx.path, guess)], safe=False)
+
+
+def _enum_case(ctx: FixContext, written: str, allowed: str) -> Fix | None:
+    """`protocol: tcp` → `TCP`: the allowed value that differs from the one written only in case."""
+    value = get_path(ctx.tree.doc.obj, ctx.path) if ctx.path else None
+    if not isinstance(value, str) or value.lower() != allowed.lower() or value == allowed \
+            or not ctx.tree.exists(ctx.path) or ctx.tree.is_collection(ctx.path):
+        return None
+    return ctx.fix(f"write {value} as {allowed}", [ctx.tree.replace_scalar(ctx.path, allowed)])

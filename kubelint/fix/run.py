@@ -1,0 +1,206 @@
+"""`kubelint check --fix` and `--diff`: fix, re-lint, repeat, in the process that has the text.
+
+Each file with findings of a fixable rule is read again and fixed on its own: lint it, apply
+the fixes that do not overlap, lint the new text, and again, for a few passes at most. A fix
+that would leave the file unparseable is dropped and becomes an internal-error finding that
+names its rule. Files are written only at the end, each atomically.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from kubelint.fix import FIXABLE
+from kubelint.fix.apply import apply_fixes
+from kubelint.fix.model import Fix, NoFix
+from kubelint.model import Finding, Severity
+
+if TYPE_CHECKING:
+    from kubelint.engine.runner import Linter, Options
+
+MAX_PASSES = 5
+
+
+@dataclass
+class FileFix:
+    path: str
+    before: str
+    after: str
+    fixed: Counter[str] = field(default_factory=Counter)
+    broken: list[Finding] = field(default_factory=list)  # internal errors: fixes that broke the file
+
+
+@dataclass
+class FixReport:
+    files: list[FileFix] = field(default_factory=list)
+
+    @property
+    def changed(self) -> list[FileFix]:
+        return [f for f in self.files if f.after != f.before]
+
+    @property
+    def fixed(self) -> Counter[str]:
+        total: Counter[str] = Counter()
+        for f in self.files:
+            total.update(f.fixed)
+        return total
+
+    @property
+    def internal_errors(self) -> list[Finding]:
+        return [e for f in self.files for e in f.broken]
+
+
+def files_to_fix(findings: Sequence[Finding]) -> list[str]:
+    seen: dict[str, None] = {}
+    for finding in findings:
+        if finding.rule in FIXABLE and finding.document is not None:
+            seen.setdefault(finding.file)
+    return list(seen)
+
+
+def fix_text(linter: Linter, path: str, text: str, unsafe: bool) -> FileFix:
+    """Fix one file's text: passes of lint, fix and apply until nothing more applies."""
+    from kubelint.fix.session import FixSession, verified
+    from kubelint.source import load_text
+
+    session = FixSession(linter.options)
+    result = FileFix(path, text, text)
+    for _ in range(MAX_PASSES):
+        findings = linter.lint_source(load_text(result.after, path)).findings
+        fixes = session.fixes(path, result.after, findings)
+        chosen = [f for f in fixes.values() if isinstance(f, Fix) and (f.safe or unsafe)]
+        if not chosen:
+            break
+        new, applied, _ = apply_fixes(result.after, chosen)
+        good, bad = verified(result.after, path, applied)
+        if bad or not _parses(new, path):
+            for fix in bad:
+                origin = next(f for f, x in fixes.items() if x is fix)
+                result.broken.append(_broken(linter, origin, fix))
+            new, applied, _ = apply_fixes(result.after, good)
+            if not _parses(new, path):  # fine alone, broken together: apply the first only
+                new, applied, _ = apply_fixes(result.after, good[:1])
+        if new == result.after:
+            break
+        result.fixed.update(fix.rule for fix in applied)
+        result.after = new
+    return result
+
+
+def _parses(text: str, path: str) -> bool:
+    from kubelint.fix.session import parses
+
+    return parses(text, path)
+
+
+def _broken(linter: Linter, finding: Finding, fix: Fix) -> Finding:
+    rule = linter.rules.get("internal-error")
+    message = (f"the fix for {fix.rule} ({fix.description}) would leave the file unparseable, so it was "
+               "not applied; this is a kubelint bug, please report it")
+    return replace(finding, rule="internal-error", message=message,
+                   severity=rule.severity if rule is not None else Severity.ERROR, fix=None)
+
+
+def unified_diff(fixed: FileFix) -> str:
+    before = fixed.before.splitlines(keepends=True)
+    after = fixed.after.splitlines(keepends=True)
+    name = fixed.path.lstrip("/")
+    lines = list(difflib.unified_diff(before, after, f"a/{name}", f"b/{name}"))
+    return "".join(line if line.endswith(("\n", "\r")) else line + "\n\\ No newline at end of file\n"
+                   for line in lines)
+
+
+def fixes_for_report(findings: Sequence[Finding], options: Options,
+                     read: object = None) -> list[Finding]:
+    """The findings with the fix of each that has one (for the JSON report), computed in the
+    main process from the files' text; findings whose rule has no fixer are returned as they are,
+    and a run with none of them reads no file."""
+    files = files_to_fix(findings)
+    if not files:
+        return list(findings)
+    from kubelint.fix.session import FixSession, verified
+
+    session = FixSession(options)
+    by_file: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_file.setdefault(finding.file, []).append(finding)
+    attached: dict[int, Finding] = {}
+    for path in files:
+        text = read(path) if callable(read) else None
+        if text is None:
+            continue
+        fixes = session.fixes(path, text, by_file[path])
+        good, _ = verified(text, path, [f for f in fixes.values() if isinstance(f, Fix)])
+        kept = {id(f) for f in good}
+        for finding, fix in fixes.items():
+            if isinstance(fix, Fix) and id(fix) in kept:
+                attached[id(finding)] = replace(finding, fix=fix)
+            elif isinstance(fix, NoFix):
+                attached[id(finding)] = with_reason(finding, fix)
+    return [attached.get(id(f), f) for f in findings]
+
+
+def with_reason(finding: Finding, nofix: NoFix) -> Finding:
+    message = finding.message.rstrip()
+    stop = "" if message.endswith((".", "!", "?")) else "."
+    return replace(finding, message=f"{message}{stop} No automatic fix: {nofix.reason}.")
+
+
+def fix_paths(findings: Sequence[Finding], targets: Sequence[str], options: Options, *,
+              stdin_text: str | None = None, stdin_name: str = "<stdin>", unsafe: bool = False,
+              write: bool = True) -> FixReport:
+    """Fix every file that has findings of a fixable rule; write them back (atomically) when
+    `write`. Standard input is never written: its fixed text is in the report."""
+    from kubelint.engine.runner import Linter
+    from kubelint.fix.files import FileText, read_text, write_atomically
+    from kubelint.kube.kustomize import partial_files
+    from kubelint.source import ReadError, discover
+
+    linter = Linter(options)
+    linter.partial_files = partial_files([p for p in discover(targets, options.exclude) if p != "-"])
+    report = FixReport()
+    for path in files_to_fix(findings):
+        if stdin_text is not None and path == stdin_name:
+            original = FileText(stdin_text.removeprefix("\ufeff"))
+        else:
+            try:
+                original = read_text(path, options.max_file_size)
+            except (OSError, ReadError):
+                continue
+        fixed = fix_text(linter, path, original.text, unsafe)
+        report.files.append(fixed)
+        if write and fixed.after != fixed.before and not (stdin_text is not None and path == stdin_name):
+            write_atomically(path, original.encode(fixed.after))
+    return report
+
+
+def reader(options: Options, stdin_text: str | None, stdin_name: str) -> object:
+    """A function that gives a linted file's text again (None when it cannot be read)."""
+    from kubelint.fix.files import read_text
+    from kubelint.source import ReadError
+
+    def read(path: str) -> str | None:
+        if stdin_text is not None and path == stdin_name:
+            return stdin_text.removeprefix("\ufeff")
+        try:
+            return read_text(path, options.max_file_size).text
+        except (OSError, ReadError):
+            return None
+
+    return read
+
+
+def summary(report: FixReport, remaining: int, diff: bool) -> str:
+    fixed = report.fixed
+    count = sum(fixed.values())
+    rules = ", ".join(f"{rule} {n}" for rule, n in sorted(fixed.items(), key=lambda item: (-item[1], item[0])))
+    files = len(report.changed)
+    verb = "would fix" if diff else "fixed"
+    what = f"{verb} {count} finding{'s' if count != 1 else ''}"
+    where = f" in {files} file{'s' if files != 1 else ''} ({rules})" if count else ""
+    rest = "" if diff else f"; {remaining} remain{'s' if remaining == 1 else ''}"
+    return f"kubelint: {what}{where}{rest}\n"
