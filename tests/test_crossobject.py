@@ -163,3 +163,81 @@ def test_odd_types_never_break_a_run_rule() -> None:
     options = Options(only=RULES)
     findings = lint_text(ODD, "odd.yaml", options)
     assert [f.message for f in findings if f.rule == "internal-error"] == []
+
+
+def test_facts_hold_key_names_never_values() -> None:
+    from kubelint.engine.facts import facts_of
+    from kubelint.parser import parse
+
+    text = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2}\n"
+    [doc] = parse(text, "s.yaml").documents
+    facts = facts_of(doc)
+    assert facts.data["keys"] == ["password"]
+    assert "hunter2" not in repr(facts)
+
+
+def test_a_job_that_writes_a_secret_makes_it(tmp_path: Path) -> None:
+    # ingress-nginx's admission Job creates the webhook's certificate Secret at install.
+    (tmp_path / "deploy.yaml").write_text("""\
+apiVersion: batch/v1
+kind: Job
+metadata: {name: admission-create}
+spec:
+  template:
+    spec:
+      restartPolicy: OnFailure
+      containers:
+        - name: create
+          image: example/certgen:1
+          args: [create, --namespace=default, --secret-name=admission]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: controller}
+spec:
+  containers: [{name: c, image: example/c:1}]
+  volumes: [{name: cert, secret: {secretName: admission}}, {name: other, secret: {secretName: other}}]
+""")
+    found = lint_paths([str(tmp_path)], Options(only=["missing-secret"])).findings
+    assert [f.message.split("`")[3] for f in found] == ["other"]
+
+
+def test_a_name_resolves_to_the_object_nearest_the_reference(tmp_path: Path) -> None:
+    # Two applications of one tree each define Service `nginx`; each StatefulSet means its own.
+    for app, headless in (("a", True), ("b", False)):
+        (tmp_path / app).mkdir()
+        (tmp_path / app / "app.yaml").write_text(f"""\
+apiVersion: v1
+kind: Service
+metadata: {{name: nginx}}
+spec:
+  {"clusterIP: None" if headless else "type: ClusterIP"}
+  selector: {{app: nginx}}
+  ports: [{{port: 80}}]
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {{name: web-{app}}}
+spec:
+  serviceName: nginx
+  selector: {{matchLabels: {{app: nginx}}}}
+  template:
+    metadata: {{labels: {{app: nginx}}}}
+    spec: {{containers: [{{name: c, image: nginx:1}}]}}
+""")
+    found = lint_paths([str(tmp_path)], Options(only=["statefulset-service-missing"])).findings
+    assert [(Path(f.file).parent.name, f.name) for f in found] == [("b", "web-b")]
+
+
+def test_duplicates_across_files_only_on_request(tmp_path) -> None:
+    from kubelint.engine.runner import Options, lint_paths
+
+    service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n"
+    (tmp_path / "a.yaml").write_text(service + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")
+    (tmp_path / "b.yaml").write_text(service + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: b}\n"
+                                     "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    assert lint_paths([str(tmp_path)], Options(only=["duplicate-object"])).findings == []
+    options = Options(only=["duplicate-object"], rules={"duplicate-object": {"params": {"across_files": True}}})
+    found = lint_paths([str(tmp_path)], options).findings
+    assert [(f.file.rsplit("/", 1)[-1], f.line, f.column) for f in found] == [("b.yaml", 4, 9)]
+    assert f"already defined at {tmp_path / 'a.yaml'}:4" in found[0].message

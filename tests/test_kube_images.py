@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint.checks.images import image_registry
+from kubelint.checks.images import image_registry, image_tag
 from kubelint.kube.images import ImageRef, allowed_by, is_substituted, normalize_prefix, parse_image
 
 DIGEST = "sha256:9ae97d36d26566ff84e8893c64a6dc4fe8ca6d1144bf5b87b2b85a32def253c7"
@@ -79,3 +79,22 @@ def test_image_registry_check_with_a_configured_list() -> None:
         (path + ("image",), "default", "ghcr.io/other/app")]
     hits = list(image_registry(None, {"name": "a", "image": "nginx"}, path, []))  # type: ignore[arg-type]
     assert [h.variant for h in hits] == ["none-allowed"]
+
+
+@pytest.mark.parametrize("image,variant,name", [
+    ("nginx", "no-tag", "nginx"),
+    ("registry.example.com:5000/team/app", "no-tag", "registry.example.com:5000/team/app"),
+    ("ghcr.io/o/app:latest", "floating", "ghcr.io/o/app"),
+    (" quay.io/o/app:latest ", "floating", "quay.io/o/app"),
+    ("registry.example.com:5000/team/app:1.4", None, None),
+    (f"nginx@{DIGEST}", None, None),
+    (f"nginx:latest@{DIGEST}", None, None),
+    ("$(IMAGE)", None, None),
+    ("{{ .Values.image }}", None, None),
+    ("", None, None),
+])
+def test_image_tag_check(image: str, variant: str | None, name: str | None) -> None:
+    """A registry port is not a tag, a digest pins whatever the tag says, a variable is not judged."""
+    path = ("spec", "containers", 0)
+    hits = list(image_tag(None, {"name": "a", "image": image}, path, {"floating": ["latest"]}))  # type: ignore[arg-type]
+    assert [(h.variant, h.values["name"]) for h in hits] == ([(variant, name)] if variant else [])

@@ -59,3 +59,34 @@ def test_empty() -> None:
     assert is_empty({})
     assert is_empty({"matchLabels": {}})
     assert not is_empty({"matchLabels": {"app": "web"}})
+
+
+# Upstream: kubernetes staging/src/k8s.io/apimachinery/pkg/apis/meta/v1/validation/validation.go
+# (ValidateLabelSelectorRequirement: In/NotIn need values, Exists/DoesNotExist take none) and
+# pkg/labels semantics (NotIn and DoesNotExist hold for an absent key).
+_UP_REQUIREMENTS = [
+    ({"key": "a", "operator": "In", "values": ["x"]}, None),
+    ({"key": "a", "operator": "NotIn", "values": ["x", "y"]}, None),
+    ({"key": "a", "operator": "Exists"}, None),
+    ({"key": "a", "operator": "DoesNotExist"}, None),
+    ({"key": "a", "operator": "Exists", "values": []}, None),
+    ({"key": "a", "operator": "In"}, "values"),
+    ({"key": "a", "operator": "In", "values": []}, "values"),
+    ({"key": "a", "operator": "NotIn", "values": []}, "values"),
+    ({"key": "a", "operator": "Exists", "values": ["x"]}, "values"),
+    ({"key": "a", "operator": "DoesNotExist", "values": ["x"]}, "values"),
+]
+
+
+def test_upstream_requirement_validation() -> None:
+    for expression, field in _UP_REQUIREMENTS:
+        problem = requirement_problem(expression)
+        assert (problem[0] if problem else None) == field, expression
+
+
+def test_upstream_absent_keys() -> None:
+    assert matches({"matchExpressions": [{"key": "x", "operator": "NotIn", "values": ["a"]}]}, {})
+    assert matches({"matchExpressions": [{"key": "x", "operator": "DoesNotExist"}]}, {})
+    assert not matches({"matchExpressions": [{"key": "x", "operator": "In", "values": ["a"]}]}, {})
+    assert matches({"matchLabels": {"x": ""}}, {"x": ""})
+    assert not matches({"matchLabels": {"x": ""}}, {})

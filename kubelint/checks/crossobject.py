@@ -16,21 +16,20 @@ from typing import Any
 from kubelint.checks.base import CheckDef, define
 from kubelint.engine.facts import ObjectFacts
 from kubelint.engine.reduce import RunHit, RunIndex
-from kubelint.kube.groups import is_builtin_group
+from kubelint.kube.groups import group_of, is_builtin_group
 from kubelint.kube.selectors import describe_requirement, is_empty, matches, unmatched
 
 
 def duplicate_object(index: RunIndex, params: Any) -> Iterator[RunHit]:
     """The same group/kind/namespace/name twice: the later silently replaces the earlier.
 
-    Within one file, always. Across files, only between files of one directory (what
-    `kubectl apply -f DIR` applies together; overlays and variants live in directories of
-    their own), and only where the two files share a few objects: real
-    repositories ship alternative variants of one application side by side (argo-cd's
-    install.yaml and namespace-install.yaml, metallb's native and frr bundles), which share
-    most of their objects and are applied one or the other, never together. Reporting those
-    made hundreds of false alarms on the corpus; a slip (a copied Deployment that kept its
-    name) shares one or two.
+    Within one file, always. Across files only when the rule's `across_files` parameter is
+    on, and then only between files of one directory (what `kubectl apply -f DIR` applies
+    together; overlays and variants live in directories of their own) that share a few
+    objects. Real repositories ship alternative variants of one application side by side
+    (argo-cd's install.yaml and namespace-install.yaml, rook's cluster-*.yaml examples, istio's
+    tracing addons), applied one or the other, never together: on the corpus every
+    cross-file duplicate was such a variant, so by default they are not reported.
     """
     first: dict[tuple[str, str, str | None, str], Any] = {}
     pairs: dict[tuple[str, str], list[tuple[Any, Any]]] = {}
@@ -46,9 +45,10 @@ def duplicate_object(index: RunIndex, params: Any) -> Iterator[RunHit]:
         else:
             pairs.setdefault((seen.file, facts.file), []).append((seen, facts))
     limit = params.get("variant_threshold", 3) if isinstance(params, dict) else 3
+    across = bool(params.get("across_files")) if isinstance(params, dict) else False
     for (one, other), found in sorted(pairs.items()):
         smaller = min(per_file[one], per_file[other])
-        if one != other and (os.path.dirname(one) != os.path.dirname(other)
+        if one != other and (not across or os.path.dirname(one) != os.path.dirname(other)
                              or len(found) >= limit or 2 * len(found) > smaller):
             continue  # two variants of one application, not meant to be applied together
         for seen, facts in found:
@@ -275,6 +275,20 @@ def nearest(index: RunIndex, namespace: str | None, selector: dict[str, Any]) ->
             f"{_labels_text(candidate.data.get('podLabels') or {})} and lacks {', '.join(missing)}")
 
 
+def closest(candidates: list[ObjectFacts], origin: ObjectFacts) -> ObjectFacts:
+    """Of several objects of one name, the one `origin` most likely means: in its own file, else
+    in the directory sharing the longest path with it (a tree may hold several applications
+    that reuse a name), the later one on a tie (it is applied last)."""
+    def score(facts: ObjectFacts) -> int:
+        if facts.file == origin.file:
+            return 1 << 30
+        if os.path.isabs(facts.file) != os.path.isabs(origin.file):
+            return 0
+        return len(os.path.commonpath([os.path.dirname(facts.file), os.path.dirname(origin.file)]))
+    best = max(score(f) for f in candidates)
+    return [f for f in candidates if score(f) == best][-1]
+
+
 def _where(facts: ObjectFacts) -> str:
     span = facts.name_span or facts.span
     return f"{facts.file}:{span.line}"
@@ -352,6 +366,27 @@ def networkpolicy_selects_nothing(index: RunIndex, params: Any) -> Iterator[RunH
     """A NetworkPolicy whose podSelector selects no pod isolates nothing (only where the input
     has workloads in its namespace; an empty podSelector means every pod)."""
     yield from _selects_nothing(index, "NetworkPolicy", "podSelector")
+    yield from _peers_select_nothing(index)
+
+
+def _peers_select_nothing(index: RunIndex) -> Iterator[RunHit]:
+    """An ingress `from` or egress `to` peer whose podSelector selects no pod of the policy's
+    namespace: that part of the rule lets no traffic through (the name of the peer's pods has
+    a typo, or they were renamed). Judged like the policy's own selector."""
+    policies = [p for p in index.of_kind("NetworkPolicy") if p.data.get("peers")]
+    operated = operator_namespaces(index) if policies else set()
+    for policy in policies:
+        namespace = index.namespace_of(policy)
+        if not pod_sources(index, namespace) or namespace in operated:
+            continue
+        for path, selector in policy.data["peers"]:
+            if (is_empty(selector) or selected(index, namespace, selector)
+                    or not same_label_scheme(index, namespace, selector)):
+                continue
+            yield RunHit(policy, tuple(path), {
+                "kind": "NetworkPolicy", "name": policy.name, "selector": describe_selector(selector),
+                "namespace": _in(namespace), "nearest": nearest(index, namespace, selector),
+                "direction": "ingress from" if path[1] == "ingress" else "egress to"}, "peer")
 
 
 def service_target_port_undeclared(index: RunIndex, params: Any) -> Iterator[RunHit]:
@@ -434,7 +469,7 @@ def ingress_service_port_missing(index: RunIndex, params: Any) -> Iterator[RunHi
             services = index.named("Service", namespace, name)
             if not services:
                 continue
-            service = services[-1]  # the one applied last wins
+            service = closest(services, ingress)
             ports = service.data.get("ports") or []
             if not ports and service.data.get("type") == "ExternalName":
                 continue
@@ -455,7 +490,18 @@ def _hpa_target(index: RunIndex, hpa: ObjectFacts) -> tuple[dict[str, str], list
     target = hpa.data.get("target")
     if not isinstance(target, dict) or is_placeholder(target.get("name")) or not target.get("kind"):
         return None
-    return target, index.named(target["kind"], index.namespace_of(hpa), target["name"])
+    found = index.named(target["kind"], index.namespace_of(hpa), target["name"])
+    return target, [f for f in found if _same_group(target.get("apiVersion") or "", f)]
+
+
+def _same_group(api_version: str, facts: ObjectFacts) -> bool:
+    """Whether a scaleTargetRef's apiVersion names the group of `facts`: the HPA controller
+    looks its target up by group and kind, whatever the version (apps and extensions served
+    the same Deployments)."""
+    if not api_version:
+        return True
+    want, have = group_of(api_version), facts.group
+    return want == have or {want, have} <= {"apps", "extensions"}
 
 
 def hpa_target_missing(index: RunIndex, params: Any) -> Iterator[RunHit]:
@@ -519,11 +565,18 @@ def statefulset_service_missing(index: RunIndex, params: Any) -> Iterator[RunHit
         services = index.named("Service", namespace, name)
         values = {"name": workload.name, "service": name, "namespace": _in(namespace)}
         if services:
-            service = services[-1]
-            if service.data.get("clusterIP") == "None":
-                continue
+            service = closest(services, workload)
             values["where"] = _where(service)
-            yield RunHit(workload, ("spec", "serviceName"), values, "not-headless")
+            if service.data.get("clusterIP") != "None":
+                yield RunHit(workload, ("spec", "serviceName"), values, "not-headless")
+                continue
+            selector = service.data.get("selector")
+            if (not selector or _fed_by_endpoints(index, service, namespace)
+                    or matches(selector, pod_labels(workload, selector))):
+                continue  # no selector: its endpoints are written by someone else
+            values["selector"] = describe_selector(selector)
+            values["labels"] = _labels_text(workload.data.get("podLabels") or {})
+            yield RunHit(workload, ("spec", "serviceName"), values, "not-selecting")
         elif namespace not in operated and namespace in _namespaces_with(index, "Service"):
             yield RunHit(workload, ("spec", "serviceName"), values)
 
@@ -559,6 +612,27 @@ def _missing(index: RunIndex, kind: str) -> Iterator[RunHit]:
             reported.add(name)
             yield RunHit(workload, tuple(path), {"kind": workload.kind, "workload": workload.name,
                                                  "name": name, "namespace": _in(namespace)})
+        if kind != "ServiceAccount":
+            yield from _missing_keys(index, workload, kind, namespace, made, reported)
+
+
+def _missing_keys(index: RunIndex, workload: ObjectFacts, kind: str, namespace: str | None,
+                  made: set[tuple[str, str | None, str]], reported: set[str]) -> Iterator[RunHit]:
+    """References to a key that the ConfigMap or Secret of the input lacks: the container does
+    not start (CreateContainerConfigError) or the volume does not mount. Only where the input
+    holds the object with its keys and nothing else writes it."""
+    for path, name, key in workload.data.get("keyRefs", {}).get(kind, []):
+        if name in reported or is_placeholder(name) or is_placeholder(key) or (kind, namespace, name) in made:
+            continue
+        found = index.named(kind, namespace, name)
+        source = closest(found, workload) if found else None
+        keys = source.data.get("keys") if source else None
+        if source is None or not keys or key in keys:
+            continue
+        yield RunHit(workload, tuple(path), {
+            "kind": workload.kind, "workload": workload.name, "name": name, "namespace": _in(namespace),
+            "key": key, "keys": ", ".join(keys[:8]) + (", …" if len(keys) > 8 else ""),
+            "where": _where(source)}, "key")
 
 
 def missing_service_account(index: RunIndex, params: Any) -> Iterator[RunHit]:
@@ -641,7 +715,8 @@ def pod_security(index: RunIndex, params: Any) -> Iterator[RunHit]:
 CHECKS: dict[str, CheckDef] = {
     "duplicate-object": define(duplicate_object, params={
         "type": "object", "additionalProperties": False,
-        "properties": {"variant_threshold": {"type": "integer", "minimum": 1}}}),
+        "properties": {"variant_threshold": {"type": "integer", "minimum": 1},
+                       "across_files": {"type": "boolean"}}}),
     "service-selects-nothing": define(service_selects_nothing),
     "service-target-port-undeclared": define(service_target_port_undeclared, ("default", "protocol")),
     "ingress-service-missing": define(ingress_service_missing),
@@ -649,11 +724,11 @@ CHECKS: dict[str, CheckDef] = {
     "hpa-target-missing": define(hpa_target_missing, ("default", "other-kind")),
     "hpa-replicas-conflict": define(hpa_replicas_conflict),
     "pdb-selects-nothing": define(pdb_selects_nothing),
-    "networkpolicy-selects-nothing": define(networkpolicy_selects_nothing),
-    "statefulset-service-missing": define(statefulset_service_missing, ("default", "not-headless")),
+    "networkpolicy-selects-nothing": define(networkpolicy_selects_nothing, ("default", "peer")),
+    "statefulset-service-missing": define(statefulset_service_missing, ("default", "not-headless", "not-selecting")),
     "missing-service-account": define(missing_service_account),
-    "missing-configmap": define(missing_configmap),
-    "missing-secret": define(missing_secret),
+    "missing-configmap": define(missing_configmap, ("default", "key")),
+    "missing-secret": define(missing_secret, ("default", "key")),
     "pod-security": define(pod_security, params={
         "type": "object", "additionalProperties": False, "required": ["mode"],
         "properties": {"mode": {"enum": ["enforce", "warn"]}}}),

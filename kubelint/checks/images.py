@@ -10,35 +10,22 @@ from kubelint.kube.images import allowed_by, is_substituted, normalize_prefix, p
 from kubelint.model import FieldPath
 
 
-def split_image(image: str) -> tuple[str, str | None, str | None]:
-    """`registry:5000/team/app:1.2@sha256:…` → (name, tag, digest).
-
-    The tag is what follows the last `:` after the last `/`, so a registry port is not a tag.
-    """
-    digest = None
-    if "@" in image:
-        image, digest = image.split("@", 1)
-    slash = image.rfind("/")
-    colon = image.rfind(":")
-    if colon > slash:
-        return image[:colon], image[colon + 1 :], digest
-    return image, None, digest
-
-
 def image_tag(ctx: CheckContext, container: Any, path: FieldPath,
               params: dict[str, Any]) -> Iterator[Hit]:
-    image = container.get("image")
-    if not isinstance(image, str) or not image.strip() or "$" in image:
+    """An image without a tag or with a floating one; a digest pins it whatever the tag says."""
+    image = _fixed_image(container)
+    if image is None:
         return  # missing or non-string images are schema findings; `$(VAR)` is substituted later
-    name, tag, digest = split_image(image.strip())
-    if digest:
+    ref = parse_image(image)
+    if ref.digest:
         return
-    short = name.rsplit("/", 1)[-1]
-    if tag is None:
-        yield Hit(path + ("image",), {"image": image, "name": name, "short": short}, "no-tag")
-    elif tag in params.get("floating", ["latest"]):
-        yield Hit(path + ("image",), {"image": image, "name": name, "short": short, "tag": tag},
-                  "floating")
+    name = image.strip()
+    name = name[: -len(ref.tag) - 1] if ref.tag is not None else name
+    values = {"image": image, "name": name, "short": ref.path.rsplit("/", 1)[-1]}
+    if ref.tag is None:
+        yield Hit(path + ("image",), values, "no-tag")
+    elif ref.tag in params.get("floating", ["latest"]):
+        yield Hit(path + ("image",), {**values, "tag": ref.tag}, "floating")
 
 
 def _fixed_image(container: Any) -> str | None:

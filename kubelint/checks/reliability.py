@@ -7,10 +7,12 @@ Jobs and resources of ephemeral containers, which the API forbids or which make 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
 from kubelint.checks.base import CheckContext, CheckDef, Hit, define
+from kubelint.kube.selectors import is_empty, matches
 from kubelint.kube.workloads import get_path
 from kubelint.model import FieldPath
 
@@ -79,21 +81,83 @@ def _long_running(ctx: CheckContext) -> bool:
     return (ctx.pod_spec or {}).get("restartPolicy") not in ("Never", "OnFailure")
 
 
+def _declares_port(container: Any) -> bool:
+    return isinstance(container, dict) and isinstance(container.get("ports"), list) and bool(container["ports"])
+
+
+def _pod_labels(ctx: CheckContext) -> dict[str, Any]:
+    """The labels of the pods this pod spec makes (a Pod's own, or its template's)."""
+    labels = get_path(ctx.document.obj, ctx.pod_spec_path[:-1] + ("metadata", "labels"))
+    return labels if isinstance(labels, dict) else {}
+
+
+def _selected_by_service(ctx: CheckContext) -> bool:
+    """Whether a Service among the documents linted with this one sends the pods traffic."""
+    labels = _pod_labels(ctx)
+    if not labels:
+        return False
+    for other in ctx.documents:
+        selector = get_path(other.obj, ("spec", "selector"))
+        if (other.kind == "Service" and _group(other.api_version) == "" and other.namespace == ctx.document.namespace
+                and isinstance(selector, dict) and selector and matches(selector, labels)):
+            return True
+    return False
+
+
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+
+
+def _idles(container: dict[str, Any]) -> bool:
+    """Whether the container's command only waits (`sleep infinity`, `tail -f /dev/null`, a shell
+    script that ends in `sleep`): a toolbox that a Service selects for its identity, not its port."""
+    words = [w for field in ("command", "args") if isinstance(container.get(field), list)
+             for w in container[field] if isinstance(w, str)]
+    if not words:
+        return False
+    program = words[0].rsplit("/", 1)[-1]
+    if program == "sleep" or (program == "tail" and "/dev/null" in words):
+        return True
+    if program in _SHELLS and "-c" in words[:-1]:
+        statements = [part.split() for part in re.split(r"[;\n]|&&", words[words.index("-c") + 1])]
+        last = next((statement for statement in reversed(statements) if statement), [])
+        return bool(last) and (last[0] == "sleep" or last[:2] == ["exec", "sleep"])
+    return False
+
+
+def _serving(ctx: CheckContext, container: dict[str, Any]) -> str | None:
+    """How the container gets requests: "default" when it declares a port, "selected" when a
+    Service selects its pod and no other app container is the one that serves (one that declares
+    a port or has a readiness probe: the pod is ready only when all its containers are, so that
+    probe already gates the traffic); None when it gets none."""
+    if _declares_port(container):
+        return "default"
+    if _idles(container) or not _selected_by_service(ctx):
+        return None
+    app = (ctx.pod_spec or {}).get("containers")
+    others = [c for c in app if isinstance(c, dict) and c is not container] if isinstance(app, list) else []
+    if any(_declares_port(c) or c.get("readinessProbe") is not None for c in others):
+        return None
+    return "selected"
+
+
 def missing_probe(ctx: CheckContext, container: Any, path: FieldPath,
                   params: dict[str, Any]) -> Iterator[Hit]:
     """An app container of a long-running pod without the probe. Sidecars may have probes
     but need none (the pod's readiness is the app's); init and ephemeral containers can't.
 
-    With `serving_only`, only a container that declares a port: readiness decides whether a
-    Service sends it requests, which a container serving no port does not get (a queue
-    worker, a controller, a `sleep infinity` toolbox).
+    With `serving_only`, only a container that serves requests: readiness decides whether a
+    Service sends it requests, which a container serving nothing does not get (a queue worker,
+    a controller, a `sleep infinity` toolbox). A container serves when it declares a port or
+    when a Service in the same input selects its pod (a Service may target an undeclared port
+    by number).
     """
     if not isinstance(container, dict) or role(container, path) != "app" or not _long_running(ctx):
         return
-    if params.get("serving_only") and not (isinstance(container.get("ports"), list) and container["ports"]):
+    if container.get(params["probe"]) is not None:
         return
-    if container.get(params["probe"]) is None:
-        yield Hit(path + ("name",), {"container": _name(container)})
+    variant = _serving(ctx, container) if params.get("serving_only") else "default"
+    if variant is not None:
+        yield Hit(path + ("name",), {"container": _name(container)}, variant)
 
 
 _PROBE_DEFAULTS = {"initialDelaySeconds": 0, "timeoutSeconds": 1, "periodSeconds": 10,
@@ -194,21 +258,80 @@ def _percent(value: Any) -> int | None:
     return None
 
 
-def pdb_blocks_eviction(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
-    """A PodDisruptionBudget that allows no disruption whatever the number of pods.
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
-    `minAvailable` equal to a workload's replicas blocks eviction too, but that needs the
-    workload: one object cannot show it.
+
+# Workloads whose replicas a PodDisruptionBudget protects, by (API group, kind).
+_BUDGETED = _REPLICATED | {("apps", "ReplicaSet")}
+
+
+def _autoscaler_minimum(ctx: CheckContext, workload: Any) -> int | None:
+    """The fewest replicas an autoscaler in the input may leave the workload with, if one scales it.
+
+    An HPA defaults minReplicas to 1; KEDA may scale to 0, but then there is nothing to evict,
+    and the budget matters again at 1.
+    """
+    for other in ctx.documents:
+        target = get_path(other.obj, ("spec", "scaleTargetRef"))
+        if ((_group(other.api_version), other.kind) not in _SCALERS or not isinstance(target, dict)
+                or other.namespace != workload.namespace or target.get("name") != workload.name
+                or target.get("kind", "Deployment") != workload.kind):
+            continue
+        field = "minReplicas" if other.kind == "HorizontalPodAutoscaler" else "minReplicaCount"
+        minimum = _count(get_path(other.obj, ("spec", field)))
+        return max(minimum if minimum is not None else 1, 1)
+    return None
+
+
+def _budgeted_workloads(ctx: CheckContext, selector: Any) -> Iterator[tuple[Any, int, bool]]:
+    """(workload, replicas, whether an autoscaler sets them) for each workload in the input whose
+    pods the budget's selector selects. Only an explicit replica count or an autoscaler's
+    minimum counts: left out, replicas are usually set by an autoscaler in another file."""
+    if not isinstance(selector, dict) or is_empty(selector):
+        return
+    for other in ctx.documents:
+        if (_group(other.api_version), other.kind) not in _BUDGETED or other.namespace != ctx.document.namespace:
+            continue
+        labels = get_path(other.obj, ("spec", "template", "metadata", "labels"))
+        if not isinstance(labels, dict) or not labels:  # a template-less workload: what it selects
+            labels = get_path(other.obj, ("spec", "selector", "matchLabels"))
+        if not isinstance(labels, dict) or not labels or not matches(selector, labels):
+            continue
+        minimum = _autoscaler_minimum(ctx, other)
+        replicas = minimum if minimum is not None else _count(get_path(other.obj, ("spec", "replicas")))
+        if replicas:
+            yield other, replicas, minimum is not None
+
+
+def pdb_blocks_eviction(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    """A PodDisruptionBudget that allows no disruption: whatever the number of pods
+    (maxUnavailable 0, minAvailable 100%), or for a workload in the same input whose replicas
+    (or its autoscaler's minimum) minAvailable covers entirely. A percentage is rounded up, as
+    the disruption controller does.
     """
     spec = get_path(obj, ("spec",))
     if not isinstance(spec, dict):
         return
     max_unavailable = spec.get("maxUnavailable")
-    if (max_unavailable == 0 and max_unavailable is not False) or _percent(max_unavailable) == 0:
+    if _count(max_unavailable) == 0 or _percent(max_unavailable) == 0:
         yield Hit(("spec", "maxUnavailable"), {"field": "maxUnavailable", "value": max_unavailable})
     min_available = spec.get("minAvailable")
-    if _percent(min_available) == 100:
+    percent = _percent(min_available)
+    if percent == 100:
         yield Hit(("spec", "minAvailable"), {"field": "minAvailable", "value": min_available})
+        return
+    if percent is None and _count(min_available) is None:
+        return
+    for workload, replicas, scaled in _budgeted_workloads(ctx, spec.get("selector")):
+        needed = -(-replicas * percent // 100) if percent is not None else min_available
+        if needed >= replicas:
+            count = f"{replicas} replica" + ("" if replicas == 1 else "s")
+            yield Hit(("spec", "minAvailable"), {
+                "value": min_available, "kind": workload.kind, "workload": workload.name or "",
+                "replicas": f"at its autoscaler's minimum of {count}" if scaled else f"with {count}"},
+                "replicas")
+            return
 
 
 def _resource_params() -> dict[str, Any]:
@@ -219,12 +342,13 @@ def _resource_params() -> dict[str, Any]:
 
 CHECKS: dict[str, CheckDef] = {
     "missing-resource": define(missing_resource, params=_resource_params()),
-    "missing-probe": define(missing_probe, params={
+    "missing-probe": define(missing_probe, ("default", "selected"), params={
         "type": "object", "additionalProperties": False, "required": ["probe"],
         "properties": {"probe": {"enum": ["readinessProbe", "livenessProbe", "startupProbe"]},
-                       "serving_only": {"type": "boolean"}}}),
+                       "serving_only": {"type": "boolean"}}},
+        variants_for=lambda params: ("default", "selected") if params.get("serving_only") else ("default",)),
     "identical-probes": define(identical_probes, params=NO_PARAMS),
     "single-replica": define(single_replica, params=NO_PARAMS),
     "job-ttl": define(job_ttl, params=NO_PARAMS),
-    "pdb-blocks-eviction": define(pdb_blocks_eviction, params=NO_PARAMS),
+    "pdb-blocks-eviction": define(pdb_blocks_eviction, ("default", "replicas"), params=NO_PARAMS),
 }

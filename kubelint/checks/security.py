@@ -188,6 +188,10 @@ def _prepare_secret_env(params: dict[str, Any]) -> tuple[re.Pattern[str], re.Pat
     return compiled("names") or re.compile("(?!)"), compiled("ignore")
 
 
+# A PEM private key (RSA, EC, OpenSSH, PKCS#8, …), whatever the variable is called.
+_PRIVATE_KEY = re.compile(r"-BEGIN\s+(?:[A-Z0-9]+\s+)*PRIVATE\s+KEY-", re.IGNORECASE)
+
+
 def _literal_secret(value: str) -> bool:
     """A value that may be a secret itself, not a path, a reference or a switch."""
     text = value.strip()
@@ -210,6 +214,8 @@ def secret_in_env(ctx: CheckContext, container: Any, path: FieldPath,
             continue
         if names.fullmatch(name) and not (ignore and ignore.fullmatch(name)):
             yield Hit(path + ("env", index, "value"), {**_who(container, path), "var": name})
+        elif _PRIVATE_KEY.search(value):
+            yield Hit(path + ("env", index, "value"), {**_who(container, path), "var": name}, "private-key")
 
 
 # ------------------------------------------------------------------------------ pod specs
@@ -350,7 +356,21 @@ def rbac_wildcard(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> 
                               {"field": field, "kind": ctx.document.kind, **_WILDCARD_WORDS[field]})
 
 
+# The user-facing ClusterRoles that Kubernetes ships and reconciles: they grant exec by design.
+_DEFAULT_CLUSTER_ROLES = frozenset({"admin", "edit", "cluster-admin"})
+
+
+def _kubernetes_own(name: Any, kind: str | None) -> bool:
+    """A role or binding that the API server creates and reconciles itself (`system:` names, the
+    default user-facing ClusterRoles): reporting it asks for a change nobody can make."""
+    if not isinstance(name, str):
+        return False
+    return name.startswith("system:") or (kind == "ClusterRole" and name in _DEFAULT_CLUSTER_ROLES)
+
+
 def rbac_pod_exec(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    if _kubernetes_own(ctx.document.name, ctx.document.kind):
+        return
     for index, rule in _rules(obj):
         groups, resources, verbs = (rule.get(k) if isinstance(rule.get(k), list) else []
                                     for k in ("apiGroups", "resources", "verbs"))
@@ -365,9 +385,44 @@ def rbac_pod_exec(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> 
                           {"resource": resource, "verbs": ", ".join(sorted(granted)), "kind": ctx.document.kind})
 
 
+# Every verb of the resource API, as Polaris and the default admin roles list them: a role with all
+# of them on everything is cluster-admin in all but name.
+_ALL_VERBS = frozenset({"get", "list", "watch", "create", "update", "patch", "delete"})
+
+
+def grants_everything(role: Any) -> bool:
+    """Whether one rule of a Role or ClusterRole grants every verb on every resource of every API group."""
+    for _, rule in _rules(role):
+        groups, resources, verbs = (set(v for v in rule.get(k) if isinstance(v, str))
+                                    if isinstance(rule.get(k), list) else set()
+                                    for k in ("apiGroups", "resources", "verbs"))
+        if "*" in groups and "*" in resources and ("*" in verbs or verbs >= _ALL_VERBS):
+            return True
+    return False
+
+
+def _bound_role(ctx: CheckContext, ref: dict[str, Any]) -> Any:
+    """The Role or ClusterRole of the same input that a binding's roleRef names (a Role only in the
+    binding's namespace), or None."""
+    kind, name = ref.get("kind"), ref.get("name")
+    for doc in ctx.documents:
+        if doc.kind != kind or doc.name != name or not isinstance(doc.obj, dict):
+            continue
+        if kind == "Role" and doc.namespace != ctx.document.namespace:
+            continue
+        return doc.obj
+    return None
+
+
 def cluster_admin_binding(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
     ref = obj.get("roleRef") if isinstance(obj, dict) else None
-    if not isinstance(ref, dict) or ref.get("kind") != "ClusterRole" or ref.get("name") != "cluster-admin":
+    if not isinstance(ref, dict) or _kubernetes_own(ctx.document.name, None):
+        return
+    if ref.get("kind") == "ClusterRole" and ref.get("name") == "cluster-admin":
+        variant = "default"
+    elif ref.get("kind") in ("ClusterRole", "Role") and grants_everything(_bound_role(ctx, ref)):
+        variant = "equivalent"
+    else:
         return
     subjects = obj.get("subjects")
     names = [f"{s.get('kind')} {s.get('name')}" for s in subjects if isinstance(s, dict)] \
@@ -378,7 +433,8 @@ def cluster_admin_binding(ctx: CheckContext, obj: Any, path: FieldPath, params: 
     else:
         scope = " in every namespace"
     yield Hit(("roleRef", "name"), {"subjects": shown or "its subjects", "kind": ctx.document.kind,
-                                    "scope": scope})
+                                    "scope": scope, "role_kind": str(ref.get("kind")),
+                                    "role": str(ref.get("name"))}, variant)
 
 
 CHECKS: dict[str, CheckDef] = {
@@ -392,7 +448,7 @@ CHECKS: dict[str, CheckDef] = {
         "type": "object", "additionalProperties": False,
         "properties": {"enough": {**_STRINGS, "minItems": 1}}}),
     "seccomp-profile": define(seccomp_profile, ("default", "unconfined"), _NO_PARAMS),
-    "secret-in-env": define(secret_in_env, ("default",), {
+    "secret-in-env": define(secret_in_env, ("default", "private-key"), {
         "type": "object", "additionalProperties": False, "required": ["names"],
         "properties": {"names": {**_STRINGS, "minItems": 1, "items": {"type": "string", "format": "regex"}},
                        "ignore": {"type": "array", "items": {"type": "string", "format": "regex"}}}},
@@ -407,5 +463,5 @@ CHECKS: dict[str, CheckDef] = {
     "automount-service-account-token": define(automount_token, ("default", "explicit"), _NO_PARAMS),
     "rbac-wildcard": define(rbac_wildcard, ("default",), _NO_PARAMS),
     "rbac-pod-exec": define(rbac_pod_exec, ("default",), _NO_PARAMS),
-    "cluster-admin-binding": define(cluster_admin_binding, ("default",), _NO_PARAMS),
+    "cluster-admin-binding": define(cluster_admin_binding, ("default", "equivalent"), _NO_PARAMS),
 }

@@ -75,7 +75,7 @@ def selector_mismatch(ctx: CheckContext, obj: Any, path: FieldPath, params: Any)
         return
     shown = ", ".join(f"{k}: {v}" for k, v in labels.items()) or "none"
     for sub, requirement in selectors.unmatched(selector, labels):
-        if "{{" in requirement or "$(" in requirement:
+        if _templated(requirement):
             continue
         yield Hit(("spec", "selector") + sub, {"kind": kind, "requirement": requirement,
                                                "labels": shown})
@@ -110,12 +110,30 @@ def invalid_name(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> I
         problem_text = names.dns1123_label_problem(cname) if cname is not None else None
         if problem_text:
             yield Hit(cpath + ("name",), {"name": cname, "problem": problem_text}, "container")
+        yield from _env_names(ctx, container, cpath)
     for index, volume in _items(spec.get("volumes")):
         vname = _text(volume.get("name"))
         problem_text = names.dns1123_label_problem(vname) if vname is not None else None
         if problem_text:
             yield Hit(spec_path + ("volumes", index, "name"), {"name": vname, "problem": problem_text},
                       "volume")
+
+
+def _env_names(ctx: CheckContext, container: dict[str, Any], cpath: FieldPath) -> Iterator[Hit]:
+    """Env var names and envFrom prefixes, by the rule of the target version's server."""
+    relaxed = ctx.kubernetes_version >= names.RELAXED_ENV_SINCE
+    for index, item in _items(container.get("env")):
+        name = item.get("name")
+        if isinstance(name, str) and not _templated(name):
+            problem = names.env_var_name_problem(name, relaxed)
+            if problem:
+                yield Hit(cpath + ("env", index, "name"), {"name": name, "problem": problem}, "env")
+    for index, item in _items(container.get("envFrom")):
+        prefix = item.get("prefix")
+        if isinstance(prefix, str) and prefix and not _templated(prefix):
+            problem = names.env_var_name_problem(prefix, relaxed)
+            if problem:
+                yield Hit(cpath + ("envFrom", index, "prefix"), {"name": prefix, "problem": problem}, "env")
 
 
 # ---------------------------------------------------------------------------------- labels
@@ -169,6 +187,9 @@ def invalid_label(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> 
     meta = _template_meta(ctx)
     if meta is not None:
         yield from _label_map(get_path(obj, meta + ("labels",)), meta + ("labels",), "label")
+    found = _pod(ctx, obj)
+    if found:  # the pod spec's nodeSelector is validated as a label map
+        yield from _label_map(found[0].get("nodeSelector"), found[1] + ("nodeSelector",), "nodeSelector")
     doc = ctx.document
     if doc.kind == "NetworkPolicy" and is_builtin_group(doc.api_version or ""):
         yield from _label_selector(get_path(obj, ("spec", "podSelector")), ("spec", "podSelector"))
@@ -331,8 +352,8 @@ def _port_number(value: Any, at: FieldPath, field: str, allow_zero: bool = False
 def _port_ref(value: Any, at: FieldPath, field: str, allow_zero: bool = False) -> Hit | None:
     """An int-or-string port: a number in range, or an IANA service name."""
     if isinstance(value, str):
-        if _templated(value):
-            return None
+        if _templated(value) or (allow_zero and value == ""):
+            return None  # an empty targetPort is defaulted to the port, as 0 is
         problem = names.iana_svc_name_problem(value)
         if problem:
             return Hit(at, {"field": field, "value": value, "problem": problem}, "name")
@@ -607,7 +628,7 @@ def invalid_rolling_update(ctx: CheckContext, obj: Any, path: FieldPath, params:
 
 CHECKS: dict[str, CheckDef] = {
     "selector-mismatch": define(selector_mismatch, ("default", "empty"), _OBJECT),
-    "invalid-name": define(invalid_name, ("default", "namespace", "container", "volume"), _OBJECT),
+    "invalid-name": define(invalid_name, ("default", "namespace", "container", "volume", "env"), _OBJECT),
     "invalid-label": define(invalid_label, ("key", "value", "expression"), _OBJECT),
     "invalid-annotation": define(invalid_annotation, ("key", "size"), _OBJECT),
     "invalid-quantity": define(invalid_quantity, ("default", "suggest", "negative"), _OBJECT),

@@ -9,12 +9,13 @@ see the same facts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.kube.groups import group_of
 from kubelint.kube.security import LEVELS, pss_violations
-from kubelint.kube.workloads import containers, get_path, pod_spec
+from kubelint.kube.workloads import containers, get_path, pod_spec, pod_spec_path
 from kubelint.model import Document, FieldPath, Span
 
 # A reference to another object: the field that names it, the name, and the field's span.
@@ -94,6 +95,37 @@ _SECRET_MAKERS: dict[str, tuple[tuple[str, ...], FieldPath]] = {
 }
 
 
+_SECRET_FLAG = re.compile(r"^--?[\w.-]*secret[\w.-]*(?:=(?P<value>.*))?$", re.IGNORECASE)
+_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+
+
+def _secret_flags(container: dict[str, Any]) -> list[str]:
+    """The Secrets a Job's container names in a flag such as `--secret-name=x`: certificate
+    generators (kube-webhook-certgen of ingress-nginx and many charts) create them at install."""
+    tokens = [t for key in ("command", "args") for t in (container.get(key) or []) if isinstance(t, str)] \
+        if all(isinstance(container.get(k) or [], list) for k in ("command", "args")) else []
+    names = []
+    for index, token in enumerate(tokens):
+        found = _SECRET_FLAG.match(token)
+        if not found:
+            continue
+        value = found["value"] if found["value"] is not None else (tokens[index + 1] if index + 1 < len(tokens) else "")
+        if _NAME.match(value or ""):
+            names.append(value)
+    return names
+
+
+def _item_keys(out: list[tuple[FieldPath, str, str]], source: dict[str, Any], path: FieldPath, name: str) -> None:
+    """The keys a configMap or secret volume projects by `items` (each must exist, unless the
+    volume is optional)."""
+    items = source.get("items")
+    if source.get("optional") or not isinstance(items, list):
+        return
+    for index, item in enumerate(items):
+        if isinstance(item, dict) and isinstance(item.get("key"), str):
+            out.append((path + ("items", index, "key"), name, item["key"]))
+
+
 class _Extractor:
     """Reads the facts of one object and records the spans of the fields they come from."""
 
@@ -110,6 +142,12 @@ class _Extractor:
         found = pod_spec(kind, obj, self.facts.api_version)
         if found:
             self.workload(obj, *found)
+        else:
+            # A template without its spec is a schema error, yet its labels still say which
+            # pods the workload makes: Services and policies are judged against them.
+            path = pod_spec_path(kind, self.facts.api_version)
+            if path is not None and isinstance(get_path(obj, path[:-1]) if path[:-1] else obj, dict):
+                self.workload(obj, {}, path, security=False)
         spec = obj.get("spec") if isinstance(obj, dict) else None
         if not isinstance(spec, dict):
             spec = {}
@@ -134,6 +172,7 @@ class _Extractor:
             if selector is not None:
                 data["selector"] = selector
                 self.place(("spec", "podSelector"), "key")
+            self.policy_peers(spec)
         elif kind == "StatefulSet" and isinstance(spec.get("serviceName"), str):
             data["serviceName"] = spec["serviceName"]
             self.place(("spec", "serviceName"))
@@ -143,13 +182,42 @@ class _Extractor:
                 made = self.facts.name  # SealedSecret and ExternalSecret default to their own name
             if isinstance(made, str) and made:
                 data["makes"] = [("Secret", made)]
+        elif kind in ("ConfigMap", "Secret") and isinstance(obj, dict):
+            self.keys(obj)
         elif kind == "CustomResourceDefinition":
             names = spec.get("names") if isinstance(spec.get("names"), dict) else {}
             if isinstance(spec.get("group"), str) and isinstance(names.get("kind"), str):
                 data["defines"] = {"group": spec["group"], "kind": names["kind"],
                                    "scope": spec.get("scope") if isinstance(spec.get("scope"), str) else ""}
 
-    def workload(self, obj: Any, spec: dict[str, Any], spec_path: FieldPath) -> None:
+    def policy_peers(self, spec: dict[str, Any]) -> None:
+        """The podSelectors of a NetworkPolicy's ingress and egress peers that select pods of the
+        policy's own namespace (a peer with a namespaceSelector looks elsewhere)."""
+        peers = []
+        for key, field_name in (("ingress", "from"), ("egress", "to")):
+            rules = spec.get(key)
+            for rindex, rule in enumerate(rules if isinstance(rules, list) else []):
+                items = rule.get(field_name) if isinstance(rule, dict) else None
+                for pindex, peer in enumerate(items if isinstance(items, list) else []):
+                    if not isinstance(peer, dict) or "namespaceSelector" in peer:
+                        continue
+                    selector = _selector(peer.get("podSelector"))
+                    if selector is not None:
+                        path = ("spec", key, rindex, field_name, pindex, "podSelector")
+                        peers.append((path, selector))
+                        self.place(path, "key")
+        if peers:
+            self.facts.data["peers"] = peers
+
+    def keys(self, obj: dict[str, Any]) -> None:
+        """The key names of a ConfigMap or Secret (never the values), for references by key;
+        None where something else fills the keys in (an empty object, a token Secret)."""
+        fields = ("data", "binaryData") if self.facts.kind == "ConfigMap" else ("data", "stringData")
+        keys = sorted({str(k) for name in fields if isinstance(obj.get(name), dict) for k in obj[name]})
+        if keys and obj.get("type") != "kubernetes.io/service-account-token":
+            self.facts.data["keys"] = keys
+
+    def workload(self, obj: Any, spec: dict[str, Any], spec_path: FieldPath, security: bool = True) -> None:
         data = self.facts.data
         template_meta = spec_path[:-1] + ("metadata",)
         if self.facts.kind == "Pod":
@@ -163,7 +231,12 @@ class _Extractor:
         data["podSpecPath"] = spec_path
         ports = []
         refs: dict[str, list[tuple[FieldPath, str, bool]]] = {"ConfigMap": [], "Secret": []}
+        # (path of the key, the object's name, the key): references to one key of the object
+        key_refs: dict[str, list[tuple[FieldPath, str, str]]] = {"ConfigMap": [], "Secret": []}
+        made: list[tuple[str, str]] = []
         for container, path in containers(spec, spec_path):
+            if self.facts.kind in ("Job", "CronJob"):
+                made += [("Secret", name) for name in _secret_flags(container)]
             for port in container.get("ports") or []:
                 if isinstance(port, dict):
                     ports.append({"name": port.get("name") if isinstance(port.get("name"), str) else None,
@@ -187,6 +260,9 @@ class _Extractor:
                     if isinstance(ref, dict) and isinstance(ref.get("name"), str):
                         refs[kind].append((path + ("env", index, "valueFrom", key, "name"), ref["name"],
                                            bool(ref.get("optional"))))
+                        if isinstance(ref.get("key"), str) and not ref.get("optional"):
+                            key_refs[kind].append((path + ("env", index, "valueFrom", key, "key"),
+                                                   ref["name"], ref["key"]))
         for index, volume in enumerate(spec.get("volumes") or []):
             if not isinstance(volume, dict):
                 continue
@@ -194,10 +270,12 @@ class _Extractor:
             cm = volume.get("configMap")
             if isinstance(cm, dict) and isinstance(cm.get("name"), str):
                 refs["ConfigMap"].append((vpath + ("configMap", "name"), cm["name"], bool(cm.get("optional"))))
+                _item_keys(key_refs["ConfigMap"], cm, vpath + ("configMap",), cm["name"])
             secret = volume.get("secret")
             if isinstance(secret, dict) and isinstance(secret.get("secretName"), str):
                 refs["Secret"].append((vpath + ("secret", "secretName"), secret["secretName"],
                                        bool(secret.get("optional"))))
+                _item_keys(key_refs["Secret"], secret, vpath + ("secret",), secret["secretName"])
             projected = volume.get("projected")
             sources = projected.get("sources") if isinstance(projected, dict) else None
             for sindex, item in enumerate(sources if isinstance(sources, list) else []):
@@ -212,11 +290,19 @@ class _Extractor:
             if isinstance(secret, dict) and isinstance(secret.get("name"), str):
                 refs["Secret"].append((spec_path + ("imagePullSecrets", index, "name"), secret["name"], False))
         data["ports"] = ports
+        if made:
+            data["makes"] = made
         data["refs"] = {kind: [(p, n, o) for p, n, o in items] for kind, items in refs.items() if items}
         for items in refs.values():
             for path, _, _ in items:
                 self.place(path)
-        self.pod_security(spec, spec_path, obj)
+        if any(key_refs.values()):
+            data["keyRefs"] = {kind: items for kind, items in key_refs.items() if items}
+            for items in key_refs.values():
+                for path, _, _ in items:
+                    self.place(path)
+        if security:
+            self.pod_security(spec, spec_path, obj)
         account = spec.get("serviceAccountName")
         if not isinstance(account, str):
             account = spec.get("serviceAccount")  # the deprecated spelling still works

@@ -77,16 +77,23 @@ def _range_problem(expr: str, field: str, low: int, high: int, names: dict[str, 
 
 
 def schedule_problem(schedule: str) -> str | None:
-    """Why the server's cron parser refuses `schedule` (the TZ rule aside), or None."""
-    spec = schedule.strip()
+    """Why the server's cron parser refuses `schedule` (the TZ rule aside), or None.
+
+    Follows cron.ParseStandard to the letter: the spec is not trimmed (so " @daily" and
+    "@daily " are refused while extra spaces between fields are not), a `TZ=`/`CRON_TZ=` zone
+    runs to the first space, and a descriptor must match exactly.
+    """
+    spec = schedule
     if not spec:
         return "the schedule is empty"
     if spec.startswith(("TZ=", "CRON_TZ=")):
-        zone, _, spec = spec.partition(" ")
-        zone = zone.split("=", 1)[1]
-        if not zone_exists(zone):
+        space = spec.find(" ")
+        if space < 0:
+            return "a TZ= prefix must be followed by a space and the schedule"
+        zone = spec[spec.index("=") + 1:space]
+        if zone not in ("", "UTC", "Local") and not zone_exists(zone):
             return f"unknown time zone `{zone}`"
-        spec = spec.strip()
+        spec = spec[space:].strip()
     if spec.startswith("@"):
         if spec in DESCRIPTORS:
             return None

@@ -24,6 +24,9 @@ _SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-
 _QUALIFIED = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
 _IANA = re.compile(r"[-a-z0-9]+")
+_ENV_STRICT = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
+# RelaxedEnvironmentVariableValidation: beta, on by default, in 1.32; before it the strict form.
+RELAXED_ENV_SINCE = (1, 32)
 
 LABEL_RULE = "lowercase letters, digits and '-', starting and ending with a letter or digit"
 DNS1035_RULE = "lowercase letters, digits and '-', starting with a letter and ending with a letter or digit"
@@ -120,6 +123,26 @@ def iana_svc_name_problem(value: str) -> str | None:
     return None
 
 
+def env_var_name_problem(value: str, relaxed: bool = True) -> str | None:
+    """An environment variable name (also an envFrom prefix) as the server of that age checks it.
+
+    Relaxed (1.32 on): any printable ASCII but '='. Strict (before): letters, digits, '_', '-'
+    and '.', not starting with a digit, and not `.`, `..` or anything starting with `..`.
+    """
+    if not value:
+        return "must not be empty"
+    if relaxed:
+        if any(not (" " <= c <= "~") or c == "=" for c in value):
+            return "must consist only of printable ASCII characters other than '='"
+        return None
+    if not _ENV_STRICT.fullmatch(value):
+        return ("must consist of letters, digits, '_', '-' and '.', and must not start with a digit "
+                "(before Kubernetes 1.32)")
+    if value in (".", "..") or value.startswith(".."):
+        return "must not be '.' or '..' nor start with '..'"
+    return None
+
+
 # The name function each kind's validation uses, where it is not a DNS-1123 subdomain (the
 # rule of most built-in kinds and of every custom resource). None: a form of its own that is
 # not checked here (a CRD is `<plural>.<group>`, an APIService `<version>.<group>`).
@@ -131,6 +154,9 @@ _SPECIAL: dict[str, str | None] = {
     "APIService": None,
     "Event": None,
     "ComponentStatus": None,
+    "CertificateSigningRequest": None,  # the server does not care what a request is called
+    "IPAddress": None,  # the address itself, in canonical form (IPv6 colons included)
+    "ClusterTrustBundle": None,  # `<signer>:<suffix>` for signer-linked bundles
 }
 
 NAME_RULES = {

@@ -14,17 +14,96 @@ import re
 from fractions import Fraction
 from typing import Any
 
-_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"
-_QUANTITY = re.compile(rf"({_NUMBER})([A-Za-z]*)([+-]?[0-9]*)")
-_BINARY = {"Ki": 1, "Mi": 2, "Gi": 3, "Ti": 4, "Pi": 5, "Ei": 6}
+_NUMBER = r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)"  # what a suggestion may start from
+_SUFFIX_LETTERS = frozenset("eEinumkKMGTP")
+_BINARY = {"Ki": 10, "Mi": 20, "Gi": 30, "Ti": 40, "Pi": 50, "Ei": 60}  # powers of two
 _DECIMAL = {"n": -9, "u": -6, "m": -3, "": 0, "k": 3, "M": 6, "G": 9, "T": 12, "P": 15, "E": 18}
+_INT32_MAX = 2 ** 31 - 1
+_INT64_MAX = 2 ** 63 - 1
+_NANO = Fraction(1, 10 ** 9)
 # Exponents beyond this are clamped when computing a value: enough to order any real
 # quantity, and it keeps `1e999999999` from building a billion-digit integer.
 _EXPONENT_CLAMP = 400
 
 
+def _scan(text: str) -> tuple[bool, str, str, str, str] | None:
+    """Split a quantity as apimachinery's parseQuantityString does: (negative, integer digits,
+    fraction digits, the number as written, suffix), or None when the shape is wrong.
+
+    Its quirks are the server's: leading zeros are dropped, and a number may have no digit at
+    all (".", "-", "Ki" are zero), which the caller sorts out.
+    """
+    end, pos = len(text), 0
+    negative = bool(text) and text[0] == "-"
+    if text and text[0] in "+-":
+        pos = 1
+    while pos < end and text[pos] == "0":
+        pos += 1
+    if pos >= end:
+        return negative, "0", "", "0", ""
+    start = pos
+    while pos < end and text[pos].isdigit() and text[pos].isascii():
+        pos += 1
+    num = text[start:pos] or "0"
+    denom = ""
+    if pos < end and text[pos] == ".":
+        pos += 1
+        start = pos
+        while pos < end and text[pos].isdigit() and text[pos].isascii():
+            pos += 1
+        denom = text[start:pos]
+    value = text[:pos]
+    suffix_start = pos
+    while pos < end and text[pos] in _SUFFIX_LETTERS:
+        pos += 1
+    if pos < end and text[pos] in "+-":
+        pos += 1
+    while pos < end and text[pos].isdigit() and text[pos].isascii():
+        pos += 1
+    if pos < end:
+        return None
+    return negative, num, denom, value, text[suffix_start:]
+
+
+def _interpret(suffix: str) -> tuple[int, int, str] | None:
+    """(base, exponent, format) of a suffix, as the server's suffixer reads it."""
+    if suffix in _DECIMAL:
+        return 10, _DECIMAL[suffix], "decimal"
+    if suffix in _BINARY:
+        return 2, _BINARY[suffix], "binary"
+    if len(suffix) > 1 and suffix[0] in "eE":
+        digits = suffix[1:]
+        body = digits[1:] if digits[0] in "+-" else digits
+        if not body.isdigit() or not body.isascii():
+            return None
+        exponent = int(digits)
+        if abs(exponent) > _INT32_MAX:
+            return None  # outside the int32 scale: refused, not wrapped around
+        return 10, exponent, "exponent"
+    return None
+
+
+def _needs_a_digit(num: str, denom: str, base: int, exponent: int) -> bool:
+    """Whether ParseQuantity leaves its int64 fast path for the decimal parser, which (unlike
+    the fast path) refuses a number with no digit at all."""
+    if base == 10:
+        precision = 18 - (len(num) + len(denom))
+        scale = exponent
+    elif exponent >= 0 and not denom:
+        precision = 15 - len(num) - exponent * 3 // 10 - 1
+        scale = 0
+    else:
+        return True
+    return precision < 0 or scale - len(denom) < -9
+
+
 def parse_quantity(value: Any) -> Fraction | None:
-    """The exact value of a quantity (a string, or a YAML int/float), or None if invalid."""
+    """The exact value of a quantity (a string, or a YAML int/float), or None if invalid.
+
+    Strings are read as the server reads them (Quantity.UnmarshalJSON, which trims spaces, then
+    ParseQuantity); the value is rounded away from zero to a multiple of 1n and binary values
+    are capped at 2^63-1, as ParseQuantity does, so comparisons agree with the server's.
+    """
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -33,24 +112,29 @@ def parse_quantity(value: Any) -> Fraction | None:
         return Fraction(value) if math.isfinite(value) else None
     if not isinstance(value, str):
         return None
-    text = value.strip()  # the JSON decoder trims spaces before parsing
-    match = _QUANTITY.fullmatch(text)
-    if not match:
+    text = value.strip()
+    if not text:
         return None
-    number, letters, exponent = match.groups()
-    mantissa = Fraction(number.rstrip(".") or "0") if number not in ("+.", "-.", ".") else None
-    if mantissa is None:
+    scanned = _scan(text)
+    if scanned is None:
         return None
-    if letters in ("e", "E") and exponent.lstrip("+-"):
-        power = max(-_EXPONENT_CLAMP, min(_EXPONENT_CLAMP, int(exponent)))
-        return mantissa * Fraction(10) ** power
-    if exponent:
-        return None  # digits after a suffix that is not an exponent: `1Ki2`, `1e`
-    if letters in _BINARY:
-        return mantissa * 1024 ** _BINARY[letters]
-    if letters in _DECIMAL:
-        return mantissa * Fraction(10) ** _DECIMAL[letters]
-    return None
+    negative, num, denom, written, suffix = scanned
+    interpreted = _interpret(suffix)
+    if interpreted is None:
+        return None
+    base, exponent, form = interpreted
+    if _needs_a_digit(num, denom, base, exponent) and not any(c.isdigit() for c in written):
+        return None
+    mantissa = Fraction(int(num + denom), 10 ** len(denom))
+    if base == 2:
+        amount = mantissa * 2 ** exponent
+    else:
+        amount = mantissa * Fraction(10) ** max(-_EXPONENT_CLAMP, min(_EXPONENT_CLAMP, exponent))
+    if amount and (amount / _NANO).denominator != 1:
+        amount = Fraction(math.ceil(amount / _NANO)) * _NANO
+    if form == "binary" and amount > _INT64_MAX:
+        amount = Fraction(_INT64_MAX)
+    return -amount if negative else amount
 
 
 def is_quantity(value: Any) -> bool:

@@ -44,7 +44,8 @@ SAFE_SYSCTLS: dict[str, tuple[int, int]] = {
     "net.ipv4.tcp_keepalive_probes": (1, 29),
 }
 
-RESTRICTED_VOLUME_TYPES = ("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral",
+# `image` volumes (OCI artifacts, read-only) are allowed by PodSecurity's restricted check too.
+RESTRICTED_VOLUME_TYPES = ("configMap", "csi", "downwardAPI", "emptyDir", "ephemeral", "image",
                            "persistentVolumeClaim", "projected", "secret")
 SELINUX_TYPES = {"container_t": (1, 0), "container_init_t": (1, 0), "container_kvm_t": (1, 0),
                  "container_engine_t": (1, 31)}
@@ -283,7 +284,8 @@ def _apparmor(spec: dict[str, Any], annotations: dict[str, Any]) -> list[Violati
                           f"{who} sets AppArmor profile {kind}"))
     prefix = "container.apparmor.security.beta.kubernetes.io/"
     for key, value in sorted(annotations.items(), key=lambda item: str(item[0])):
-        allowed = value == "runtime/default" or (isinstance(value, str) and value.startswith("localhost/"))
+        # an empty value means the default profile, as PodSecurity reads it
+        allowed = value in ("", "runtime/default") or (isinstance(value, str) and value.startswith("localhost/"))
         if isinstance(key, str) and key.startswith(prefix) and not allowed:
             found.append(("AppArmor", ("..", "metadata", "annotations", key), f"annotation {key} is {value}"))
     return found
