@@ -481,7 +481,7 @@ def _test_rules(directory: str) -> None:
 def explain(rule_id: Annotated[str, typer.Argument(help="A rule id, as `kubelint rules` lists them.")]) -> None:
     """What a rule finds, why it matters, how to fix it, with a bad and a good example."""
     from kubelint.engine.rules import builtin_rules
-    from kubelint.schema.suggest import closest
+    from kubelint.suggest import closest
 
     catalog = _usage_errors_exit(builtin_rules)
     rule = catalog.get(rule_id) or catalog.get(rule_id.strip().lower())

@@ -217,7 +217,7 @@ class _Reader:
 
     def explain(self, error: Any, schema: dict[str, Any], prefix: tuple[Any, ...]) -> ConfigError:
         """A schema error in plain words, at the key or value it is about."""
-        from kubelint.schema.suggest import closest
+        from kubelint.suggest import closest
 
         where = prefix + tuple(error.instance_path)
         node = _schema_at(schema, list(error.schema_path)[:-1])
@@ -284,7 +284,7 @@ class _Reader:
                     config.rules[rule_id] = {"enabled": enabled}
         for rule_id, value in (data.get("rules") or {}).items():
             if rule_id not in rules:
-                from kubelint.schema.suggest import closest
+                from kubelint.suggest import closest
 
                 guess = closest(rule_id, rules)
                 hint = f"; did you mean `{guess}`?" if guess else "; `kubelint rules` lists them"
@@ -384,7 +384,7 @@ def _describe(value: Any) -> str:
 
 
 def _guess(word: str, options: Sequence[str]) -> str | None:
-    from kubelint.schema.suggest import closest
+    from kubelint.suggest import closest
 
     alias = _VALUE_ALIASES.get(word.lower())
     if alias in options:

@@ -213,3 +213,67 @@ def format_path(path: FieldPath) -> str:
             escaped = part.replace("\\", "\\\\").replace('"', '\\"')
             out.append(f'["{escaped}"]')
     return "".join(out)
+
+
+# ---------------------------------------------------------------------- what reports read
+# The result types the reports read live here, so that report/ imports nothing from the
+# engine: a rule as the run applied it, a suppressed finding, and the run's result.
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    category: str
+    severity: Severity
+    enabled: bool
+    summary: str
+    target: str
+    messages: dict[str, str]
+    kinds: tuple[str, ...] = ()
+    check: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+    schema: dict[str, Any] | None = None
+    docs: dict[str, Any] = field(default_factory=dict)
+    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    source: str = ""
+    # tool → the ids of its closest checks (kube-linter, polaris, kube-score, checkov, pluto)
+    peers: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The Pod Security Standards level and control this rule covers, when it covers one.
+    pss: dict[str, Any] = field(default_factory=dict)
+    # Rules whose findings at the same field (or below it) this rule's finding replaces.
+    supersedes: tuple[str, ...] = ()
+
+    def message(self, variant: str = "default", **values: Any) -> str:
+        template = self.messages.get(variant) or self.messages["default"]
+        return template.format(**values)
+
+    def applies_to(self, kind: str | None) -> bool:
+        return not self.kinds or (kind is not None and kind in self.kinds)
+
+
+class Suppressed(NamedTuple):
+    """A finding that something silenced: what (comment, annotation, config, baseline) and why."""
+
+    finding: Finding
+    mechanism: str
+    reason: str
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    files: int = 0
+    documents: int = 0
+    skipped: int = 0
+    seconds: float = 0.0
+    # The run's rules (selection and severities applied), for reports that describe them.
+    rules: dict[str, Rule] = field(default_factory=dict, repr=False, compare=False)
+    # What comments, annotations, the config or the baseline silenced, with what silenced it.
+    suppressed: list[Suppressed] = field(default_factory=list, repr=False, compare=False)
+
+    @property
+    def internal_errors(self) -> int:
+        return sum(1 for f in self.findings if f.rule == "internal-error")
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)

@@ -31,7 +31,7 @@ def prepare_rules(rules: Sequence[Rule]) -> dict[str, Prepared]:
 
 def _prepare_check(rule: Rule) -> Prepared:
     from kubelint.checks import CHECKS
-    from kubelint.schema.suggest import closest
+    from kubelint.suggest import closest
 
     definition = CHECKS.get(rule.check or "")
     if definition is None:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import traceback
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import Any
 
 from kubelint.engine import suppress
 from kubelint.engine.facts import ObjectFacts
 from kubelint.engine.rules import Rule
 from kubelint.kube.scopes import is_cluster_scoped
-from kubelint.model import FieldPath, Finding, Span, format_path
+from kubelint.model import FieldPath, Finding, Span, Suppressed, format_path
 
 
 @dataclass
@@ -90,14 +90,6 @@ class RunHit:
         self.values = values
         self.variant = variant
         self.at = at  # a span other than the field's own, when the check knows better
-
-
-class Suppressed(NamedTuple):
-    """A finding that something silenced: what (comment, annotation, config, baseline) and why."""
-
-    finding: Finding
-    mechanism: str
-    reason: str
 
 
 @dataclass

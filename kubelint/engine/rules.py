@@ -7,11 +7,10 @@ backs it (or carries a JSON Schema) and the parameters it passes.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kubelint.model import Severity
+from kubelint.model import Rule, Severity
 from kubelint.resources import data_dir, load_yaml_data
 
 TARGETS = ("input", "schema", "object", "podspec", "container", "run")
@@ -19,37 +18,6 @@ TARGETS = ("input", "schema", "object", "podspec", "container", "run")
 
 class RuleError(Exception):
     """A rule file that kubelint cannot use; the message names its file and line."""
-
-
-@dataclass(frozen=True)
-class Rule:
-    id: str
-    category: str
-    severity: Severity
-    enabled: bool
-    summary: str
-    target: str
-    messages: dict[str, str]
-    kinds: tuple[str, ...] = ()
-    check: str | None = None
-    params: dict[str, Any] = field(default_factory=dict)
-    schema: dict[str, Any] | None = None
-    docs: dict[str, Any] = field(default_factory=dict)
-    examples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
-    source: str = ""
-    # tool → the ids of its closest checks (kube-linter, polaris, kube-score, checkov, pluto)
-    peers: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # The Pod Security Standards level and control this rule covers, when it covers one.
-    pss: dict[str, Any] = field(default_factory=dict)
-    # Rules whose findings at the same field (or below it) this rule's finding replaces.
-    supersedes: tuple[str, ...] = ()
-
-    def message(self, variant: str = "default", **values: Any) -> str:
-        template = self.messages.get(variant) or self.messages["default"]
-        return template.format(**values)
-
-    def applies_to(self, kind: str | None) -> bool:
-        return not self.kinds or (kind is not None and kind in self.kinds)
 
 
 def rule_from_data(data: dict[str, Any], source: str) -> Rule:

@@ -18,13 +18,13 @@ from kubelint.engine.documents import crd_group, crds_of, custom_groups, expand_
 from kubelint.engine.facts import ObjectFacts, facts_of
 from kubelint.engine.parallel import default_jobs
 from kubelint.engine.passes import FirstPass, lint_files, lint_in_two_passes
-from kubelint.engine.reduce import Reduced, Suppressed
+from kubelint.engine.reduce import Reduced
 from kubelint.engine.rules import Rule, all_rules
 from kubelint.kube.groups import is_tool_config
 from kubelint.kube.objects import incomplete
 from kubelint.kube.versions import default_version
 from kubelint.kube.workloads import containers, get_path, pod_spec
-from kubelint.model import Document, Finding, Severity, Span, format_path
+from kubelint.model import Document, Finding, RunResult, Span, format_path
 from kubelint.parser import ParseProblem
 from kubelint.source import DEFAULT_MAX_BYTES, SourceResult, discover, load_path, load_text, template_in_value
 
@@ -66,26 +66,6 @@ class Options:
     ignores: list[dict[str, Any]] = field(default_factory=list)
     baseline: str | None = None  # a baseline file: its findings are not reported again
     report_unused_suppressions: bool = False
-
-
-@dataclass
-class RunResult:
-    findings: list[Finding]
-    files: int = 0
-    documents: int = 0
-    skipped: int = 0
-    seconds: float = 0.0
-    # The run's rules (selection and severities applied), for reports that describe them.
-    rules: dict[str, Rule] = field(default_factory=dict, repr=False, compare=False)
-    # What comments, annotations, the config or the baseline silenced, with what silenced it.
-    suppressed: list[Suppressed] = field(default_factory=list, repr=False, compare=False)
-
-    @property
-    def internal_errors(self) -> int:
-        return sum(1 for f in self.findings if f.rule == INTERNAL_ERROR)
-
-    def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
 
 
 def active_rules(options: Options) -> dict[str, Rule]:

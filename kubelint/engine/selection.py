@@ -29,7 +29,7 @@ class SelectionError(ValueError):
 
 def resolve(names: Iterable[str], rules: dict[str, Rule], what: str) -> set[str]:
     """Rule ids named by `names`, each an id or a category; unknown names are refused."""
-    from kubelint.schema.suggest import closest
+    from kubelint.suggest import closest
 
     categories: dict[str, set[str]] = {}
     for rule in rules.values():

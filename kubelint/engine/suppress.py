@@ -253,7 +253,7 @@ def directive_problems(text: str, documents: Sequence[Document] = (),
     A `# kubelint: disabel=…` or an annotation naming `image-tagg` was ignored without a word,
     so the person who wrote it believed a finding silenced that was not, or vice versa.
     """
-    from kubelint.schema.suggest import closest
+    from kubelint.suggest import closest
 
     if known is None:
         from kubelint.engine.rules import builtin_rules
@@ -306,7 +306,7 @@ def directive_problems(text: str, documents: Sequence[Document] = (),
 def _unknown_rules(listing: str, offset: int, line: int, rules: set[str], where: str,
                    exact: bool = True) -> list[ParseProblem]:
     """A problem for each name in a comma-separated rule list that is no rule."""
-    from kubelint.schema.suggest import closest
+    from kubelint.suggest import closest
 
     out: list[ParseProblem] = []
     position = 0

@@ -91,7 +91,7 @@ def _field_key(obj: dict[Any, Any], wanted: str) -> str | None:
     for key in keys:  # `apiversion`, `api_version`, `Api-Version`, `KIND`
         if re.sub(r"[-_ ]", "", key).lower() == folded:
             return key
-    from kubelint.schema.suggest import closest  # only here: the schema package is heavy
+    from kubelint.suggest import closest
 
     for key in keys:  # `apiVerison`, `kindd`; a length far off cannot be close enough
         if abs(len(key) - len(wanted)) <= 3 and closest(key, FIELDS) == wanted:

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kubelint.engine.rules import Rule
-    from kubelint.engine.runner import RunResult
+    from kubelint.model import Rule, RunResult
 
 # format name → module under kubelint.report holding its `render`
 _MODULES = {
@@ -44,12 +43,8 @@ class ReportContext:
     root: str = field(default_factory=os.getcwd)
 
     def rules_of(self, result: RunResult) -> Mapping[str, Rule]:
-        """The run's rules, or the built-in catalog for a result made by hand."""
-        if result.rules:
-            return result.rules
-        from kubelint.engine.rules import builtin_rules
-
-        return builtin_rules()
+        """The run's rules as it applied them (a result made by hand may carry none)."""
+        return result.rules
 
 
 Renderer = Callable[["RunResult", ReportContext, IO[str]], None]

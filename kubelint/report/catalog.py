@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from kubelint.engine.rules import Rule
+from kubelint.model import Rule
 
 REGENERATE = "kubelint rules --format markdown --output docs/rules.md"
 TOOLS = {"kube-linter": "kube-linter", "polaris": "Polaris", "kube-score": "kube-score",

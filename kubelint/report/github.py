@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from typing import IO
 
-from kubelint.engine.runner import RunResult
-from kubelint.model import Finding, Severity
+from kubelint.model import Finding, RunResult, Severity
 from kubelint.report import ReportContext
 from kubelint.report.identity import relative_path
 

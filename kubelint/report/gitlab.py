@@ -9,8 +9,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from kubelint.engine.runner import RunResult
-from kubelint.model import Severity
+from kubelint.model import RunResult, Severity
 from kubelint.report import ReportContext
 from kubelint.report.identity import fingerprints, relative_path
 

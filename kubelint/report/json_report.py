@@ -9,8 +9,7 @@ import json
 from typing import IO, Any
 
 from kubelint import __version__
-from kubelint.engine.runner import RunResult
-from kubelint.model import Finding, Severity
+from kubelint.model import Finding, RunResult, Severity
 from kubelint.report import ReportContext
 
 SCHEMA_VERSION = 1

@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 from typing import IO
 
-from kubelint.engine.runner import RunResult
-from kubelint.model import Finding
+from kubelint.model import Finding, RunResult
 from kubelint.report import ReportContext
 from kubelint.report.identity import relative_path
 

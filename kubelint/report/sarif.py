@@ -16,8 +16,7 @@ from typing import IO, Any
 from urllib.parse import quote
 
 from kubelint import __version__
-from kubelint.engine.runner import RunResult
-from kubelint.model import Severity
+from kubelint.model import RunResult, Severity
 from kubelint.report import ReportContext
 from kubelint.report.identity import fingerprints, relative_path
 

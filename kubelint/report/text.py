@@ -9,8 +9,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping
 from typing import IO, Any
 
-from kubelint.engine.runner import RunResult
-from kubelint.model import Finding, Severity
+from kubelint.model import Finding, RunResult, Severity
 from kubelint.report import ReportContext
 
 _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}

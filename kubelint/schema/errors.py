@@ -16,7 +16,7 @@ import jsonschema_rs
 
 from kubelint.model import FieldPath, Hit, format_path
 from kubelint.schema.compiler import KindSchema
-from kubelint.schema.suggest import closest
+from kubelint.suggest import closest
 
 Kinds = jsonschema_rs.ValidationErrorKind
 SCHEMA_INVALID = "schema-invalid"

@@ -17,7 +17,7 @@ from kubelint.kube.lifecycle import all_removals, lifecycle, successor
 from kubelint.kube.versions import format_version, version_priority
 from kubelint.model import Hit
 from kubelint.schema.crd import CustomKind
-from kubelint.schema.suggest import closest
+from kubelint.suggest import closest
 
 SCHEMA_INVALID = "schema-invalid"
 UNKNOWN_KIND = "unknown-kind"
