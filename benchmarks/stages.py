@@ -62,6 +62,14 @@ def main() -> int:
     timed(compiler.KindSchema, "validator", "schema compile and CRD conversion")
     timed(validator.SchemaValidator, "add_crds", "CRD registration")
 
+    # As the command line runs: the collector paused for the process (the library leaves the
+    # host's collector alone, so a plain lint_paths call parses with it on).
+    import gc
+
+    from kubelint import parser
+
+    gc.disable()
+    parser.PAUSE_GC = True
     profile = cProfile.Profile() if args.cprofile else None
     began = time.perf_counter()
     if profile:

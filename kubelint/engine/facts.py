@@ -49,7 +49,9 @@ class ObjectFacts:
         return self.places.get(path) or self.name_span or self.span
 
 
-def facts_of(doc: Document) -> ObjectFacts:
+def facts_of(doc: Document, pod_security: bool = True) -> ObjectFacts:
+    """The facts of one object; `pod_security` False skips its Pod Security failures (no
+    Namespace of the run enforces a level)."""
     obj = doc.obj
     meta = doc.metadata
     facts = ObjectFacts(
@@ -62,7 +64,7 @@ def facts_of(doc: Document) -> ObjectFacts:
     )
     if facts.name is not None:
         facts.name_span = doc.locate(("metadata", "name"))[0]
-    _Extractor(doc, facts).run(obj)
+    _Extractor(doc, facts, pod_security).run(obj)
     return facts
 
 
@@ -129,9 +131,10 @@ def _item_keys(out: list[tuple[FieldPath, str, str]], source: dict[str, Any], pa
 class _Extractor:
     """Reads the facts of one object and records the spans of the fields they come from."""
 
-    def __init__(self, doc: Document, facts: ObjectFacts) -> None:
+    def __init__(self, doc: Document, facts: ObjectFacts, with_pod_security: bool = True) -> None:
         self.doc = doc
         self.facts = facts
+        self.with_pod_security = with_pod_security
 
     def place(self, path: FieldPath, at: str = "value") -> None:
         self.facts.places[path] = self.doc.locate(path, at)[0]
@@ -301,7 +304,7 @@ class _Extractor:
             for items in key_refs.values():
                 for path, _, _ in items:
                     self.place(path)
-        if security:
+        if security and self.with_pod_security:
             self.pod_security(spec, spec_path, obj)
         account = spec.get("serviceAccountName")
         if not isinstance(account, str):

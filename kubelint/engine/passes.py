@@ -53,6 +53,7 @@ class FileLinter(Protocol):
     schema: Any  # the SchemaValidator that CRDs are registered with
     options: Any  # for max_file_size
     wanted_groups: frozenset[str]
+    pod_security_facts: bool
 
     def lint_file(self, path: str) -> Outcome: ...
 
@@ -123,6 +124,7 @@ class _Plan(NamedTuple):
     has_crd: bool
     groups: frozenset[str]  # the API groups its apiVersions name
     crd_groups: frozenset[str]  # the groups its CRDs may define (only for files with CRDs)
+    pod_security: bool = False  # it may hold a Namespace with Pod Security labels
 
 
 class _TwoPasses:
@@ -149,6 +151,10 @@ class _TwoPasses:
             self.stdin_crds = crds_of(stdin_source.documents)
         self.wanted = frozenset(wanted)
         linter.wanted_groups = self.wanted
+        # Each workload's Pod Security failures are worked out only when some Namespace of
+        # the run may enforce a level: that is most of what the facts of a workload cost.
+        linter.pod_security_facts = any(entry.pod_security for entry in self.plan.values()) or (
+            stdin_source is not None and _PSA_LABEL.decode() in (stdin_source.text or ""))
         # group → the files that may still define CRDs of it
         self.unseen: dict[str, set[str]] = {g: set() for g in self.wanted}
         for path, entry in self.plan.items():
@@ -222,6 +228,9 @@ class _TwoPasses:
             self.lint_ready(everything=True)
 
 
+_PSA_LABEL = b"pod-security.kubernetes.io/"
+
+
 def _scan(path: str, max_bytes: int) -> _Plan:
     """Whether a file may hold CRDs, the API groups its apiVersions name, and the groups its
     CRDs may define."""
@@ -230,9 +239,10 @@ def _scan(path: str, max_bytes: int) -> _Plan:
     except (OSError, ReadError):
         return _Plan(False, frozenset(), frozenset())
     groups = _values(data, b"apiVersion", _API_GROUP)
+    pod_security = _PSA_LABEL in data
     if _CRD_MARKER.search(data) is None:
-        return _Plan(False, frozenset(groups), frozenset())
-    return _Plan(True, frozenset(groups), frozenset(_values(data, b"group", _CRD_GROUP)))
+        return _Plan(False, frozenset(groups), frozenset(), pod_security)
+    return _Plan(True, frozenset(groups), frozenset(_values(data, b"group", _CRD_GROUP)), pod_security)
 
 
 def _values(data: bytes, word: bytes, pattern: re.Pattern[bytes]) -> set[str]:

@@ -104,6 +104,8 @@ class Linter:
         self.wanted_groups: frozenset[str] = frozenset()
         # Files that a kustomization names as patches: partial objects (see kube/kustomize.py).
         self.partial_files: frozenset[str] = frozenset()
+        # Whether facts carry each workload's Pod Security failures (see engine/passes.py).
+        self.pod_security_facts = True
         self.schema = None
         if any(self.rules[r].enabled for r in SCHEMA_RULES if r in self.rules):
             from kubelint.schema import SchemaValidator
@@ -267,7 +269,7 @@ class Linter:
                 findings.extend(self.lint_document(doc, objects, partial))
                 silencers.extend(suppress.from_annotations(doc))
                 if self.run_rules and not partial:  # a patch is not an object of its own
-                    facts.append(facts_of(doc))
+                    facts.append(facts_of(doc, self.pod_security_facts))
             elif (item := self._incomplete_objects([doc], source.path)):
                 findings.extend(item[doc.index])  # an item of a List meant as an object
             elif not_manifest is not None and not_manifest.enabled:
