@@ -100,6 +100,7 @@ class Linter:
         self._supersedes = {r.id: r.supersedes for r in self._enabled if r.supersedes}
         # Facts for the reduce step are gathered only when a run-wide rule will read them.
         self.run_rules = [(r, *self._prepared[r.id]) for r in self._by_target.get("run", ())]
+        self._per_kind: dict[str | None, tuple[list[Any], list[Any], list[Any]]] = {}
         # The API groups whose CRDs a first pass keeps for the run (see first_pass).
         self.wanted_groups: frozenset[str] = frozenset()
         # Files that a kustomization names as patches: partial objects (see kube/kustomize.py).
@@ -169,24 +170,20 @@ class Linter:
         findings: list[Finding] = []
         kind = doc.kind
         obj = doc.obj
-        for rule in self._by_target.get("object", ()):
-            if rule.applies_to(kind):
-                self._run(rule, ctx, obj, (), findings)
-        podspec_rules = self._by_target.get("podspec", ())
-        container_rules = self._by_target.get("container", ())
+        object_rules, podspec_rules, container_rules = self._rules_for(kind)
+        for rule, run, params in object_rules:
+            self._run(rule, run, params, ctx, obj, (), findings)
         if podspec_rules or container_rules:
             found = pod_spec(kind, obj, doc.api_version)
             if found:
                 spec, spec_path = found
                 ctx.pod_spec, ctx.pod_spec_path = spec, spec_path
-                for rule in podspec_rules:
-                    if rule.applies_to(kind):
-                        self._run(rule, ctx, spec, spec_path, findings)
+                for rule, run, params in podspec_rules:
+                    self._run(rule, run, params, ctx, spec, spec_path, findings)
                 if container_rules:
                     for container, path in containers(spec, spec_path):
-                        for rule in container_rules:
-                            if rule.applies_to(kind):
-                                self._run(rule, ctx, container, path, findings)
+                        for rule, run, params in container_rules:
+                            self._run(rule, run, params, ctx, container, path, findings)
         if self.schema is not None:
             findings.extend(self._schema_findings(doc, findings))
         return findings
@@ -222,15 +219,26 @@ class Linter:
                   "expected": expected.group(1) if expected else "another type"}
         return self.hit_finding(rule, doc, Hit(hit.path, values, variant="in-value"))
 
+    def _rules_for(self, kind: str | None) -> tuple[list[Any], list[Any], list[Any]]:
+        """The (rule, check, params) of each target that apply to `kind`, worked out once per
+        kind: a run calls checks half a million times on a big tree."""
+        known = self._per_kind.get(kind)
+        if known is None:
+            known = tuple([(rule, *self._prepared[rule.id]) for rule in self._by_target.get(target, ())
+                           if rule.applies_to(kind)] for target in ("object", "podspec", "container"))
+            self._per_kind[kind] = known
+        return known
+
     def _run_one(self, rule: Rule, doc: Document, documents: Sequence[Document]) -> list[Finding]:
         found: list[Finding] = []
-        self._run(rule, CheckContext(doc, self.options.kubernetes_version, documents), doc.obj, (), found)
+        run, params = self._prepared[rule.id]
+        self._run(rule, run, params, CheckContext(doc, self.options.kubernetes_version, documents), doc.obj, (),
+                  found)
         return found
 
-    def _run(self, rule: Rule, ctx: CheckContext, target: Any, path: tuple[Any, ...],
+    def _run(self, rule: Rule, run: Any, params: Any, ctx: CheckContext, target: Any, path: tuple[Any, ...],
              findings: list[Finding]) -> None:
         try:
-            run, params = self._prepared[rule.id]
             for hit in run(ctx, target, path, params):
                 findings.append(self.hit_finding(rule, ctx.document, hit))
         except Exception as exc:  # one broken rule must not end the run
