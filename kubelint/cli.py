@@ -179,6 +179,7 @@ def check(
     if stdin_filename is not None and "-" not in targets:
         raise _fail("--stdin-filename names standard input, but `-` is not among the paths, so "
                     "nothing would read it: add `-` (kubelint check - --stdin-filename NAME)")
+    _refuse_reports_that_would_not_be_written(diff, write_baseline, output_format or [], output or [])
     overrides = Overrides(
         config_path=config_path, kubernetes_version=kubernetes_version,
         fail_on=fail_on.value if fail_on else None, exclude=exclude or [], strict=strict,
@@ -190,7 +191,7 @@ def check(
     options, level = settings.options, settings.fail_on
     if write_baseline:
         options.baseline = None  # record everything there is today
-    targets_out = _report_targets(ctx, output_format or [], output or [])
+    targets_out = _report_targets(ctx, output_format or [], output or [], statistics)
     for target in targets_out:
         if target.output:
             _check_writable(target.output)
@@ -240,6 +241,21 @@ def check(
             context.color = False if (no_color or target.output or os.environ.get("NO_COLOR")) else None
             _write_report(target, result, context)
     raise typer.Exit(exit_code(result, level))
+
+
+def _refuse_reports_that_would_not_be_written(diff: bool, write_baseline: str | None, formats: list[Any],
+                                              outputs: list[str]) -> None:
+    """--diff prints only the diff and --write-baseline only records: a report asked for beside
+    them would silently never be written (a CI job would then upload a stale or missing file)."""
+    if not (formats or outputs):
+        return
+    asked = " ".join([f"--format {getattr(f, 'value', f)}" for f in formats] + [f"--output {o}" for o in outputs])
+    if diff:
+        raise _fail(f"--diff prints only the unified diff and writes no report, so {asked} would be ignored; "
+                    "drop them, or run --diff and the report as two commands")
+    if write_baseline:
+        raise _fail(f"--write-baseline records the findings and writes no report, so {asked} would be "
+                    "ignored; drop them, or run the report as a second command with --baseline")
 
 
 def _write_baseline(path: str, result: Any) -> None:
@@ -340,8 +356,12 @@ def _check_writable(output: str) -> None:
         raise _fail(f"--output: cannot write {output}: permission denied")
 
 
-def _report_targets(ctx: typer.Context, formats: list[OutputFormat], outputs: list[str]) -> list[Any]:
-    """Each --format with the --output after it, in command-line order (see report.outputs)."""
+def _report_targets(ctx: typer.Context, formats: list[OutputFormat], outputs: list[str],
+                    statistics: bool = False) -> list[Any]:
+    """Each --format with the --output after it, in command-line order (see report.outputs).
+
+    --statistics is a text report: asked for in a GitHub Actions job, it is not replaced by the
+    annotations that are the default there."""
     from kubelint.report.outputs import OutputError, default_format, pair
 
     order = [n for n in ctx.meta.get("kubelint.order", ()) if n in ("output_format", "output")]
@@ -355,7 +375,7 @@ def _report_targets(ctx: typer.Context, formats: list[OutputFormat], outputs: li
     except (AttributeError, ValueError):
         stdout_tty = False
     try:
-        return pair(flags, default_format(os.environ, stdout_tty))
+        return pair(flags, "text" if statistics else default_format(os.environ, stdout_tty))
     except OutputError as exc:
         raise _fail(str(exc)) from None
 
@@ -394,12 +414,13 @@ def _tell_what_was_not_linted(targets: list[str], exclude: list[str], verbose: b
         sys.stderr.write(f"kubelint: warning: nothing was linted: {why}{more}\n")
 
 
-def _configured_rules(config_path: str | None) -> dict[str, Rule]:
+def _configured_rules(config_path: str | None, rules_dirs: list[str] | None = None) -> dict[str, Rule]:
     """Every rule as a run from here would see it: the config's on/off and severities applied."""
     from kubelint.config import Overrides, resolve
     from kubelint.engine.runner import active_rules
 
-    return _usage_errors_exit(lambda: active_rules(resolve(["."], Overrides(config_path=config_path)).options))
+    overrides = Overrides(config_path=config_path, rules_dirs=rules_dirs or [])
+    return _usage_errors_exit(lambda: active_rules(resolve(["."], overrides).options))
 
 
 def exit_code(result: object, level: str) -> int:
@@ -425,6 +446,8 @@ def rules(
         "--output", "-o", help="Write to this file instead of standard output.")] = None,
     test: Annotated[Optional[str], typer.Option(  # noqa: UP045
         "--test", help="Run the examples of the rule files in this directory (your own rules); exit 1 on a failure.")] = None,
+    rules_dir: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--rules-dir", help="Also list the rules of this directory of your own rule files; repeatable.")] = None,
 ) -> None:
     """List every rule: id, severity, on/off, category and summary, as the config sets them."""
     if test is not None:
@@ -436,7 +459,7 @@ def rules(
 
         # markdown documents the rule files as shipped; json shows this repository's config
         rules = _usage_errors_exit(builtin_rules) if output_format is CatalogFormat.markdown \
-            else _configured_rules(config_path)
+            else _configured_rules(config_path, rules_dir)
         text = docs.to_markdown(rules) if output_format is CatalogFormat.markdown else docs.to_json(rules)
         if output:
             _check_writable(output)
@@ -445,7 +468,7 @@ def rules(
         else:
             sys.stdout.write(text)
         return
-    catalog = _configured_rules(config_path)
+    catalog = _configured_rules(config_path, rules_dir)
     width = max(len(r) for r in catalog)
     for rule in sorted(catalog.values(), key=lambda r: (r.category, r.id)):
         state = "on " if rule.enabled else "off"
@@ -478,14 +501,29 @@ def _test_rules(directory: str) -> None:
 
 
 @app.command()
-def explain(rule_id: Annotated[str, typer.Argument(help="A rule id, as `kubelint rules` lists them.")]) -> None:
+def explain(
+    rule_id: Annotated[str, typer.Argument(metavar="RULE", help="A rule id, as `kubelint rules` lists them.")],
+    config_path: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--config", "-c", help="Config file whose rules-dir holds your own rules (default: .kubelint.yaml "
+        "found from here upward).")] = None,
+    rules_dir: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--rules-dir", help="A directory of your own rule files; repeatable.")] = None,
+) -> None:
     """What a rule finds, why it matters, how to fix it, with a bad and a good example."""
     from kubelint.engine.rules import builtin_rules
     from kubelint.suggest import closest
 
-    catalog = _usage_errors_exit(builtin_rules)
+    catalog = dict(_usage_errors_exit(builtin_rules))
     rule = catalog.get(rule_id) or catalog.get(rule_id.strip().lower())
     if rule is None:
+        # `kubelint rules` lists the house rules of the config's rules-dir, so explain knows them too
+        catalog = _configured_rules(config_path, rules_dir)
+        rule = catalog.get(rule_id) or catalog.get(rule_id.strip().lower())
+    if rule is None:
+        categories = {r.category for r in catalog.values()}
+        if rule_id.strip().lower() in categories:
+            raise _fail(f"`{rule_id}` is a category, not a rule; `kubelint rules` lists its rules, "
+                        f"and `kubelint explain <id>` explains one")
         close = closest(rule_id, catalog)  # as --only and the config suggest rule ids
         hint = f"; did you mean `{close}`?" if close else "; `kubelint rules` lists them"
         raise _fail(f"unknown rule `{rule_id}`{hint}")

@@ -178,6 +178,17 @@ def load_config(path: str, rules: dict[str, Rule] | None = None) -> Config:
     return config
 
 
+def _shown_path(path: str) -> str:
+    """The config file as a finding names it: relative to the current directory when it is below
+    it, as the linted files are shown, so SARIF and GitLab reports (which want paths relative to
+    the repository) can place an `unused-suppression` in it."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return path
+    return path if relative == ".." or relative.startswith(".." + os.sep) else relative
+
+
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -314,7 +325,7 @@ class _Reader:
             item = {key: _as_list(entry.get(key)) for key in ("paths", "kinds", "namespaces", "names", "rules")}
             item["reason"] = entry.get("reason") or ""
             item["place"], _ = self.doc.locate(("ignore", index), "value")
-            item["place_file"] = self.path
+            item["place_file"] = _shown_path(self.path)
             out.append(item)
         return out
 

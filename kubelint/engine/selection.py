@@ -45,7 +45,7 @@ def resolve(names: Iterable[str], rules: dict[str, Rule], what: str) -> set[str]
                 out |= categories[name]
             else:
                 guess = closest(name, set(rules) | set(categories))
-                hint = f"; did you mean {guess}?" if guess else ""
+                hint = f"; did you mean {guess}?" if guess else "; `kubelint rules` lists the rules and categories"
                 raise SelectionError(f"{what}: unknown rule or category {name!r}{hint}")
     return out
 

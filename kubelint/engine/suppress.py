@@ -156,7 +156,7 @@ def from_comments(file: str, lines: Sequence[str], documents: Sequence[Document]
             out.append(Suppression(**base, first_line=directive.line, last_line=closing.line))  # type: ignore[arg-type]
             continue
         if node_ends is None:
-            node_ends = _node_ends(documents)
+            node_ends = _node_ends(documents, lines)
         target = _next_content_line(lines, directive.line)
         last = node_ends.get(target, target)
         out.append(Suppression(**base, first_line=target, last_line=last))  # type: ignore[arg-type]
@@ -172,11 +172,13 @@ def _next_content_line(lines: Sequence[str], after: int) -> int:
     return after + 1
 
 
-def _node_ends(documents: Sequence[Document]) -> dict[int, int]:
+def _node_ends(documents: Sequence[Document], lines: Sequence[str] = ()) -> dict[int, int]:
     """For each line where a YAML node starts, the last line of the largest node starting there.
 
-    libyaml ends a block node where the next token starts (column 1 of the following line, or
-    the next key's line), so an end at column 1 belongs to the line before.
+    libyaml ends a block node where the next token starts: column 1 of the following line, the
+    next key's indentation, or the next item's `- `. Such an end belongs to the line before (and
+    before any blank or comment lines there), or a comment above one container would also cover
+    the first line of the next one.
     """
     ends: dict[int, int] = {}
     seen: set[int] = set()
@@ -189,12 +191,23 @@ def _node_ends(documents: Sequence[Document]) -> dict[int, int]:
             if node is None:
                 continue
             start = (node.key or node.value).line
-            end_line, end_column = node.value.end_line, node.value.end_column
-            if end_column == 1 and end_line > start:
-                end_line -= 1
+            end_line = _last_line(lines, start, node.value.end_line, node.value.end_column)
             if end_line > ends.get(start, 0):
                 ends[start] = end_line
     return ends
+
+
+def _last_line(lines: Sequence[str], start: int, end_line: int, end_column: int) -> int:
+    """The last line holding a node that ends just before (end_line, end_column)."""
+    if end_line <= start:
+        return end_line
+    before = lines[end_line - 1][: end_column - 1] if end_line <= len(lines) else ""
+    if end_column > 1 and before.strip(" \t-") != "":
+        return end_line  # the node ends within this line, after some of its own text
+    end_line -= 1
+    while end_line > start and end_line <= len(lines) and lines[end_line - 1].strip()[:1] in ("", "#"):
+        end_line -= 1
+    return end_line
 
 
 def from_annotations(doc: Document) -> list[Suppression]:

@@ -60,12 +60,13 @@ def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
         file = relative_path(finding.file, context.root)
         files.setdefault(file, {}).setdefault(case_name(finding), []).append(finding)
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
-    total = len(result.findings)
-    cases = sum(len(c) for c in files.values()) or 1
-    out.append(f'<testsuites name="kubelint" tests="{cases}" failures="{total}" errors="0">')
+    # `failures` counts the failed testcases (junit-10.xsd: "tests in the suite that failed"), never
+    # more than `tests`: a consumer that shows tests minus failures as passed must not go negative.
+    # Every listed testcase holds at least one finding; each finding is one <failure> in it.
+    failed = sum(len(c) for c in files.values())
+    out.append(f'<testsuites name="kubelint" tests="{failed or 1}" failures="{failed}" errors="0">')
     for file, by_case in files.items():
-        count = sum(len(found) for found in by_case.values())
-        out.append(f'  <testsuite name="{_attr(file)}" tests="{len(by_case)}" failures="{count}" '
+        out.append(f'  <testsuite name="{_attr(file)}" tests="{len(by_case)}" failures="{len(by_case)}" '
                    f'errors="0" skipped="0" file="{_attr(file)}">')
         for name, found in by_case.items():
             out.append(f'    <testcase name="{_attr(name)}" classname="{_attr(classname(file))}">')
