@@ -221,18 +221,44 @@ def secret_in_env(ctx: CheckContext, container: Any, path: FieldPath,
 # ------------------------------------------------------------------------------ pod specs
 
 
-def _prepare_host_paths(params: dict[str, Any]) -> tuple[frozenset[str], tuple[str, ...], frozenset[str]]:
+_HostPathTable = tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[str, ...]]
+
+
+def _prepare_host_paths(params: dict[str, Any]) -> _HostPathTable:
     return (frozenset(normal_host_path(p) for p in params.get("exact", [])),
             tuple(normal_host_path(p) for p in params.get("trees", [])),
-            frozenset(params.get("sockets", [])))
+            frozenset(params.get("sockets", [])),
+            tuple(normal_host_path(p) for p in params.get("read_only_trees", [])))
 
 
-def _sensitive(path: str, table: tuple[frozenset[str], tuple[str, ...], frozenset[str]]) -> bool:
-    exact, trees, sockets = table
+def _under(path: str, trees: tuple[str, ...]) -> bool:
+    return any(path == tree or path.startswith(tree + "/") for tree in trees)
+
+
+def _mounted_read_only(spec: dict[str, Any], volume: Any) -> bool:
+    """Whether every container, init container and ephemeral container that mounts `volume`
+    mounts it `readOnly: true` (and at least one mounts it): then the pod cannot write there."""
+    seen = False
+    for key in ("containers", "initContainers", "ephemeralContainers"):
+        listed = spec.get(key)
+        for container in listed if isinstance(listed, list) else ():
+            mounts = container.get("volumeMounts") if isinstance(container, dict) else None
+            for mount in mounts if isinstance(mounts, list) else ():
+                if isinstance(mount, dict) and mount.get("name") == volume:
+                    if mount.get("readOnly") is not True:
+                        return False
+                    seen = True
+    return seen
+
+
+def _sensitive(path: str, table: _HostPathTable, read_only: bool) -> bool:
+    exact, trees, sockets, read_only_trees = table
     normal = normal_host_path(path)
     if normal in exact or normal.rsplit("/", 1)[-1] in sockets:
         return True
-    return any(normal == tree or normal.startswith(tree + "/") for tree in trees)
+    if read_only and _under(normal, read_only_trees):
+        return False
+    return _under(normal, trees)
 
 
 def _host_paths(spec: Any, path: FieldPath) -> Iterator[tuple[Hit, str]]:
@@ -260,10 +286,9 @@ def host_path_volume(ctx: CheckContext, spec: Any, path: FieldPath, params: Any)
         yield hit
 
 
-def sensitive_host_mount(ctx: CheckContext, spec: Any, path: FieldPath,
-                         params: tuple[frozenset[str], tuple[str, ...], frozenset[str]]) -> Iterator[Hit]:
+def sensitive_host_mount(ctx: CheckContext, spec: Any, path: FieldPath, params: _HostPathTable) -> Iterator[Hit]:
     for hit, host_path in _host_paths(spec, path):
-        if host_path and _sensitive(host_path, params):
+        if host_path and _sensitive(host_path, params, _mounted_read_only(spec, hit.values.get("volume"))):
             yield hit
 
 
@@ -414,9 +439,23 @@ def _bound_role(ctx: CheckContext, ref: dict[str, Any]) -> Any:
     return None
 
 
+def _bootstrap_binding(obj: dict[str, Any]) -> bool:
+    """The API server's own cluster-admin binding (only the group system:masters) or a binding it
+    reconciles (autoupdate annotation). A `system:` name alone proves nothing: the docs' own
+    cloud-controller-manager example names its user binding `system:cloud-controller-manager`."""
+    metadata = obj.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    if isinstance(annotations, dict) and annotations.get("rbac.authorization.kubernetes.io/autoupdate") == "true":
+        return True
+    subjects = obj.get("subjects")
+    return isinstance(subjects, list) and bool(subjects) and all(
+        isinstance(s, dict) and s.get("kind") == "Group" and s.get("name") == "system:masters"
+        for s in subjects)
+
+
 def cluster_admin_binding(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
     ref = obj.get("roleRef") if isinstance(obj, dict) else None
-    if not isinstance(ref, dict) or _kubernetes_own(ctx.document.name, None):
+    if not isinstance(ref, dict) or _bootstrap_binding(obj):
         return
     if ref.get("kind") == "ClusterRole" and ref.get("name") == "cluster-admin":
         variant = "default"
@@ -456,7 +495,8 @@ CHECKS: dict[str, CheckDef] = {
     "host-path-volume": define(host_path_volume, ("default",), _NO_PARAMS),
     "sensitive-host-mount": define(sensitive_host_mount, ("default",), {
         "type": "object", "additionalProperties": False,
-        "properties": {"exact": _STRINGS, "trees": _STRINGS, "sockets": _STRINGS}}, prepare=_prepare_host_paths),
+        "properties": {"exact": _STRINGS, "trees": _STRINGS, "sockets": _STRINGS, "read_only_trees": _STRINGS}},
+        prepare=_prepare_host_paths),
     "unsafe-sysctls": define(unsafe_sysctls, ("default",), {
         "type": "object", "additionalProperties": False, "properties": {"allowed": _STRINGS}}),
     "deprecated-service-account-field": define(deprecated_service_account, ("default", "redundant", "conflict"), _NO_PARAMS),
