@@ -207,6 +207,10 @@ def check(
             bar.close()
     if verbose or result.files == 0:
         _tell_what_was_not_linted(targets, options.exclude, verbose, result.files)
+    if verbose:
+        for path in sorted(result.skipped_files):
+            sys.stderr.write(f"kubelint: skipped: {path}: no Kubernetes object in it (a kustomization, "
+                             "values, Chart.yaml or other tool file)\n")
     if fix or diff:
         result, stdin_text = _fix(result, targets, options, stdin_text, stdin_filename or "<stdin>", diff,
                                   unsafe_fixes, quiet)

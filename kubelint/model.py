@@ -270,6 +270,8 @@ class RunResult:
     rules: dict[str, Rule] = field(default_factory=dict, repr=False, compare=False)
     # What comments, annotations, the config or the baseline silenced, with what silenced it.
     suppressed: list[Suppressed] = field(default_factory=list, repr=False, compare=False)
+    # The files read and skipped as holding no Kubernetes object (for `-v`), sorted.
+    skipped_files: list[str] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def internal_errors(self) -> int:

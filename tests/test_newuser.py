@@ -157,3 +157,11 @@ def test_junit_failures_count_failed_testcases_never_more_than_tests(tmp_path: P
     for element in [root, *root.iter("testsuite")]:
         assert int(element.get("failures", "0")) <= int(element.get("tests", "0")), element.attrib
     assert len(list(root.iter("failure"))) > int(root.get("failures", "0")) >= 1
+
+
+def test_verbose_names_the_files_skipped_for_holding_no_object() -> None:
+    from tests.conftest import FIXTURES, run_cli
+
+    code, _, err = run_cli(["check", "-v", "--quiet", str(FIXTURES / "kustomize" / "base")])
+    assert code == 0
+    assert f"kubelint: skipped: {FIXTURES / 'kustomize' / 'base' / 'kustomization.yaml'}: no Kubernetes object" in err

@@ -40,6 +40,7 @@ class FileOutcome(NamedTuple):
     skipped: bool
     facts: list[ObjectFacts] = []  # noqa: RUF012 - a NamedTuple default, never mutated
     suppressions: list[suppress.Suppression] = []  # noqa: RUF012
+    path: str = ""  # the file, for `-v` to name the skipped ones
 
 
 @dataclass
@@ -260,7 +261,7 @@ class Linter:
         manifests = [d for d in documents if is_manifest(d.obj) and d.index not in refused]
         objects = [d for d in manifests if not is_tool_config(d.api_version or "", d.kind or "")]
         if not objects and not refused and not problems:
-            return FileOutcome(findings, 0, True)  # values.yaml, kustomization.yaml, kubeconfig, …
+            return FileOutcome(findings, 0, True, path=source.path)  # values.yaml, kustomization.yaml, …
         for found in refused.values():
             findings.extend(found)
         not_manifest = self.rules.get("not-a-manifest")
@@ -396,6 +397,8 @@ def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str |
         result.files += 1
         result.documents += outcome.documents
         result.skipped += outcome.skipped
+        if outcome.skipped:
+            result.skipped_files.append(outcome.path)
     reduced = reduce_run(linter, outcomes)
     result.findings = reduced.findings
     result.suppressed = reduced.suppressed
