@@ -189,6 +189,15 @@ def _shown_path(path: str) -> str:
     return path if relative == ".." or relative.startswith(".." + os.sep) else relative
 
 
+def _position(message: str) -> tuple[int, int, str]:
+    """`file:line:column: …` → (line, column) for sorting messages in the order of the file."""
+    parts = message.split(":", 3)
+    try:
+        return int(parts[1]), int(parts[2]), message
+    except (IndexError, ValueError):
+        return 0, 0, message
+
+
 def _as_list(value: Any) -> list[str]:
     if value is None:
         return []
@@ -222,9 +231,12 @@ class _Reader:
         import jsonschema_rs
 
         validator = jsonschema_rs.validator_for(schema)
-        errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.instance_path)))
-        if errors:
-            raise self.explain(errors[0], schema, prefix)
+        errors = list(validator.iter_errors(data))
+        if not errors:
+            return
+        # Every mistake at once, in the order of the file: three typos should not take three runs.
+        explained = sorted({str(self.explain(error, schema, prefix)) for error in errors}, key=_position)
+        raise ConfigError("\n".join(explained[:10]) + (f"\n(and {len(explained) - 10} more)" if len(explained) > 10 else ""))
 
     def explain(self, error: Any, schema: dict[str, Any], prefix: tuple[Any, ...]) -> ConfigError:
         """A schema error in plain words, at the key or value it is about."""

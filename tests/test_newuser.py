@@ -165,3 +165,15 @@ def test_verbose_names_the_files_skipped_for_holding_no_object() -> None:
     code, _, err = run_cli(["check", "-v", "--quiet", str(FIXTURES / "kustomize" / "base")])
     assert code == 0
     assert f"kubelint: skipped: {FIXTURES / 'kustomize' / 'base' / 'kustomization.yaml'}: no Kubernetes object" in err
+
+
+def test_every_config_mistake_is_reported_at_once_in_file_order(tmp_path) -> None:
+    from tests.conftest import run_cli
+
+    config = tmp_path / ".kubelint.yaml"
+    config.write_text("fail-on: warnings\nexculde: [a]\nrules:\n  image-tag: disabled\n")
+    code, _, err = run_cli(["check", "--config", str(config), str(tmp_path)])
+    assert code == 2
+    lines = [line.removeprefix("kubelint: ") for line in err.strip().splitlines()]
+    assert [line.split(": ", 1)[0].rsplit(":", 2)[1:] for line in lines] == [["1", "10"], ["2", "1"], ["4", "14"]]
+    assert "did you mean `exclude`?" in lines[1]
