@@ -35,6 +35,7 @@ def test_parse_image_never_raises(odd: str) -> None:
 
 def test_substituted_images() -> None:
     assert is_substituted("$(IMAGE)") and is_substituted("${REGISTRY}/app") and is_substituted("{{ .image }}")
+    assert is_substituted("ko://knative.dev/serving/cmd/webhook")
     assert not is_substituted("nginx:1.27")
 
 

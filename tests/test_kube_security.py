@@ -196,6 +196,24 @@ def test_versioned_controls() -> None:
     assert controls(keepalive, "baseline", kubernetes_version=(1, 29)) == []
 
 
+def test_a_user_namespaced_pod_may_run_as_uid_0_from_1_35() -> None:
+    """PodSecurity 1.35+ skips runAsNonRoot, runAsUser and the baseline procMount check for
+    `hostUsers: false`; before, only an alpha feature gate (off by default) did."""
+    root = pod(app(runAsUser=0, procMount="Unmasked"), hostUsers=False,
+               securityContext={"seccompProfile": {"type": "RuntimeDefault"}})
+    root["containers"][0]["securityContext"].update(
+        allowPrivilegeEscalation=False, capabilities={"drop": ["ALL"]})
+    assert controls(root, "baseline") == []
+    assert controls(root, "baseline", kubernetes_version=(1, 37)) == []
+    assert [c for c, _ in controls(root, "baseline", kubernetes_version=(1, 34))] == ["/proc Mount Type"]
+    # the restricted procMount check still forbids Unmasked; nothing else is left
+    assert [c for c, _ in controls(root, "restricted")] == ["/proc Mount Type"]
+    assert sorted(c for c, _ in controls(root, "restricted", kubernetes_version=(1, 34))) == [
+        "/proc Mount Type", "Running as Non-root", "Running as Non-root user"]
+    host_users = pod(app(runAsUser=0), hostUsers=True)
+    assert "Running as Non-root user" in [c for c, _ in controls(host_users, "restricted")]
+
+
 def test_annotations_of_the_pod_template() -> None:
     notes = {"container.apparmor.security.beta.kubernetes.io/app": "unconfined",
              "container.apparmor.security.beta.kubernetes.io/side": "localhost/profile",

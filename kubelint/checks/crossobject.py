@@ -440,6 +440,16 @@ def _service_names(index: RunIndex) -> dict[str | None, list[str]]:
     return _memo(index, "service-names", build)  # type: ignore[no-any-return]
 
 
+ANNOTATION_ACTION_PORT = "use-annotation"
+
+
+def _is_annotation_action(backend: dict[str, Any]) -> bool:
+    """The AWS Load Balancer Controller's convention: a backend whose port is named
+    `use-annotation` names an action (redirect, fixed response, weighted forward) defined in
+    the annotation `alb.ingress.kubernetes.io/actions.<name>`, not a Service."""
+    return backend.get("port") == ANNOTATION_ACTION_PORT
+
+
 def ingress_service_missing(index: RunIndex, params: Any) -> Iterator[RunHit]:
     """An Ingress backend names a Service that the input, which deploys its namespace, lacks."""
     operated = operator_namespaces(index) if index.of_kind("Ingress") else set()
@@ -449,7 +459,7 @@ def ingress_service_missing(index: RunIndex, params: Any) -> Iterator[RunHit]:
             continue
         for backend in ingress.data.get("backends") or []:
             name = backend.get("service")
-            if is_placeholder(name) or index.named("Service", namespace, name):
+            if is_placeholder(name) or _is_annotation_action(backend) or index.named("Service", namespace, name):
                 continue
             services = _service_names(index).get(namespace, [])
             yield RunHit(ingress, tuple(backend["path"]), {
@@ -465,6 +475,8 @@ def ingress_service_port_missing(index: RunIndex, params: Any) -> Iterator[RunHi
         for backend in ingress.data.get("backends") or []:
             name, wanted = backend.get("service"), backend.get("port")
             if is_placeholder(name) or wanted is None or (isinstance(wanted, str) and is_placeholder(wanted)):
+                continue
+            if _is_annotation_action(backend):
                 continue
             services = index.named("Service", namespace, name)
             if not services:

@@ -92,14 +92,17 @@ def _pod_labels(ctx: CheckContext) -> dict[str, Any]:
 
 
 def _selected_by_service(ctx: CheckContext) -> bool:
-    """Whether a Service among the documents linted with this one sends the pods traffic."""
+    """Whether a Service among the documents linted with this one sends the pods traffic that
+    readiness gates: one with `publishNotReadyAddresses: true` (a StatefulSet's peer-discovery
+    Service) lists the pods whether they are ready or not, so a readiness probe changes nothing."""
     labels = _pod_labels(ctx)
     if not labels:
         return False
     for other in ctx.documents:
         selector = get_path(other.obj, ("spec", "selector"))
         if (other.kind == "Service" and _group(other.api_version) == "" and other.namespace == ctx.document.namespace
-                and isinstance(selector, dict) and selector and matches(selector, labels)):
+                and isinstance(selector, dict) and selector and matches(selector, labels)
+                and get_path(other.obj, ("spec", "publishNotReadyAddresses")) is not True):
             return True
     return False
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from kubelint.checks.base import CheckContext, CheckDef, Hit, define
 from kubelint.kube import cron, names, quantity, selectors
-from kubelint.kube.groups import is_builtin_group
+from kubelint.kube.groups import group_of, is_builtin_group
 from kubelint.kube.workloads import containers, get_path, pod_spec
 from kubelint.model import FieldPath, format_path
 
@@ -101,6 +101,7 @@ def invalid_name(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> I
         if problem_text:
             yield Hit(("metadata", "namespace"), {"name": namespace, "problem": problem_text},
                       "namespace")
+    yield from _storage_class_names(ctx, obj)
     found = _pod(ctx, obj)
     if not found:
         return
@@ -117,6 +118,29 @@ def invalid_name(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> I
         if problem_text:
             yield Hit(spec_path + ("volumes", index, "name"), {"name": vname, "problem": problem_text},
                       "volume")
+
+
+def _claim_specs(ctx: CheckContext, obj: dict[str, Any]) -> Iterator[tuple[Any, FieldPath]]:
+    """The specs whose `storageClassName` names a StorageClass: a claim's, a volume's, a template's."""
+    doc = ctx.document
+    if doc.api_version == "v1" and doc.kind in ("PersistentVolumeClaim", "PersistentVolume"):
+        yield obj.get("spec"), ("spec",)
+    elif doc.kind == "StatefulSet" and group_of(doc.api_version or "") == "apps":
+        spec = obj.get("spec")
+        templates = spec.get("volumeClaimTemplates") if isinstance(spec, dict) else None
+        for index, template in _items(templates):
+            yield template.get("spec"), ("spec", "volumeClaimTemplates", index, "spec")
+
+
+def _storage_class_names(ctx: CheckContext, obj: dict[str, Any]) -> Iterator[Hit]:
+    """A class name is validated as a StorageClass name when the claim is stored, so a
+    placeholder such as `<YOUR_STORAGE_CLASS>` is refused; "" (no class) is allowed."""
+    for spec, at in _claim_specs(ctx, obj):
+        value = _text(spec.get("storageClassName")) if isinstance(spec, dict) else None
+        problem = names.name_problem("StorageClass", "storage.k8s.io/v1", value) if value else None
+        if problem:
+            yield Hit(at + ("storageClassName",), {"name": value, "kind": "StorageClass",
+                                                   "rule": problem[0], "problem": problem[1]})
 
 
 def _env_names(ctx: CheckContext, container: dict[str, Any], cpath: FieldPath) -> Iterator[Hit]:

@@ -59,8 +59,11 @@ def parse_image(image: str) -> ImageRef:
 
 
 def is_substituted(image: str) -> bool:
-    """An image the manifest does not fix: `$(VAR)` (kubelet), `${VAR}` (envsubst), `{VAR}`, `{{ }}`: none is a valid reference."""
-    return "$" in image or "{" in image
+    """An image the manifest does not fix: `$(VAR)` (kubelet), `${VAR}` (envsubst), `{VAR}`, `{{ }}`,
+    or a build tool's import path such as ko's `ko://example.com/cmd/app`, which `ko resolve`
+    replaces with a built image and digest: none is a reference a runtime could pull.
+    """
+    return "$" in image or "{" in image or "://" in image
 
 
 def normalize_prefix(prefix: str) -> str:

@@ -52,6 +52,10 @@ SELINUX_TYPES = {"container_t": (1, 0), "container_init_t": (1, 0), "container_k
 SECCOMP_ALLOWED = ("RuntimeDefault", "Localhost")
 APPARMOR_ALLOWED = ("RuntimeDefault", "Localhost")
 HOST_PROBES_SINCE = (1, 34)
+# KEP-127: from policy version 1.35 PodSecurity always relaxes runAsNonRoot, runAsUser and the
+# baseline procMount check for a pod with its own user namespace (`hostUsers: false`). Before,
+# only the UserNamespacesPodSecurityStandards feature gate did, alpha and off by default (1.29-1.34).
+USER_NAMESPACE_RELAXATION_SINCE = (1, 35)
 
 _PROBES = ("livenessProbe", "readinessProbe", "startupProbe")
 _HOOKS = ("postStart", "preStop")
@@ -190,7 +194,11 @@ def pss_violations(pod_spec: dict[str, Any], level: str, *, annotations: dict[st
         found += _host_probes(pod_spec)
     found += _apparmor(pod_spec, notes)
     found += _selinux(pod_spec, kubernetes_version)
-    found += _proc_mount(pod_spec)
+    user_namespaced = pod_spec.get("hostUsers") is False and (
+        kubernetes_version is None or kubernetes_version >= USER_NAMESPACE_RELAXATION_SINCE)
+    if restricted or not user_namespaced:
+        # the restricted procMount check (1.35+) takes no account of user namespaces
+        found += _proc_mount(pod_spec)
     found += _sysctls(pod_spec, kubernetes_version)
     if not restricted:
         # The restricted versions of these controls replace them (as PodSecurity does).
@@ -199,8 +207,10 @@ def pss_violations(pod_spec: dict[str, Any], level: str, *, annotations: dict[st
         found += _seccomp_baseline(pod_spec, notes)
         return found
     found += _volume_types(pod_spec)
-    found += _run_as_non_root(pod_spec)
-    found += _run_as_non_root_user(pod_spec)
+    if not user_namespaced:
+        # UID 0 inside the pod's own user namespace maps to an unprivileged UID on the node
+        found += _run_as_non_root(pod_spec)
+        found += _run_as_non_root_user(pod_spec)
     if not is_windows(pod_spec):
         found += _privilege_escalation(pod_spec)
         found += _seccomp_restricted(pod_spec)
