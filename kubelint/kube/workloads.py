@@ -28,6 +28,7 @@ POD_SPEC_PATHS: dict[str, FieldPath] = {
 # (API group, kind) → path of the pod template's spec, for custom workloads users expect.
 CUSTOM_POD_SPEC_PATHS: dict[tuple[str, str], FieldPath] = {
     ("apps.openshift.io", "DeploymentConfig"): ("spec", "template", "spec"),
+    ("", "DeploymentConfig"): ("spec", "template", "spec"),  # OpenShift 3's legacy `v1` group
     ("argoproj.io", "Rollout"): ("spec", "template", "spec"),
 }
 
