@@ -221,18 +221,33 @@ def secret_in_env(ctx: CheckContext, container: Any, path: FieldPath,
 # ------------------------------------------------------------------------------ pod specs
 
 
-_HostPathTable = tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[str, ...]]
+_HostPathTable = tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[str, ...], tuple[str, ...]]
 
 
 def _prepare_host_paths(params: dict[str, Any]) -> _HostPathTable:
     return (frozenset(normal_host_path(p) for p in params.get("exact", [])),
             tuple(normal_host_path(p) for p in params.get("trees", [])),
             frozenset(params.get("sockets", [])),
-            tuple(normal_host_path(p) for p in params.get("read_only_trees", [])))
+            tuple(normal_host_path(p) for p in params.get("read_only_trees", [])),
+            tuple(p if p.endswith("/*") else normal_host_path(p) for p in params.get("plugin_dirs", [])))
 
 
 def _under(path: str, trees: tuple[str, ...]) -> bool:
     return any(path == tree or path.startswith(tree + "/") for tree in trees)
+
+
+def _depth(path: str, trees: tuple[str, ...]) -> int:
+    """The length of the longest of `trees` that holds `path` (0 when none does); a tree written
+    `dir/*` holds only what is below `dir`, not `dir` itself."""
+    best = 0
+    for tree in trees:
+        if tree.endswith("/*"):
+            base = normal_host_path(tree[:-2])
+            if path.startswith(base + "/") and path != base:
+                best = max(best, len(base) + 1)
+        elif path == tree or path.startswith(tree + "/"):
+            best = max(best, len(tree))
+    return best
 
 
 def _mounted_read_only(spec: dict[str, Any], volume: Any) -> bool:
@@ -252,13 +267,16 @@ def _mounted_read_only(spec: dict[str, Any], volume: Any) -> bool:
 
 
 def _sensitive(path: str, table: _HostPathTable, read_only: bool) -> bool:
-    exact, trees, sockets, read_only_trees = table
+    exact, trees, sockets, read_only_trees, plugin_dirs = table
     normal = normal_host_path(path)
     if normal in exact or normal.rsplit("/", 1)[-1] in sockets:
         return True
     if read_only and _under(normal, read_only_trees):
         return False
-    return _under(normal, trees)
+    # The most specific entry decides: /var/lib/kubelet/plugins/<driver> is a plugin's own
+    # directory, /var/lib/kubelet/plugins/kubernetes.io (volumes staged for every pod) is not.
+    inside = _depth(normal, trees)
+    return inside > 0 and inside >= _depth(normal, plugin_dirs)
 
 
 def _host_paths(spec: Any, path: FieldPath) -> Iterator[tuple[Hit, str]]:
@@ -369,11 +387,22 @@ _WILDCARD_WORDS = {
 }
 
 
+def _only_scale(rule: dict[str, Any]) -> bool:
+    """Whether a rule names only `scale` subresources (`*/scale`, `deployments/scale`): the
+    scale subresource reads and sets a replica count and nothing else, so `apiGroups: ["*"]`
+    there reaches no Secret and no pod spec. Kubernetes' own HPA and disruption controllers
+    hold exactly `apiGroups: ["*"]` + `resources: ["*/scale"]`: the groups of the CRDs they
+    scale are not known in advance."""
+    resources = rule.get("resources")
+    return (isinstance(resources, list) and bool(resources)
+            and all(isinstance(r, str) and r.endswith("/scale") and r != "/scale" for r in resources))
+
+
 def rbac_wildcard(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
     for index, rule in _rules(obj):
         for field in ("apiGroups", "resources", "verbs"):
             items = rule.get(field)
-            if not isinstance(items, list):
+            if not isinstance(items, list) or (field == "apiGroups" and _only_scale(rule)):
                 continue
             for position, item in enumerate(items):
                 if item == "*":
@@ -495,7 +524,8 @@ CHECKS: dict[str, CheckDef] = {
     "host-path-volume": define(host_path_volume, ("default",), _NO_PARAMS),
     "sensitive-host-mount": define(sensitive_host_mount, ("default",), {
         "type": "object", "additionalProperties": False,
-        "properties": {"exact": _STRINGS, "trees": _STRINGS, "sockets": _STRINGS, "read_only_trees": _STRINGS}},
+        "properties": {"exact": _STRINGS, "trees": _STRINGS, "sockets": _STRINGS, "read_only_trees": _STRINGS,
+                       "plugin_dirs": _STRINGS}},
         prepare=_prepare_host_paths),
     "unsafe-sysctls": define(unsafe_sysctls, ("default",), {
         "type": "object", "additionalProperties": False, "properties": {"allowed": _STRINGS}}),
