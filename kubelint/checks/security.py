@@ -16,9 +16,9 @@ from kubelint.kube.security import (
     capability,
     containers_of,
     effective_field,
-    is_windows,
     normal_host_path,
     root_status,
+    runs_on_windows,
     safe_sysctls,
     security_context,
     sysctl_name,
@@ -68,7 +68,7 @@ def _added(container: Any) -> list[tuple[int, Any]]:
 def privilege_escalation(ctx: CheckContext, container: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
     """allowPrivilegeEscalation defaults to true; privileged and CAP_SYS_ADMIN force it on."""
     pod = _pod(ctx)
-    if is_windows(pod) or not isinstance(container, dict):
+    if runs_on_windows(pod) or not isinstance(container, dict):
         return
     context = security_context(container)
     values = _who(container, path)
@@ -90,7 +90,7 @@ def run_as_root(ctx: CheckContext, container: Any, path: FieldPath, params: Any)
     pod = _pod(ctx)
     if not isinstance(container, dict):
         return
-    status, level, field = root_status(container, pod)
+    status, level, field = root_status(container, pod, runs_on_windows(pod))
     if status == "non-root":
         return
     values = _who(container, path)
@@ -108,7 +108,7 @@ def run_as_root(ctx: CheckContext, container: Any, path: FieldPath, params: Any)
 
 def read_only_root_fs(ctx: CheckContext, container: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
     # Windows containers cannot have a read-only root filesystem: the API server refuses the field.
-    if is_windows(_pod(ctx)) or not isinstance(container, dict):
+    if runs_on_windows(_pod(ctx)) or not isinstance(container, dict):
         return
     value = security_context(container).get("readOnlyRootFilesystem")
     if value is True:
@@ -125,7 +125,7 @@ def _prepare_capabilities(params: dict[str, Any]) -> frozenset[str]:
 
 def dangerous_capabilities(ctx: CheckContext, container: Any, path: FieldPath,
                            params: frozenset[str]) -> Iterator[Hit]:
-    if is_windows(_pod(ctx)):
+    if runs_on_windows(_pod(ctx)):
         return
     for index, cap in _added(container):
         if isinstance(cap, str) and capability(cap) in params:
@@ -136,7 +136,7 @@ def dangerous_capabilities(ctx: CheckContext, container: Any, path: FieldPath,
 
 def capabilities_not_dropped(ctx: CheckContext, container: Any, path: FieldPath,
                              params: dict[str, Any]) -> Iterator[Hit]:
-    if is_windows(_pod(ctx)) or not isinstance(container, dict):
+    if runs_on_windows(_pod(ctx)) or not isinstance(container, dict):
         return
     context = security_context(container)
     if context.get("privileged") is True:
@@ -155,7 +155,7 @@ def capabilities_not_dropped(ctx: CheckContext, container: Any, path: FieldPath,
 
 def seccomp_profile(ctx: CheckContext, container: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
     pod = _pod(ctx)
-    if is_windows(pod) or not isinstance(container, dict):
+    if runs_on_windows(pod) or not isinstance(container, dict):
         return
     profile, level = effective_field(container, pod, "seccompProfile")
     kind = profile.get("type") if isinstance(profile, dict) else None
@@ -197,7 +197,9 @@ def _literal_secret(value: str) -> bool:
     text = value.strip()
     if not text or text.startswith(("/", "$(", "${", "file:", "vault:", "arn:")):
         return False
-    return text.lower() not in {"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled"}
+    # switches such as MYSQL_ALLOW_EMPTY_PASSWORD: "1" name a secret but hold none
+    return text.lower() not in {"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled",
+                                "0", "1"}
 
 
 def secret_in_env(ctx: CheckContext, container: Any, path: FieldPath,

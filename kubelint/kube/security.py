@@ -70,6 +70,19 @@ def is_windows(pod_spec: Any) -> bool:
     return isinstance(os_field, dict) and os_field.get("name") == "windows"
 
 
+_OS_LABELS = ("kubernetes.io/os", "beta.kubernetes.io/os")
+
+
+def runs_on_windows(pod_spec: Any) -> bool:
+    """A pod meant for Windows nodes: `os.name: windows`, or a nodeSelector that schedules it
+    only there (how manifests said it before `os` existed). For the best-practice rules only:
+    PodSecurity admission exempts a pod by `os.name` alone, so pss_violations uses is_windows."""
+    if is_windows(pod_spec):
+        return True
+    selector = pod_spec.get("nodeSelector") if isinstance(pod_spec, dict) else None
+    return isinstance(selector, dict) and any(selector.get(label) == "windows" for label in _OS_LABELS)
+
+
 def security_context(node: Any) -> dict[str, Any]:
     context = node.get("securityContext") if isinstance(node, dict) else None
     return context if isinstance(context, dict) else {}
@@ -96,7 +109,7 @@ def capability(name: Any) -> str:
     return text[4:] if text.startswith("CAP_") else text
 
 
-def root_status(container: Any, pod_spec: Any) -> tuple[str, str | None, str | None]:
+def root_status(container: Any, pod_spec: Any, windows: bool | None = None) -> tuple[str, str | None, str | None]:
     """Whether a container runs as root, as far as the manifest says: (status, level, field).
 
     status is "uid-zero" (runAsUser 0), "non-root" (runAsNonRoot true, a non-zero runAsUser, or
@@ -104,7 +117,7 @@ def root_status(container: Any, pod_spec: Any) -> tuple[str, str | None, str | N
     false and no non-zero runAsUser) or "unknown" (the image's USER decides, often root). level
     and field name where the deciding value is, for pointing at it.
     """
-    windows = is_windows(pod_spec)
+    windows = is_windows(pod_spec) if windows is None else windows
     uid, uid_level = effective_field(container, pod_spec, "runAsUser")
     if not windows and is_uid(uid) and uid == 0:
         return "uid-zero", uid_level, "runAsUser"
