@@ -96,6 +96,32 @@ def test_messages_name_the_selector_and_the_nearest_pods() -> None:
     assert finding.path == "spec.selector"
 
 
+def test_the_nearest_pod_shares_a_label_value_when_none_shares_a_pair(tmp_path: Path) -> None:
+    # The Kubernetes docs' graceful-termination Service selects `app.kubernetes.io/name: nginx`
+    # beside a Deployment labelled `app: nginx`: that one is the likely meant, not an unlabelled
+    # Pod that comes first; and an unlabelled pod is said to have no labels, in plain words.
+    (tmp_path / "a.yaml").write_text(
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: dnsutils}\nspec:\n"
+        "  containers: [{name: c, image: busybox:1.36}]\n")
+    (tmp_path / "c.yaml").write_text(  # the selector's label scheme is in use here
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: other, labels: {app.kubernetes.io/name: db, x: [1]}}\n"
+        "spec:\n  containers: [{name: c, image: busybox:1.36}]\n")
+    (tmp_path / "b.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+        "  selector: {matchLabels: {app: nginx}}\n  template:\n    metadata: {labels: {app: nginx}}\n"
+        "    spec: {containers: [{name: c, image: nginx:1.27}]}\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: svc}\nspec:\n"
+        "  selector: {app.kubernetes.io/name: nginx}\n  ports: [{port: 80}]\n")
+    result = lint_paths([str(tmp_path)], Options(only=["service-selects-nothing"]))
+    [finding] = result.findings
+    assert "Deployment `web`, has pod labels {app: nginx}" in finding.message
+    (tmp_path / "b.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: svc}\nspec:\n"
+        "  selector: {app.kubernetes.io/name: nginx}\n  ports: [{port: 80}]\n")
+    [finding] = lint_paths([str(tmp_path)], Options(only=["service-selects-nothing"])).findings
+    assert "Pod `dnsutils`, has no pod labels and lacks" in finding.message
+
+
 def test_pod_security_names_the_level_and_each_control() -> None:
     result = lint_paths([str(ROOT / "pod-security")], Options(only=["pod-security-violation"]))
     [finding] = result.findings

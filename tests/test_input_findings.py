@@ -100,6 +100,8 @@ def test_list_items_without_kind() -> None:
     ("chart.yaml", "apiVersion: v1\nname: web\nversion: 1.0.0\nmetadata: {name: x}\n"),
     ("meta.yaml", "metadata:\n  owner: team\nspec: {x: 1}\n"),
     ("kind-cluster.yaml", "kind: Cluster\napiVersion: kind.x-k8s.io/v1alpha4\nnodes: []\n"),
+    ("egress.yaml", "apiVersion: apiserver.k8s.io/v1beta1\nkind: EgressSelectorConfiguration\n"
+                    "egressSelections: [{name: cluster, connection: {proxyProtocol: GRPC}}]\n"),
 ])
 def test_tool_yaml_stays_skipped_quietly(tmp_path: Path, filename: str, text: str) -> None:
     path = tmp_path / filename

@@ -8,6 +8,7 @@ from kubelint.kube.groups import (
     GROUP_PATTERN,
     KIND_PATTERN,
     VERSION_PATTERN,
+    is_tool_config,
     looks_like_api_version,
     looks_like_kind,
 )
@@ -37,3 +38,20 @@ def test_the_schema_stores_accept_only_what_can_name_a_file_safely() -> None:
     assert not VERSION_PATTERN.fullmatch("v1/..") and not VERSION_PATTERN.fullmatch("v1\n")
     assert GROUP_PATTERN.fullmatch("monitoring.coreos.com") and not GROUP_PATTERN.fullmatch("")
     assert not GROUP_PATTERN.fullmatch("../etc")
+
+
+@pytest.mark.parametrize("api_version,kind,expected", [
+    ("apiserver.k8s.io/v1beta1", "EgressSelectorConfiguration", True),  # --egress-selector-config-file
+    ("apiserver.k8s.io/v1alpha1", "AdmissionConfiguration", True),
+    ("apiserver.config.k8s.io/v1", "AdmissionConfiguration", True),
+    ("eventratelimit.admission.k8s.io/v1alpha1", "Configuration", True),
+    ("kubescheduler.config.k8s.io/v1", "KubeSchedulerConfiguration", True),
+    ("kind.x-k8s.io/v1alpha4", "Cluster", True),
+    # API groups whose names merely contain those words are served objects
+    ("flowcontrol.apiserver.k8s.io/v1", "FlowSchema", False),
+    ("internal.apiserver.k8s.io/v1alpha1", "StorageVersion", False),
+    ("admissionregistration.k8s.io/v1", "ValidatingWebhookConfiguration", False),
+    ("v1", "ConfigMap", False),
+])
+def test_which_files_are_tool_configs(api_version: str, kind: str, expected: bool) -> None:
+    assert is_tool_config(api_version, kind) is expected

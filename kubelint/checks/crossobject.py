@@ -262,7 +262,7 @@ def nearest(index: RunIndex, namespace: str | None, selector: dict[str, Any]) ->
         most = max(shared.values())
         pods = [pod for key, pod in order.items() if shared[key] == most][:50]
     else:
-        pods = pod_sources(index, namespace)[:50]
+        pods = _sharing_values(pod_sources(index, namespace)[:500], pairs)[:50]
     best: tuple[int, ObjectFacts, list[str]] | None = None
     for candidate in pods:
         missing = [text for _, text in unmatched(selector, pod_labels(candidate, selector))]
@@ -271,8 +271,22 @@ def nearest(index: RunIndex, namespace: str | None, selector: dict[str, Any]) ->
     if best is None:
         return ""
     _, candidate, missing = best
-    return (f"; the nearest, {candidate.kind} `{candidate.name}`, has pod labels "
-            f"{_labels_text(candidate.data.get('podLabels') or {})} and lacks {', '.join(missing)}")
+    labels = candidate.data.get("podLabels") or {}
+    has = f"has pod labels {_labels_text(labels)}" if labels else "has no pod labels"
+    return f"; the nearest, {candidate.kind} `{candidate.name}`, {has} and lacks {', '.join(missing)}"
+
+
+def _sharing_values(pods: list[ObjectFacts], pairs: dict[Any, Any]) -> list[ObjectFacts]:
+    """When no pod has a pair of the selector, the likely mistake is the key (`app: nginx` for
+    `app.kubernetes.io/name: nginx`): pods with the selector's values come first."""
+    values = {v for v in pairs.values() if isinstance(v, str)}
+
+    def shared(pod: ObjectFacts) -> int:
+        labels = pod.data.get("podLabels")
+        if not isinstance(labels, dict):
+            return 0
+        return len(values & {v for v in labels.values() if isinstance(v, str)})
+    return sorted(pods, key=shared, reverse=True)  # stable: input order on a tie
 
 
 def closest(candidates: list[ObjectFacts], origin: ObjectFacts) -> ObjectFacts:

@@ -308,8 +308,11 @@ def host_path_volume(ctx: CheckContext, spec: Any, path: FieldPath, params: Any)
 
 def sensitive_host_mount(ctx: CheckContext, spec: Any, path: FieldPath, params: _HostPathTable) -> Iterator[Hit]:
     for hit, host_path in _host_paths(spec, path):
-        if host_path and _sensitive(host_path, params, _mounted_read_only(spec, hit.values.get("volume"))):
-            yield hit
+        read_only = _mounted_read_only(spec, hit.values.get("volume"))
+        if host_path and _sensitive(host_path, params, read_only):
+            # Read-only is no cure here (the CA key can be read, a socket still connected to),
+            # but the message must not speak of writing where the pod cannot write.
+            yield hit._replace(variant="read-only") if read_only else hit
 
 
 def unsafe_sysctls(ctx: CheckContext, spec: Any, path: FieldPath, params: dict[str, Any]) -> Iterator[Hit]:
@@ -524,7 +527,7 @@ CHECKS: dict[str, CheckDef] = {
                        "ignore": {"type": "array", "items": {"type": "string", "format": "regex"}}}},
         prepare=_prepare_secret_env),
     "host-path-volume": define(host_path_volume, ("default",), _NO_PARAMS),
-    "sensitive-host-mount": define(sensitive_host_mount, ("default",), {
+    "sensitive-host-mount": define(sensitive_host_mount, ("default", "read-only"), {
         "type": "object", "additionalProperties": False,
         "properties": {"exact": _STRINGS, "trees": _STRINGS, "sockets": _STRINGS, "read_only_trees": _STRINGS,
                        "plugin_dirs": _STRINGS}},

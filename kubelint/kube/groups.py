@@ -26,9 +26,15 @@ BUILTIN_GROUPS = frozenset({
 })  # fmt: skip
 
 # Groups whose objects are configuration files read by tools, not API objects.
-_CONFIG_GROUP_SUFFIXES = (".config.k8s.io", "kubeadm.k8s.io", "kind.x-k8s.io")
+# `<plugin>.admission.k8s.io`: the per-plugin files an AdmissionConfiguration points at
+# (EventRateLimit, PodTolerationRestriction, ResourceQuota).
+_CONFIG_GROUP_SUFFIXES = (".config.k8s.io", "kubeadm.k8s.io", "kind.x-k8s.io", ".admission.k8s.io")
 _CONFIG_GROUPS = frozenset({"skaffold", "kustomize.config.k8s.io",
-                            "audit.k8s.io"})  # audit policy files for --audit-policy-file
+                            "audit.k8s.io",  # audit policy files for --audit-policy-file
+                            # kube-apiserver's files before apiserver.config.k8s.io: the
+                            # EgressSelectorConfiguration of --egress-selector-config-file,
+                            # the v1alpha1 AdmissionConfiguration; no API object lives here
+                            "apiserver.k8s.io"})
 # kubeconfig files, and the legacy kube-scheduler --policy-config-file
 _CONFIG_KINDS = frozenset({("v1", "Config"), ("v1", "Policy")})
 
