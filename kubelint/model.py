@@ -201,6 +201,11 @@ class Finding:
                 -1 if self.document is None else self.document)
 
 
+def path_within(path: str, prefix: str) -> bool:
+    """Whether the rendered field path `path` is `prefix` or below it (`spec.x`, `spec[0]`)."""
+    return path == prefix or path.startswith((prefix + ".", prefix + "["))
+
+
 def format_path(path: FieldPath) -> str:
     """Render a field path the way kubectl explains fields: spec.containers[0].image."""
     out: list[str] = []

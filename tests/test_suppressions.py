@@ -194,3 +194,10 @@ def test_the_readme_policy_examples_pass_their_own_tests(tmp_path: Path) -> None
         (tmp_path / f"{name}.yaml").write_text(body)
     code, out, _ = run_cli(["rules", "--test", str(tmp_path)])
     assert code == 0 and "2 rules, 2 examples: 2 passed, 0 failed" in out
+
+
+def test_a_suppression_may_name_a_rule_of_rules_dir() -> None:
+    text = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n" \
+           "    - name: web\n      image: docker.io/nginx:1.27  # kubelint: disable=house-registry\n"
+    options = Options(rules_dirs=[str(CUSTOM / "good")], only=["house"])
+    assert [(f.rule, f.line) for f in lint_text(text, "pod.yaml", options)] == []

@@ -14,7 +14,8 @@ from typing import Any
 
 from kubelint.checks.base import Check, CheckContext, Hit
 from kubelint.engine.rules import Rule, RuleError, where
-from kubelint.model import FieldPath
+from kubelint.kube.workloads import get_path
+from kubelint.model import FieldPath, format_path
 
 Prepared = tuple[Check, Any]  # the function to call and what it receives as `params`
 
@@ -85,9 +86,7 @@ class SchemaCheck:
             if isinstance(error.kind, self._kinds.Required):
                 field = error.kind.property
                 if not inner and isinstance(target, dict) and isinstance(target.get("name"), str):
-                    inner, at = ("name",), "value"
-                elif not inner and path:
-                    at = "key"
+                    inner = ("name",)  # a container's missing field: at its name, as people look
                 else:
                     at = "key"
             where_path = path + inner
@@ -97,23 +96,12 @@ class SchemaCheck:
             name = target.get("name") if isinstance(target, dict) else None
             if not isinstance(name, str):
                 name = ctx.document.name or ""
-            from kubelint.model import format_path
-
             yield Hit(where_path, {
                 "field": field,
-                "value": _shown(_value_at(target, inner)),
+                "value": _shown(get_path(target, inner)),
                 "name": name,
                 "path": format_path(inner),
             }, at=at)
-
-
-def _value_at(node: Any, path: FieldPath) -> Any:
-    for part in path:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return node
 
 
 def _shown(value: Any) -> str:

@@ -11,7 +11,7 @@ processes.
 from __future__ import annotations
 
 import traceback
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +19,7 @@ from kubelint.engine import suppress
 from kubelint.engine.facts import ObjectFacts
 from kubelint.engine.rules import Rule
 from kubelint.kube.scopes import is_cluster_scoped
-from kubelint.model import FieldPath, Finding, Span, Suppressed, format_path
+from kubelint.model import FieldPath, Finding, Severity, Span, Suppressed, format_path
 
 
 @dataclass
@@ -179,13 +179,7 @@ def _finding(rule: Rule, hit: RunHit) -> Finding:
 def _internal_error(rule: Rule, exc: BaseException) -> Finding:
     where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
     origin = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
-    return Finding(rule="internal-error", severity=rule.severity.__class__.ERROR,
+    return Finding(rule="internal-error", severity=Severity.ERROR,
                    message=f"rule {rule.id} failed on the run: {type(exc).__name__}: {exc}{origin}; "
                            "please report this",
                    file="<run>", line=1, column=1, end_line=1, end_column=1)
-
-
-def iter_selected(pods: Iterable[ObjectFacts], matches: Any, selector: Any) -> Iterator[ObjectFacts]:
-    for pod in pods:
-        if matches(selector, pod.data.get("podLabels") or {}):
-            yield pod

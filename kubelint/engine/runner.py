@@ -24,7 +24,7 @@ from kubelint.kube.groups import is_tool_config
 from kubelint.kube.objects import incomplete
 from kubelint.kube.versions import default_version
 from kubelint.kube.workloads import containers, get_path, pod_spec
-from kubelint.model import Document, Finding, RunResult, Span, format_path
+from kubelint.model import Document, Finding, RunResult, Span, format_path, path_within
 from kubelint.parser import ParseProblem
 from kubelint.source import DEFAULT_MAX_BYTES, SourceResult, discover, load_path, load_text, template_in_value
 
@@ -250,7 +250,8 @@ class Linter:
         findings: list[Finding] = []
         problems = source.problems
         if "kubelint" in source.text:  # suppressions that silence nothing (misspelt): input problems
-            problems = problems + suppress.directive_problems(source.text, source.documents)
+            # the run's rules, a team's own (rules-dir) included, are the names a directive may use
+            problems = problems + suppress.directive_problems(source.text, source.documents, self.rules)
         for problem in problems:
             finding = self.problem_finding(problem, source.path, source.documents)
             if finding:
@@ -334,11 +335,11 @@ class Linter:
 
 def _within(path: str, ancestor: str) -> bool:
     """Whether field path `path` is `ancestor` or below it; "apiVersion" covers the object."""
-    if ancestor == "apiVersion" or path == ancestor:
+    if ancestor == "apiVersion":
         return True
     if ancestor.endswith(".apiVersion"):  # an item of a List: the whole item
         return path.startswith(ancestor[: -len("apiVersion")])
-    return path.startswith((ancestor + ".", ancestor + "["))
+    return path_within(path, ancestor)
 
 
 def _type_name(value: Any) -> str:

@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from kubelint.model import Document, Finding, Span
+from kubelint.model import Document, Finding, Span, path_within
 from kubelint.parser import ParseProblem
 
 ANNOTATION = "kubelint.dev/ignore"
@@ -82,7 +82,7 @@ class Suppression:
         if self.document is not None:
             if finding.document != self.document:
                 return False
-            return not self.path_prefix or _within(finding.path, self.path_prefix)
+            return not self.path_prefix or path_within(finding.path, self.path_prefix)
         return not self.first_line or self.first_line <= finding.line <= self.last_line
 
 
@@ -99,10 +99,6 @@ class Suppression:
         if self.namespaces and not any(fnmatchcase(namespace, n) for n in self.namespaces):
             return False
         return not self.names or any(fnmatchcase(finding.name or "", n) for n in self.names)
-
-
-def _within(path: str, prefix: str) -> bool:
-    return path == prefix or path.startswith((prefix + ".", prefix + "["))
 
 
 def _rules(text: str | None) -> frozenset[str]:
@@ -232,14 +228,6 @@ def from_annotations(doc: Document) -> list[Suppression]:
                                path_prefix=prefix or (format_path(doc.base) if doc.base else ""),
                                reason=reason if isinstance(reason, str) else "", place=span))
     return out
-
-
-def annotation_rules(doc: Document) -> set[str]:
-    annotations = doc.metadata.get("annotations")
-    if not isinstance(annotations, dict):
-        return set()
-    value = annotations.get(ANNOTATION)
-    return set(_rules(value)) if isinstance(value, str) else set()
 
 
 def apply(findings: Iterable[Finding], suppressions: Sequence[Suppression]) -> tuple[list[Finding], list[tuple[Finding, Suppression]]]:

@@ -58,10 +58,6 @@ def pod_spec_path(kind: str | None, api_version: str | None = None) -> FieldPath
     return path
 
 
-def is_workload(kind: str | None, api_version: str | None = None) -> bool:
-    return pod_spec_path(kind, api_version) is not None
-
-
 def pod_spec(kind: str | None, obj: Any, api_version: str | None = None) -> tuple[dict[str, Any], FieldPath] | None:
     """The pod spec of a workload object and its path, or None."""
     path = pod_spec_path(kind, api_version)
