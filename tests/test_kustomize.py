@@ -33,3 +33,15 @@ def test_the_same_file_outside_a_kustomization_is_a_whole_object(tmp_path: Path)
     copy.write_text((PROD / "replicas.yaml").read_text())
     rules = {f.rule for f in lint_paths([str(copy)]).findings}
     assert "missing-selector" in rules
+
+
+def test_a_file_named_as_a_patch_is_partial_without_a_kustomization(tmp_path: Path) -> None:
+    """prometheus-operator's alertmanager-crd-conversion/patch.json is applied with
+    `kubectl patch --patch-file`: it sets a CRD's conversion, nothing else."""
+    (tmp_path / "patch.json").write_text('{"apiVersion": "apiextensions.k8s.io/v1", '
+                                         '"kind": "CustomResourceDefinition", "metadata": {"name": "x.example.com"}, '
+                                         '"spec": {"conversion": {"strategy": "None"}}}')
+    (tmp_path / "deploy.yaml").write_text((PROD / "replicas.yaml").read_text())
+    found = {(Path(f.file).name, f.rule) for f in lint_paths([str(tmp_path)]).findings}
+    assert not {rule for name, rule in found if name == "patch.json"}
+    assert ("deploy.yaml", "missing-selector") in found

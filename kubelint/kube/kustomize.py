@@ -10,6 +10,7 @@ that a pre-commit run on the patch alone still knows it is one.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -44,9 +45,22 @@ def _read(path: str) -> Any:
         return None
 
 
+_PATCH_NAME = re.compile(r"(^|[-_.])patch(es)?($|[-_.])", re.IGNORECASE)
+
+
+def named_as_patch(path: str) -> bool:
+    """A file named as a patch (`patch.json`, `replicas-patch.yaml`, `patch_resources.yaml`):
+    such files are applied with `kubectl patch --patch-file` or by a kustomization outside the
+    linted tree, and hold partial objects too."""
+    stem = os.path.basename(path).rsplit(".", 1)[0]
+    return _PATCH_NAME.search(stem) is not None
+
+
 def partial_files(files: Iterable[str]) -> frozenset[str]:
-    """The linted files (as given) that some kustomization names as a patch."""
+    """The linted files (as given) that some kustomization names as a patch, or that are
+    named as patches."""
     files = [f for f in files if f != "-"]
+    named = {f for f in files if named_as_patch(f)}
     directories: set[str] = set()
     # one realpath per directory, not per file: a tree has far fewer of them
     for given in {os.path.dirname(path) for path in files}:
@@ -64,5 +78,5 @@ def partial_files(files: Iterable[str]) -> frozenset[str]:
             if os.path.isfile(candidate):
                 patches |= patch_paths(_read(candidate), directory)
     if not patches:
-        return frozenset()
-    return frozenset(f for f in files if os.path.realpath(f) in patches)
+        return frozenset(named)
+    return frozenset(named | {f for f in files if os.path.realpath(f) in patches})
