@@ -15,9 +15,9 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from kubelint.config import ConfigError
-    from kubelint.engine.runner import Options, RunResult
     from kubelint.kube.versions import parse_version, supported_versions
-    from kubelint.model import Finding, Severity
+    from kubelint.model import Finding, RunResult, Severity
+    from kubelint.options import Options
 
 
 def lint_paths(paths: list[str] | tuple[str, ...], options: Options | None = None,
@@ -37,8 +37,8 @@ def lint_text(text: str, filename: str = "<stdin>", options: Options | None = No
 
 # name → the module that defines it; imported on first use.
 _LAZY = {
-    "Options": "kubelint.engine.runner",
-    "RunResult": "kubelint.engine.runner",
+    "Options": "kubelint.options",
+    "RunResult": "kubelint.model",
     "Finding": "kubelint.model",
     "Severity": "kubelint.model",
     "ConfigError": "kubelint.config",

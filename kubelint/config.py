@@ -21,7 +21,7 @@ from kubelint.resources import data_dir
 
 if TYPE_CHECKING:
     from kubelint.engine.rules import Rule
-    from kubelint.engine.runner import Options
+    from kubelint.options import Options
 
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
 FAIL_LEVELS = ("error", "warning", "info", "never")
@@ -439,8 +439,8 @@ def _schema_at(schema: dict[str, Any], path: list[Any]) -> dict[str, Any]:
 
 def options_from(config: Config | None, overrides: Overrides | None = None) -> Options:
     """The Options of a run: the defaults, then the config file, then the explicit overrides."""
-    from kubelint.engine.runner import Options
     from kubelint.kube.versions import parse_version
+    from kubelint.options import Options
 
     said = overrides or Overrides()
     options = Options()

@@ -9,7 +9,6 @@ import re
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from kubelint.checks.base import CheckContext, Hit
@@ -22,11 +21,11 @@ from kubelint.engine.reduce import Reduced
 from kubelint.engine.rules import Rule, all_rules
 from kubelint.kube.groups import is_tool_config
 from kubelint.kube.objects import incomplete
-from kubelint.kube.versions import default_version
 from kubelint.kube.workloads import containers, get_path, pod_spec
 from kubelint.model import Document, Finding, RunResult, Span, format_path, path_within
+from kubelint.options import Options
 from kubelint.parser import ParseProblem
-from kubelint.source import DEFAULT_MAX_BYTES, SourceResult, discover, load_path, load_text, template_in_value
+from kubelint.source import SourceResult, discover, load_path, load_text, template_in_value
 
 INTERNAL_ERROR = "internal-error"
 SCHEMA_RULES = ("schema-invalid", "unknown-field", "unknown-kind")
@@ -41,32 +40,6 @@ class FileOutcome(NamedTuple):
     facts: list[ObjectFacts] = []  # noqa: RUF012 - a NamedTuple default, never mutated
     suppressions: list[suppress.Suppression] = []  # noqa: RUF012
     path: str = ""  # the file, for `-v` to name the skipped ones
-
-
-@dataclass
-class Options:
-    """Everything that changes what a run reports; the config file and CLI flags fill it."""
-
-    kubernetes_version: tuple[int, int] = field(default_factory=default_version)
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)  # id → {enabled, severity}
-    exclude: list[str] = field(default_factory=list)
-    max_file_size: int = DEFAULT_MAX_BYTES
-    strict: bool = True
-    schema_dirs: list[str] = field(default_factory=list)
-    jobs: int | None = None
-    schema_only: bool = False  # only the input and schema rules: what kubeconform does
-    # Rule selection for one run, over the config's `rules:`: ids or categories.
-    enable: list[str] = field(default_factory=list)
-    disable: list[str] = field(default_factory=list)
-    only: list[str] = field(default_factory=list)  # just these (and the input rules)
-    profile: str | None = None  # baseline | restricted: the Pod Security Standards rules
-    # The namespace of objects that name none, for the run-wide rules (as `kubectl -n`).
-    namespace: str = "default"
-    rules_dirs: list[str] = field(default_factory=list)  # a team's own rule files
-    # `ignore:` entries of the config: {paths, kinds, namespaces, names, rules, reason, place}
-    ignores: list[dict[str, Any]] = field(default_factory=list)
-    baseline: str | None = None  # a baseline file: its findings are not reported again
-    report_unused_suppressions: bool = False
 
 
 def active_rules(options: Options) -> dict[str, Rule]:
