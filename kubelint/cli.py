@@ -555,6 +555,19 @@ def explain(
     sys.stdout.write("\n".join(out).rstrip() + "\n")
 
 
+@app.command()
+def lsp(
+    stdio: Annotated[bool, typer.Option("--stdio", help="Talk over standard input and output (the "
+                                        "default; editors pass it).")] = True,
+) -> None:
+    """Run the language server: live diagnostics, quick fixes and hover docs in your editor."""
+    try:
+        from kubelint.server import serve_stdio
+    except ImportError as exc:  # pygls is an extra: `pip install 'kubelint[lsp]'`
+        raise _fail(f"the language server needs the lsp extra: pip install 'kubelint[lsp]' ({exc})") from None
+    raise typer.Exit(serve_stdio())
+
+
 def run() -> None:
     """Console-script entry point: leaves with os._exit once the output is flushed.
 
