@@ -9,7 +9,10 @@ from typing import Any
 from kubelint.model import Document, FieldPath, Hit
 
 # Hit is the model's (the schema package yields hits too); checks import it from here.
-__all__ = ["Check", "CheckContext", "CheckDef", "Hit", "define"]
+__all__ = ["NO_PARAMS", "Check", "CheckContext", "CheckDef", "Hit", "define", "define_run"]
+
+# The parameter schema of a check that takes none: a rule file's `params: {typo: 7}` is refused.
+NO_PARAMS: dict[str, Any] = {"type": "object", "additionalProperties": False}
 
 
 @dataclass(slots=True)
@@ -47,6 +50,9 @@ class CheckDef:
     prepare: Callable[[dict[str, Any]], Any] | None = None
     # When the variants a check may yield depend on its parameters (one check, two rules).
     variants_for: Callable[[dict[str, Any]], Iterable[str]] | None = None
+    # "document": called per object, pod spec or container (ctx, target, path, params);
+    # "run": called once per run over the index of facts (index, params), for `target: run`.
+    scope: str = "document"
 
     def needed_variants(self, params: dict[str, Any]) -> frozenset[str]:
         return frozenset(self.variants_for(params)) if self.variants_for else self.variants
@@ -56,3 +62,10 @@ def define(run: Check, variants: Iterable[str] = ("default",), params: dict[str,
            prepare: Callable[[dict[str, Any]], Any] | None = None,
            variants_for: Callable[[dict[str, Any]], Iterable[str]] | None = None) -> CheckDef:
     return CheckDef(run, frozenset(variants), params, prepare, variants_for)
+
+
+def define_run(run: Callable[..., Iterable[Any]], variants: Iterable[str] = ("default",),
+               params: dict[str, Any] | None = None,
+               prepare: Callable[[dict[str, Any]], Any] | None = None) -> CheckDef:
+    """A run-wide check: `run(index, params)` over the facts of every object of the run."""
+    return CheckDef(run, frozenset(variants), params, prepare, None, "run")  # type: ignore[arg-type]
