@@ -44,12 +44,13 @@ def rule_entry(rule: Any, rule_id: str) -> dict[str, Any]:
     if help_text:
         entry["fullDescription"] = {"text": help_text}
     entry["defaultConfiguration"] = {"level": _LEVEL[rule.severity]}
-    tags = ["kubernetes", rule.category]
+    # GitHub ranks a rule as a security alert by the tag "security", which the security
+    # category already gives; SARIF requires the tags to be unique, so each goes in once.
+    tags = ["security"] if rule.category == "security" else []
+    tags += ["kubernetes", rule.category]
     if rule.pss.get("level"):
         tags.append(f"pss-{rule.pss['level']}")
-    if rule.category == "security":
-        tags.insert(0, "security")
-    entry["properties"] = {"tags": tags}
+    entry["properties"] = {"tags": list(dict.fromkeys(tags))}
     return entry
 
 
