@@ -68,13 +68,13 @@ def select(rules: dict[str, Rule], options: Options) -> dict[str, Rule]:
         if options.profile not in PROFILES:
             raise SelectionError(f"--profile: unknown profile {options.profile!r}; "
                                  f"choose {' or '.join(PROFILES)}")
+        # A profile adds the controls of its levels as errors; a rule of a stricter level
+        # keeps the settings it had, so `--profile baseline` never hides a default warning.
         levels = _LEVELS[options.profile]
         for rule_id, rule in chosen.items():
-            if rule.pss:
-                in_level = rule.pss.get("level") in levels
-                params = {**rule.params, **rule.pss.get("params", {})} if in_level else rule.params
-                chosen[rule_id] = replace(rule, enabled=in_level, params=params,
-                                          severity=Severity.ERROR if in_level else rule.severity)
+            if rule.pss and rule.pss.get("level") in levels:
+                params = {**rule.params, **rule.pss.get("params", {})}
+                chosen[rule_id] = replace(rule, enabled=True, params=params, severity=Severity.ERROR)
     for rule_id in resolve(options.enable, rules, "--enable"):
         chosen[rule_id] = replace(chosen[rule_id], enabled=True)
     for rule_id in resolve(options.disable, rules, "--disable"):
