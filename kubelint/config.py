@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kubelint.errors import KubelintError
 from kubelint.model import Document, format_path
 from kubelint.resources import data_dir
 
@@ -34,7 +35,7 @@ _VALUE_ALIASES = {
 }
 
 
-class ConfigError(Exception):
+class ConfigError(KubelintError):
     """Configuration kubelint cannot use (a file, a flag or an option): exit 2 with this message.
 
     A message about a config file starts with `file:line:column`.

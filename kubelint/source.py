@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
+from kubelint.errors import KubelintError
 from kubelint.model import Document, Span
 from kubelint.parser import LINE_BREAK, LINE_BREAK_CHARS, ParseProblem, ParseResult, parse, position
 
@@ -27,7 +28,7 @@ DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 STDIN = "-"
 
 
-class UsageError(Exception):
+class UsageError(KubelintError):
     """A mistake in how kubelint was called: exit code 2 with this message."""
 
 

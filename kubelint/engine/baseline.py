@@ -16,13 +16,14 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kubelint.errors import KubelintError
 from kubelint.model import Finding
 
 VERSION = 1
 Key = tuple[str, str, str, str, str, str, str]
 
 
-class BaselineError(ValueError):
+class BaselineError(KubelintError, ValueError):
     """A baseline file that cannot be read: a usage error (exit 2)."""
 
 

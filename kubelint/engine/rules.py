@@ -10,13 +10,14 @@ import functools
 from pathlib import Path
 from typing import Any
 
+from kubelint.errors import KubelintError
 from kubelint.model import Rule, Severity
 from kubelint.resources import data_dir, load_yaml_data
 
 TARGETS = ("input", "schema", "object", "podspec", "container", "run")
 
 
-class RuleError(Exception):
+class RuleError(KubelintError):
     """A rule file that kubelint cannot use; the message names its file and line."""
 
 

@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from kubelint.engine.rules import Rule
+from kubelint.errors import KubelintError
 from kubelint.model import Severity
 
 if TYPE_CHECKING:
@@ -23,7 +24,7 @@ _LEVELS = {"baseline": ("baseline",), "restricted": ("baseline", "restricted")}
 ALWAYS_ON_TARGETS = ("input",)
 
 
-class SelectionError(ValueError):
+class SelectionError(KubelintError, ValueError):
     """An unknown rule id, category or profile: a usage error (exit 2)."""
 
 

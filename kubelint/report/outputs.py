@@ -10,8 +10,10 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from kubelint.errors import KubelintError
 
-class OutputError(ValueError):
+
+class OutputError(KubelintError, ValueError):
     """A --format/--output combination that cannot be honoured; the message says how to fix it."""
 
 
