@@ -68,6 +68,10 @@ class Suppression:
     names: tuple[str, ...] = ()
     default_namespace: str = "default"
     used: int = 0
+    # Each rule name as written, with its line and column: a name that `unknown-suppression`
+    # reports there is dropped (see `apply`), so one misspelling gives one finding, not also an
+    # `unused-suppression` for the name it could never have used.
+    names_at: tuple[tuple[str, int, int], ...] = ()
 
     def covers_rule(self, rule: str) -> bool:
         return ALL in self.rules or rule in self.rules
@@ -115,6 +119,7 @@ class _Directive:
     line: int
     column: int
     own_line: bool
+    names_at: tuple[tuple[str, int, int], ...] = ()
 
 
 def _directives(lines: Sequence[str]) -> list[_Directive]:
@@ -123,8 +128,10 @@ def _directives(lines: Sequence[str]) -> list[_Directive]:
         if "kubelint:" not in line:
             continue
         for match in _DIRECTIVE.finditer(line):
+            names = tuple((name, number, column) for name, column
+                          in _name_columns(match.group(2) or "", match.start(2)))
             found.append(_Directive(match.group(1), _rules(match.group(2)), (match.group(3) or "").strip(),
-                                    number, match.start() + 1, line[: match.start()].strip() == ""))
+                                    number, match.start() + 1, line[: match.start()].strip() == "", names))
     return found
 
 
@@ -137,7 +144,8 @@ def from_comments(file: str, lines: Sequence[str], documents: Sequence[Document]
     node_ends: dict[int, int] | None = None
     for index, directive in enumerate(directives):
         place = Span(directive.line, directive.column, directive.line, directive.column + 1)
-        base = dict(mechanism="comment", rules=directive.rules, file=file, reason=directive.reason, place=place)
+        base = dict(mechanism="comment", rules=directive.rules, file=file, reason=directive.reason, place=place,
+                    names_at=directive.names_at)
         if directive.verb == "enable":
             continue
         if directive.verb == "disable-file":
@@ -224,14 +232,68 @@ def from_annotations(doc: Document) -> list[Suppression]:
             continue
         reason = annotations.get(REASON_ANNOTATION)
         span, _ = doc.locate(where + ("metadata", "annotations", ANNOTATION), "key")
+        names_at: tuple[tuple[str, int, int], ...] = ()
+        if not where:  # directive_problems checks the object's own annotation, at these columns
+            value_span, _ = doc.locate(("metadata", "annotations", ANNOTATION), "value")
+            offset, exact = _value_offset(value, value_span)
+            names_at = tuple((name, value_span.line, column)
+                             for name, column in _name_columns(value, offset, exact))
         out.append(Suppression("annotation", _rules(value), file=doc.file, document=doc.index,
                                path_prefix=prefix or (format_path(doc.base) if doc.base else ""),
-                               reason=reason if isinstance(reason, str) else "", place=span))
+                               reason=reason if isinstance(reason, str) else "", place=span,
+                               names_at=names_at))
     return out
+
+
+def _value_offset(value: str, span: Span) -> tuple[int, bool]:
+    """The 0-based column where a one-line scalar's text starts, and whether columns are exact.
+
+    Told from the span's width alone (a quoted scalar is two wider than its text), so it needs
+    no source line; it agrees with `directive_problems`, which reads the line's first character.
+    """
+    if span.line == span.end_line:
+        width = span.end_column - span.column
+        if width == len(value):
+            return span.column - 1, True
+        if width == len(value) + 2:
+            return span.column, True
+    return span.column - 1, False
+
+
+def _drop_misspelt(suppressions: Sequence[Suppression], findings: Sequence[Finding]) -> None:
+    """Forget the rule names `unknown-suppression` reported: that finding says all there is.
+
+    A suppression left with no name has nothing to report as unused (its place goes), so a
+    misspelt `disable=image-tagg` is one finding, not two at the same comment.
+    """
+    reported: dict[tuple[str, int, int], int] = {}
+    for f in findings:
+        if f.rule == PROBLEM_RULE:
+            reported[(f.file, f.line, f.column)] = reported.get((f.file, f.line, f.column), 0) + 1
+    if not reported:
+        return
+    for item in suppressions:
+        if not item.names_at or item.file is None:
+            continue
+        at: dict[tuple[int, int], list[str]] = {}
+        for name, line, column in item.names_at:
+            at.setdefault((line, column), []).append(name)
+        # Names share a column only in a value spread over lines, where each gets a finding
+        # at the value's start: all of them misspelt is then the only case that is certain.
+        misspelt = {name for (line, column), names in at.items()
+                    if reported.get((item.file, line, column), 0) >= len(names) for name in names}
+        if not misspelt:
+            continue
+        item.rules = frozenset(item.rules - misspelt)
+        item.names_at = tuple(n for n in item.names_at if n[0] not in misspelt)
+        if not item.rules:
+            item.place = None
 
 
 def apply(findings: Iterable[Finding], suppressions: Sequence[Suppression]) -> tuple[list[Finding], list[tuple[Finding, Suppression]]]:
     """The findings left, and those silenced with what silenced each; internal errors stay."""
+    findings = list(findings)
+    _drop_misspelt(suppressions, findings)
     kept: list[Finding] = []
     silenced: list[tuple[Finding, Suppression]] = []
     for finding in findings:
@@ -247,19 +309,16 @@ def apply(findings: Iterable[Finding], suppressions: Sequence[Suppression]) -> t
     return kept, silenced
 
 
-def directive_problems(text: str, documents: Sequence[Document] = (),
-                       known: Iterable[str] | None = None) -> list[ParseProblem]:
+def directive_problems(text: str, documents: Sequence[Document], known: Iterable[str]) -> list[ParseProblem]:
     """Suppressions that silence nothing because they are misspelt, each at its place.
 
     A `# kubelint: disabel=…` or an annotation naming `image-tagg` was ignored without a word,
     so the person who wrote it believed a finding silenced that was not, or vice versa.
+    `known` are the run's rule ids (a team's own rules included): the caller has them, and
+    loading the built-in rules here would tie this module to the rule loader.
     """
     from kubelint.suggest import closest
 
-    if known is None:
-        from kubelint.engine.rules import builtin_rules
-
-        known = builtin_rules()
     rules = set(known) | {ALL}
     problems: list[ParseProblem] = []
     if "kubelint:" in text:
@@ -310,17 +369,26 @@ def _unknown_rules(listing: str, offset: int, line: int, rules: set[str], where:
     from kubelint.suggest import closest
 
     out: list[ParseProblem] = []
+    for name, column in _name_columns(listing, offset, exact):
+        if name in rules:
+            continue
+        guess = closest(name, rules)
+        hint = f"; did you mean `{guess}`?" if guess else "; `kubelint rules` lists them"
+        out.append(ParseProblem(
+            PROBLEM_RULE, f"{where} names `{name}`, which is no rule, so it silences nothing{hint}",
+            Span(line, column, line, column + (len(name) if exact else 1))))
+    return out
+
+
+def _name_columns(listing: str, offset: int, exact: bool = True) -> list[tuple[str, int]]:
+    """Each name of a comma-separated list with its 1-based column (`offset`: where the list
+    starts, 0-based); all at the list's start when the columns are not `exact`."""
+    out: list[tuple[str, int]] = []
     position = 0
     for part in listing.split(","):
         name = part.strip()
         start = offset + position + len(part) - len(part.lstrip()) if exact else offset
         position += len(part) + 1
-        if not name or name in rules:
-            continue
-        guess = closest(name, rules)
-        hint = f"; did you mean `{guess}`?" if guess else "; `kubelint rules` lists them"
-        column = start + 1
-        out.append(ParseProblem(
-            PROBLEM_RULE, f"{where} names `{name}`, which is no rule, so it silences nothing{hint}",
-            Span(line, column, line, column + (len(name) if exact else 1))))
+        if name:
+            out.append((name, start + 1))
     return out
