@@ -74,13 +74,19 @@ def _strings(value: Any) -> dict[str, str]:
     return {k: v for k, v in value.items() if isinstance(k, str) and isinstance(v, str)}
 
 
+def _list(value: Any) -> list[Any]:
+    """A list field's items, or none when the field holds another type (the schema rules
+    report that): facts never raise on what the API server would refuse."""
+    return value if isinstance(value, list) else []
+
+
 def _selector(value: Any) -> dict[str, Any] | None:
     """A LabelSelector as plain data, or None when absent or malformed."""
     if not isinstance(value, dict):
         return None
     labels = _strings(value.get("matchLabels"))
     expressions = []
-    for item in value.get("matchExpressions") or []:
+    for item in _list(value.get("matchExpressions")):
         if isinstance(item, dict) and isinstance(item.get("key"), str) and isinstance(item.get("operator"), str):
             values = item.get("values") if isinstance(item.get("values"), list) else []
             expressions.append({"key": item["key"], "operator": item["operator"],
@@ -104,7 +110,7 @@ _NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 def _secret_flags(container: dict[str, Any]) -> list[str]:
     """The Secrets a Job's container names in a flag such as `--secret-name=x`: certificate
     generators (kube-webhook-certgen of ingress-nginx and many charts) create them at install."""
-    tokens = [t for key in ("command", "args") for t in (container.get(key) or []) if isinstance(t, str)] \
+    tokens = [t for key in ("command", "args") for t in _list(container.get(key)) if isinstance(t, str)] \
         if all(isinstance(container.get(k) or [], list) for k in ("command", "args")) else []
     names = []
     for index, token in enumerate(tokens):
@@ -240,13 +246,13 @@ class _Extractor:
         for container, path in containers(spec, spec_path):
             if self.facts.kind in ("Job", "CronJob"):
                 made += [("Secret", name) for name in _secret_flags(container)]
-            for port in container.get("ports") or []:
+            for port in _list(container.get("ports")):
                 if isinstance(port, dict):
                     ports.append({"name": port.get("name") if isinstance(port.get("name"), str) else None,
                                   "containerPort": port.get("containerPort"),
                                   "protocol": port.get("protocol") or "TCP",
                                   "container": container.get("name")})
-            for index, source in enumerate(container.get("envFrom") or []):
+            for index, source in enumerate(_list(container.get("envFrom"))):
                 if not isinstance(source, dict):
                     continue
                 for key, kind in (("configMapRef", "ConfigMap"), ("secretRef", "Secret")):
@@ -254,7 +260,7 @@ class _Extractor:
                     if isinstance(ref, dict) and isinstance(ref.get("name"), str):
                         refs[kind].append((path + ("envFrom", index, key, "name"), ref["name"],
                                            bool(ref.get("optional"))))
-            for index, env in enumerate(container.get("env") or []):
+            for index, env in enumerate(_list(container.get("env"))):
                 source = env.get("valueFrom") if isinstance(env, dict) else None
                 if not isinstance(source, dict):
                     continue
@@ -266,7 +272,7 @@ class _Extractor:
                         if isinstance(ref.get("key"), str) and not ref.get("optional"):
                             key_refs[kind].append((path + ("env", index, "valueFrom", key, "key"),
                                                    ref["name"], ref["key"]))
-        for index, volume in enumerate(spec.get("volumes") or []):
+        for index, volume in enumerate(_list(spec.get("volumes"))):
             if not isinstance(volume, dict):
                 continue
             vpath = spec_path + ("volumes", index)
@@ -289,7 +295,7 @@ class _Extractor:
                     if isinstance(ref, dict) and isinstance(ref.get("name"), str):
                         refs[kind].append((vpath + ("projected", "sources", sindex, key, "name"), ref["name"],
                                            bool(ref.get("optional"))))
-        for index, secret in enumerate(spec.get("imagePullSecrets") or []):
+        for index, secret in enumerate(_list(spec.get("imagePullSecrets"))):
             if isinstance(secret, dict) and isinstance(secret.get("name"), str):
                 refs["Secret"].append((spec_path + ("imagePullSecrets", index, "name"), secret["name"], False))
         data["ports"] = ports
@@ -354,7 +360,7 @@ class _Extractor:
             data["selector"] = _strings(selector)
             self.place(("spec", "selector"), "key")
         ports = []
-        for index, port in enumerate(spec.get("ports") or []):
+        for index, port in enumerate(_list(spec.get("ports"))):
             if not isinstance(port, dict):
                 continue
             target = port.get("targetPort")
@@ -393,7 +399,7 @@ class _Extractor:
 
         for key in ("defaultBackend", "backend"):
             backend(spec.get(key), ("spec", key))
-        for rindex, rule in enumerate(spec.get("rules") or []):
+        for rindex, rule in enumerate(_list(spec.get("rules"))):
             http = rule.get("http") if isinstance(rule, dict) else None
             paths = http.get("paths") if isinstance(http, dict) else None
             for pindex, item in enumerate(paths if isinstance(paths, list) else []):
