@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from kubelint.config import ConfigError
+    from kubelint.errors import KubelintError
     from kubelint.kube.versions import parse_version, supported_versions
     from kubelint.model import Finding, RunResult, Severity
     from kubelint.options import Options
@@ -42,6 +43,7 @@ _LAZY = {
     "Finding": "kubelint.model",
     "Severity": "kubelint.model",
     "ConfigError": "kubelint.config",
+    "KubelintError": "kubelint.errors",
     "parse_version": "kubelint.kube.versions",
     "supported_versions": "kubelint.kube.versions",
 }
@@ -56,5 +58,5 @@ def __getattr__(name: str) -> Any:
     return getattr(importlib.import_module(module), name)
 
 
-__all__ = ["ConfigError", "Finding", "Options", "RunResult", "Severity", "__version__", "lint_paths",
+__all__ = ["ConfigError", "Finding", "KubelintError", "Options", "RunResult", "Severity", "__version__", "lint_paths",
            "lint_text", "parse_version", "supported_versions"]

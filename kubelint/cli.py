@@ -180,13 +180,12 @@ def check(
         raise _fail("--stdin-filename names standard input, but `-` is not among the paths, so "
                     "nothing would read it: add `-` (kubelint check - --stdin-filename NAME)")
     _refuse_reports_that_would_not_be_written(diff, write_baseline, output_format or [], output or [])
-    overrides = Overrides(
-        config_path=config_path, kubernetes_version=kubernetes_version,
-        fail_on=fail_on.value if fail_on else None, exclude=exclude or [], strict=strict,
-        schema_dirs=schema_dir or [], jobs=jobs, schema_only=schema_only, enable=enable or [],
-        disable=disable or [], only=only or [], profile=profile,
-        baseline=None if write_baseline else baseline, report_unused_suppressions=report_unused,
-        rules_dirs=rules_dir or [], namespace=namespace)
+    overrides = Overrides(config_path=config_path, flags={
+        "kubernetes_version": kubernetes_version, "fail_on": fail_on.value if fail_on else None,
+        "exclude": exclude, "strict": strict, "schema_dirs": schema_dir, "jobs": jobs,
+        "schema_only": schema_only or None, "enable": enable, "disable": disable, "only": only,
+        "profile": profile, "baseline": None if write_baseline else baseline,
+        "report_unused_suppressions": report_unused, "rules_dirs": rules_dir, "namespace": namespace})
     settings = _settings(targets, overrides, stdin_filename)
     options, level = settings.options, settings.fail_on
     if write_baseline:
@@ -423,7 +422,7 @@ def _configured_rules(config_path: str | None, rules_dirs: list[str] | None = No
     from kubelint.config import Overrides, resolve
     from kubelint.engine.runner import active_rules
 
-    overrides = Overrides(config_path=config_path, rules_dirs=rules_dirs or [])
+    overrides = Overrides(config_path=config_path, flags={"rules_dirs": rules_dirs})
     return _usage_errors_exit(lambda: active_rules(resolve(["."], overrides).options))
 
 

@@ -44,42 +44,37 @@ class ConfigError(KubelintError):
 
 @dataclass
 class Config:
+    """One config file, read: each setting's value by its name in kubelint/settings.py, the
+    rules it turns on, off or tunes, and its `ignore:` entries."""
+
     path: str | None = None
-    kubernetes_version: str | None = None
-    fail_on: str | None = None
-    exclude: list[str] = field(default_factory=list)
-    strict: bool | None = None
-    schema_dirs: list[str] = field(default_factory=list)
-    max_file_size: int | None = None
+    values: dict[str, Any] = field(default_factory=dict)
     rules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    profile: str | None = None
     ignores: list[dict[str, Any]] = field(default_factory=list)
-    baseline: str | None = None
-    report_unused_suppressions: bool | None = None
-    rules_dirs: list[str] = field(default_factory=list)
-    namespace: str | None = None
+
+    @property
+    def fail_on(self) -> str | None:
+        return self.values.get("fail_on")
+
+    @property
+    def rules_dirs(self) -> list[str]:
+        return list(self.values.get("rules_dirs") or [])
 
 
 @dataclass
 class Overrides:
-    """What the caller says explicitly (command-line flags); None or empty: not said."""
+    """What the caller says explicitly: `flags` by setting name (kubelint/settings.py); None or
+    an empty list is not said. `config_path` names the config instead of searching for one."""
 
-    config_path: str | None = None  # use this file instead of searching for one
-    kubernetes_version: str | None = None
-    fail_on: str | None = None
-    exclude: list[str] = field(default_factory=list)
-    strict: bool | None = None
-    schema_dirs: list[str] = field(default_factory=list)
-    jobs: int | None = None
-    schema_only: bool = False
-    enable: list[str] = field(default_factory=list)
-    disable: list[str] = field(default_factory=list)
-    only: list[str] = field(default_factory=list)
-    profile: str | None = None
-    baseline: str | None = None
-    report_unused_suppressions: bool | None = None
-    rules_dirs: list[str] = field(default_factory=list)
-    namespace: str | None = None
+    config_path: str | None = None
+    flags: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        from kubelint.settings import BY_NAME
+
+        unknown = sorted(set(self.flags) - set(BY_NAME))
+        if unknown:
+            raise TypeError(f"Overrides: unknown settings {', '.join(unknown)}")
 
 
 @dataclass
@@ -147,8 +142,12 @@ def _schema() -> dict[str, Any]:
 
 
 def load_config(path: str, rules: dict[str, Rule] | None = None) -> Config:
-    """Read, validate and normalise a config file; `rules` (default: the built-in ones) are
-    what rule ids, categories and parameters are checked against."""
+    """Read, validate and normalise a config file; `rules` (default: the built-in ones and the
+    file's rules-dir) are what rule ids, categories and parameters are checked against.
+
+    Every mistake is reported at once, in the order of the file: schema errors, unknown rule
+    ids, bad parameters and missing directories alike (three typos should not take three runs).
+    """
     from kubelint.parser import parse
 
     try:
@@ -173,9 +172,11 @@ def load_config(path: str, rules: dict[str, Rule] | None = None) -> Config:
         try:
             rules = all_rules(rules_dirs)
         except RuleError as exc:
+            reader.raise_collected()
             raise ConfigError(str(exc)) from None
     config = reader.config(data, rules)
-    config.rules_dirs = rules_dirs
+    config.values["rules_dirs"] = rules_dirs
+    reader.raise_collected()
     return config
 
 
@@ -213,6 +214,15 @@ class _Reader:
         self.doc = doc
         self.lines = text.splitlines()
         self.base = os.path.dirname(os.path.abspath(path))
+        self.errors: list[str] = []  # every mistake found, reported together
+        self.bad_keys: set[Any] = set()  # top-level keys the schema refused: not read further
+
+    def raise_collected(self) -> None:
+        if not self.errors:
+            return
+        explained = sorted(set(self.errors), key=_position)
+        raise ConfigError("\n".join(explained[:10]) + (f"\n(and {len(explained) - 10} more)"
+                                                       if len(explained) > 10 else ""))
 
     def error(self, where: tuple[Any, ...], message: str, at: str = "value") -> ConfigError:
         span, _ = self.doc.locate(where, at)
@@ -232,14 +242,17 @@ class _Reader:
         import jsonschema_rs
 
         validator = jsonschema_rs.validator_for(schema)
-        errors = list(validator.iter_errors(data))
-        if not errors:
-            return
-        # Every mistake at once, in the order of the file: three typos should not take three runs.
-        explained = sorted({str(self.explain(error, schema, prefix)) for error in errors}, key=_position)
-        raise ConfigError("\n".join(explained[:10]) + (f"\n(and {len(explained) - 10} more)" if len(explained) > 10 else ""))
+        for error in validator.iter_errors(data):
+            explained = self.explain(error, schema, prefix)
+            if explained is not None:  # None: a nested validation collected it already
+                self.errors.append(str(explained))
+            where = prefix + tuple(error.instance_path)
+            if where:
+                self.bad_keys.add(where[0])
+            elif type(error.kind).__name__ == "AdditionalProperties":
+                self.bad_keys.update(error.kind.unexpected)
 
-    def explain(self, error: Any, schema: dict[str, Any], prefix: tuple[Any, ...]) -> ConfigError:
+    def explain(self, error: Any, schema: dict[str, Any], prefix: tuple[Any, ...]) -> ConfigError | None:
         """A schema error in plain words, at the key or value it is about."""
         from kubelint.suggest import closest
 
@@ -264,7 +277,10 @@ class _Reader:
             if isinstance(value, dict):
                 branch = next((b for b in branches if b.get("type") == "object"), None)
                 if branch is not None:
+                    before = len(self.errors)
                     self.validate(branch, value, where)
+                    if len(self.errors) > before:
+                        return None
             options = [o for b in branches for o in b.get("enum", [])
                        if isinstance(o, str)] + (["{enabled, severity, params}"]
                                                  if any(b.get("type") == "object" for b in branches) else [])
@@ -279,55 +295,77 @@ class _Reader:
     # -------------------------------------------------------------------------- normalising
 
     def config(self, data: Any, rules: dict[str, Rule]) -> Config:
+        """Each setting by its row in kubelint/settings.py, then the rules and ignore entries."""
+        from kubelint.settings import SETTINGS
+
         config = Config(path=self.path)
         if not isinstance(data, dict):
             return config
-        if "kubernetes-version" in data:
-            config.kubernetes_version = self.version(data["kubernetes-version"])
-        config.fail_on = data.get("fail-on")
-        config.exclude = _as_list(data.get("exclude"))
-        config.strict = data.get("strict")
-        config.max_file_size = data.get("max-file-size")
-        config.profile = data.get("profile")
-        config.ignores = self.ignores(data)
-        if isinstance(data.get("baseline"), str):
-            config.baseline = os.path.join(self.base, data["baseline"])
-        config.report_unused_suppressions = data.get("report-unused-suppressions")
-        config.namespace = data.get("namespace")
-        for index, directory in enumerate(_as_list(data.get("schema-dir"))):
-            full = os.path.join(self.base, directory)
-            if not os.path.exists(full):
-                where = ("schema-dir", index) if isinstance(data.get("schema-dir"), list) else ("schema-dir",)
-                raise self.error(where, f"schema-dir: no such directory or file: {directory} "
-                                 f"(relative to the config file's directory, {self.base})")
-            config.schema_dirs.append(full)
+        for setting in SETTINGS:
+            key = setting.key
+            if key is None or key not in data or key in self.bad_keys or setting.name == "rules_dirs":
+                continue
+            value = self.value(setting.kind, key, data[key])
+            if value is not None:
+                config.values[setting.name] = value
+        if "ignore" not in self.bad_keys:
+            config.ignores = self.ignores(data)
         for key, enabled in (("enable", True), ("disable", False)):
+            if key in self.bad_keys:
+                continue
             for index, name in enumerate(_as_list(data.get(key))):
                 where = (key, index) if isinstance(data.get(key), list) else (key,)
                 for rule_id in sorted(self.selection(name, rules, key, where)):
                     config.rules[rule_id] = {"enabled": enabled}
-        for rule_id, value in (data.get("rules") or {}).items():
+        raw_rules = data.get("rules") if isinstance(data.get("rules"), dict) else {}
+        for rule_id, value in raw_rules.items():
             if rule_id not in rules:
                 from kubelint.suggest import closest
 
                 guess = closest(rule_id, rules)
                 hint = f"; did you mean `{guess}`?" if guess else "; `kubelint rules` lists them"
-                raise self.error(("rules", rule_id), f"unknown rule `{rule_id}`{hint}", "key")
+                self.errors.append(str(self.error(("rules", rule_id), f"unknown rule `{rule_id}`{hint}", "key")))
+                continue
+            if ("rules" in self.bad_keys and not isinstance(value, (str, bool, dict))) or (
+                    isinstance(value, str) and value not in ("on", "off", "error", "warning", "info")):
+                continue  # the schema error says what is wrong with it
             setting = _normalise_rule(value)
             if "params" in setting:
                 self.check_params(rules[rule_id], setting["params"])
             config.rules[rule_id] = {**config.rules.get(rule_id, {}), **setting}
         return config
 
+    def value(self, kind: str, key: str, raw: Any) -> Any:
+        """A setting's value as Options take it; a mistake is collected, and gives None."""
+        if kind == "version":
+            return self.version(raw)
+        if kind == "strings":
+            return _as_list(raw)
+        if kind == "path":
+            return os.path.join(self.base, raw) if isinstance(raw, str) else None
+        if kind == "paths":
+            out = []
+            for index, directory in enumerate(_as_list(raw)):
+                full = os.path.join(self.base, directory)
+                if not os.path.exists(full):
+                    where = (key, index) if isinstance(raw, list) else (key,)
+                    self.errors.append(str(self.error(where, f"{key}: no such directory or file: {directory} "
+                                                      f"(relative to the config file's directory, {self.base})")))
+                    continue
+                out.append(full)
+            return out
+        return raw
+
     def rules_dirs(self, data: Any) -> list[str]:
         out = []
-        value = data.get("rules-dir") if isinstance(data, dict) else None
+        value = data.get("rules-dir") if isinstance(data, dict) and "rules-dir" not in self.bad_keys else None
         for index, directory in enumerate(_as_list(value)):
             full = os.path.join(self.base, directory)
             if not os.path.isdir(full):
                 where = ("rules-dir", index) if isinstance(value, list) else ("rules-dir",)
-                raise self.error(where, f"rules-dir: no such directory: {directory} "
-                                 f"(relative to the config file's directory, {self.base})")
+                self.errors.append(str(self.error(where, f"rules-dir: no such directory: {directory} "
+                                                  f"(relative to the config file's directory, {self.base})")))
+                continue
             out.append(full)
         return out
 
@@ -342,17 +380,17 @@ class _Reader:
             out.append(item)
         return out
 
-    def version(self, value: Any) -> str:
+    def version(self, value: Any) -> tuple[int, int] | None:
         from kubelint.kube.versions import parse_version
 
         text = str(value)
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             text = self.raw_text(("kubernetes-version",)) or text
         try:
-            parse_version(text)
+            return parse_version(text)
         except ValueError as exc:
-            raise self.error(("kubernetes-version",), f"kubernetes-version: {exc}") from None
-        return text
+            self.errors.append(str(self.error(("kubernetes-version",), f"kubernetes-version: {exc}")))
+            return None
 
     def selection(self, name: str, rules: dict[str, Rule], key: str, where: tuple[Any, ...]) -> set[str]:
         from kubelint.engine.selection import SelectionError, resolve
@@ -360,7 +398,8 @@ class _Reader:
         try:
             return resolve([name], rules, key)
         except SelectionError as exc:
-            raise self.error(where, str(exc)) from None
+            self.errors.append(str(self.error(where, str(exc))))
+            return set()
 
     def check_params(self, rule: Rule, params: dict[str, Any]) -> None:
         """Parameters for a rule, checked against what its check declares, at their line."""
@@ -370,13 +409,12 @@ class _Reader:
         declared = CHECKS[rule.check].params if rule.check and rule.check in CHECKS else None
         if declared is None:
             if params:
-                raise self.error(where, f"rule `{rule.id}` takes no parameters", "key")
+                self.errors.append(str(self.error(where, f"rule `{rule.id}` takes no parameters", "key")))
             return
         merged = {**rule.params, **params}
-        try:
-            self.validate(declared, merged, where)
-        except ConfigError as exc:
-            raise ConfigError(f"{exc} (parameters of rule `{rule.id}`)") from None
+        before = len(self.errors)
+        self.validate(declared, merged, where)
+        self.errors[before:] = [f"{e} (parameters of rule `{rule.id}`)" for e in self.errors[before:]]
 
 
 def _normalise_rule(value: Any) -> dict[str, Any]:
@@ -439,58 +477,38 @@ def _schema_at(schema: dict[str, Any], path: list[Any]) -> dict[str, Any]:
 
 
 def options_from(config: Config | None, overrides: Overrides | None = None) -> Options:
-    """The Options of a run: the defaults, then the config file, then the explicit overrides."""
-    from kubelint.kube.versions import parse_version
+    """The Options of a run: the defaults, then the config file, then the explicit overrides,
+    each setting merged by its policy in kubelint/settings.py."""
     from kubelint.options import Options
+    from kubelint.settings import BY_NAME, merged
 
     said = overrides or Overrides()
-    options = Options()
-    if config is not None:
-        if config.kubernetes_version:
-            options.kubernetes_version = parse_version(config.kubernetes_version)
-        options.rules = {rule_id: dict(setting) for rule_id, setting in config.rules.items()}
-        options.exclude = list(config.exclude)
-        if config.strict is not None:
-            options.strict = config.strict
-        options.schema_dirs = list(config.schema_dirs)
-        if config.max_file_size:
-            options.max_file_size = config.max_file_size
-        options.profile = config.profile
-        options.ignores = list(config.ignores)
-        options.baseline = config.baseline
-        options.report_unused_suppressions = bool(config.report_unused_suppressions)
-        options.rules_dirs = list(config.rules_dirs)
-        if config.namespace:
-            options.namespace = config.namespace
-    if said.kubernetes_version is not None:
+    flags = dict(said.flags)
+    version = flags.get("kubernetes_version")
+    if isinstance(version, str):
+        from kubelint.kube.versions import parse_version
+
         try:
-            options.kubernetes_version = parse_version(said.kubernetes_version)
+            flags["kubernetes_version"] = parse_version(version)
         except ValueError as exc:
             raise ConfigError(f"--kubernetes-version: {exc}") from None
-    for directory in said.schema_dirs:
-        if not os.path.exists(directory):
-            raise ConfigError(f"--schema-dir: no such directory or file: {directory}")
-    options.exclude += said.exclude
-    options.schema_dirs += said.schema_dirs
-    if said.strict is not None:
-        options.strict = said.strict
-    options.jobs = said.jobs
-    options.schema_only = said.schema_only
-    options.enable = list(said.enable)
-    options.disable = list(said.disable)
-    options.only = list(said.only)
-    if said.profile is not None:
-        options.profile = said.profile
-    if said.baseline is not None:
-        options.baseline = said.baseline
-    if said.report_unused_suppressions is not None:
-        options.report_unused_suppressions = said.report_unused_suppressions
-    for directory in said.rules_dirs:
-        if not os.path.isdir(directory):
-            raise ConfigError(f"--rules-dir: no such directory: {directory}")
-    options.rules_dirs += said.rules_dirs
-    if said.namespace:
-        options.namespace = said.namespace
+    for name, what in (("schema_dirs", "directory or file"), ("rules_dirs", "directory")):
+        for directory in flags.get(name) or ():
+            exists = os.path.isdir(directory) if name == "rules_dirs" else os.path.exists(directory)
+            if not exists:
+                raise ConfigError(f"{BY_NAME[name].flag}: no such {what}: {directory}")
+    values = merged({}, config.values if config else {}, flags)
+    values.pop("fail_on", None)  # the run's, not the Options'
+    try:
+        options = Options(**{k: v for k, v in values.items() if v is not None})
+    except ValueError as exc:  # "Options.profile: …" said as the flag (or key) that set it
+        name, _, message = str(exc).partition(": ")
+        setting = BY_NAME.get(name.removeprefix("Options."))
+        where = (setting.flag or setting.key) if setting else name
+        raise ConfigError(f"{where}: {message}") from None
+    if config is not None:
+        options.rules = {rule_id: dict(setting) for rule_id, setting in config.rules.items()}
+        options.ignores = list(config.ignores)
     return options
 
 
@@ -506,5 +524,5 @@ def resolve(paths: Sequence[str] = (), overrides: Overrides | None = None,
         found = find_config_for(paths, stdin_filename)
     config = load_config(found) if found else None
     options = options_from(config, said)
-    fail_on = said.fail_on or (config.fail_on if config else None) or "error"
+    fail_on = said.flags.get("fail_on") or (config.fail_on if config else None) or "error"
     return Settings(config, options, fail_on)

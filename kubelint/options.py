@@ -37,3 +37,35 @@ class Options:
     ignores: list[dict[str, Any]] = field(default_factory=list)
     baseline: str | None = None  # a baseline file: its findings are not reported again
     report_unused_suppressions: bool = False
+
+    def __post_init__(self) -> None:
+        """Parse what has one written form (a version string) and refuse what cannot work, by
+        field name: a wrong Options is the caller's mistake, not a finding of every file."""
+        version = self.kubernetes_version
+        if isinstance(version, str):
+            from kubelint.kube.versions import parse_version
+
+            try:
+                self.kubernetes_version = parse_version(version)
+            except ValueError as exc:
+                raise ValueError(f"Options.kubernetes_version: {exc}") from None
+        elif not (isinstance(version, tuple) and len(version) == 2 and all(isinstance(p, int) for p in version)):
+            raise ValueError(f"Options.kubernetes_version: expected a version such as \"1.30\" or (1, 30), "
+                             f"not {version!r}")
+        for name in ("exclude", "schema_dirs", "enable", "disable", "only", "rules_dirs"):
+            value = getattr(self, name)
+            if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(
+                    isinstance(v, str) for v in value):
+                raise ValueError(f"Options.{name}: expected a list of strings, not {value!r}")
+            setattr(self, name, list(value))
+        for name in ("strict", "schema_only", "report_unused_suppressions"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"Options.{name}: expected true or false, not {getattr(self, name)!r}")
+        if self.jobs is not None and (not isinstance(self.jobs, int) or isinstance(self.jobs, bool) or self.jobs < 1):
+            raise ValueError(f"Options.jobs: expected a whole number of at least 1, not {self.jobs!r}")
+        if not isinstance(self.max_file_size, int) or isinstance(self.max_file_size, bool) or self.max_file_size < 1:
+            raise ValueError(f"Options.max_file_size: expected a positive number of bytes, not {self.max_file_size!r}")
+        if self.profile not in (None, "baseline", "restricted"):
+            raise ValueError(f"Options.profile: unknown profile {self.profile!r}; choose baseline or restricted")
+        if not isinstance(self.namespace, str) or not self.namespace:
+            raise ValueError(f"Options.namespace: expected a namespace name, not {self.namespace!r}")

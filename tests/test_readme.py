@@ -58,7 +58,7 @@ def test_the_config_example_is_a_valid_config(tmp_path: Path) -> None:
     cfg = tmp_path / ".kubelint.yaml"
     cfg.write_text(block.group(1))
     config = load_config(str(cfg))
-    assert config.kubernetes_version == "1.30" and config.rules["image-tag"] == {"enabled": False}
+    assert config.values["kubernetes_version"] == (1, 30) and config.rules["image-tag"] == {"enabled": False}
 
 
 def _exclude_rows() -> list[tuple[str, list[str], list[str]]]:
