@@ -127,7 +127,8 @@ def test_a_baseline_survives_moved_lines_and_reports_only_the_new_finding(tmp_pa
     code, _, err = run_cli(["check", "--only", "image-tag", "--write-baseline", str(baseline), str(manifest)])
     assert code == 0 and "recorded 2 findings" in err
     recorded = json.loads(baseline.read_text())
-    assert [e["path"] for e in recorded["findings"]] == ["spec.containers[0].image", "spec.containers[1].image"]
+    assert [e["path"] for e in recorded["findings"]] == ['spec.containers[name="proxy"].image',
+                                                        'spec.containers[name="web"].image']
     assert "line" not in recorded["findings"][0]
     # an edit moves every line down and adds a third untagged container
     edited = "# a comment above\n" + manifest.read_text().replace("  name: web\n", "  name: web\n  labels: {a: b}\n")
@@ -139,7 +140,42 @@ def test_a_baseline_survives_moved_lines_and_reports_only_the_new_finding(tmp_pa
     manifest.write_text(manifest.read_text().replace("image: envoy", "image: envoy:1.30"))
     run_cli(["check", "--only", "image-tag", "--write-baseline", str(baseline), str(manifest)])
     assert [e["path"] for e in json.loads(baseline.read_text())["findings"]] == [
-        "spec.containers[1].image", "spec.containers[2].image"]
+        'spec.containers[name="sidecar"].image', 'spec.containers[name="web"].image']
+
+
+def test_a_baseline_matches_named_list_items_by_name_not_index(tmp_path: Path) -> None:
+    """Issue 21, item 4: a container inserted before another leaves the other's findings known."""
+    manifest = tmp_path / "pod.yaml"
+    manifest.write_text(TWO_CONTAINERS.replace(
+        "    # kubelint: disable=image-tag -- the proxy image is pinned by the platform team\n", "").replace(
+        "        - containerPort: 80\n", "        - containerPort: 80\n        - name: admin\n"
+                                         "          containerPort: 99999\n"))
+    baseline = tmp_path / ".kubelint-baseline.json"
+    args = ["check", "--only", "image-tag,invalid-port"]
+    code, _, err = run_cli([*args, "--write-baseline", str(baseline), str(manifest)])
+    assert code == 0 and "recorded 3 findings" in err
+    assert [e["path"] for e in json.loads(baseline.read_text())["findings"]] == [
+        'spec.containers[name="proxy"].image', 'spec.containers[name="web"].image',
+        'spec.containers[name="proxy"].ports[name="admin"].containerPort']
+    # a new container first, and a new port before the named one: only the new container is new
+    manifest.write_text(manifest.read_text().replace(
+        "  containers:\n", "  containers:\n    - name: init\n      image: busybox\n").replace(
+        "        - containerPort: 80\n", "        - containerPort: 81\n        - containerPort: 80\n"))
+    report = _json([*args, "--baseline", str(baseline), str(manifest)])
+    assert [(f["rule"], f["line"], f["path"]) for f in report["findings"]] == [
+        ("image-tag", 8, "spec.containers[0].image")]
+    assert report["summary"]["suppressed"] == 3
+
+
+def test_a_baseline_with_indexes_is_still_read(tmp_path: Path) -> None:
+    manifest = tmp_path / "pod.yaml"
+    manifest.write_text(TWO_CONTAINERS)
+    baseline = tmp_path / "old-baseline.json"
+    baseline.write_text(json.dumps({"version": 1, "tool": "kubelint", "findings": [
+        {"file": "pod.yaml", "rule": "image-tag", "kind": "Pod", "name": "web",
+         "path": "spec.containers[1].image"}]}))
+    report = _json(["check", "--only", "image-tag", "--baseline", str(baseline), str(manifest)])
+    assert report["findings"] == [] and report["summary"]["suppressed"] == 2  # a comment, the baseline
 
 
 def test_a_missing_baseline_is_a_usage_error(tmp_path: Path) -> None:
