@@ -1,0 +1,409 @@
+"""The result cache's storage (kubelint/resultcache.py): keys, entries, safety, size, clear/info.
+
+A wrong hit is a wrong report: every part of the run key and of the file key is changed here
+and must give a miss. The engine's use of it (reports equal cold, warm and --no-cache) is
+tested with the runner."""
+
+from __future__ import annotations
+
+import errno
+import multiprocessing
+import os
+import pickle
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kubelint import __version__, resultcache
+from kubelint.resultcache import ResultCache, file_key, run_fingerprint
+
+
+def _parts() -> dict[str, Any]:
+    """What a runner would give: plain data for everything that changes a file's result."""
+    return {
+        "kubelint": "0.1.0",
+        "code": "0" * 32,
+        "rules": {"no-latest-tag": {"severity": "warning", "params": {"allow": ["stable"]}},
+                  "resources-required": {"severity": "error", "params": {}}},
+        "rules_dirs": "1" * 32,
+        "kubernetes_version": (1, 31),
+        "strict": True,
+        "schema_only": False,
+        "schema_dirs": "2" * 32,
+        "namespace": "default",
+        "max_file_size": 10_000_000,
+        "config": {"ignore": [], "profile": None},
+    }
+
+
+def _set(path: tuple[Any, ...], value: Any):
+    def change(parts: dict[str, Any]) -> None:
+        target = parts
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = value
+    return change
+
+
+RUN_KEY_CHANGES = {
+    "kubelint version": _set(("kubelint",), "0.2.0"),
+    "kubelint code": _set(("code",), "9" * 32),
+    "a rule's severity": _set(("rules", "no-latest-tag", "severity"), "error"),
+    "a rule's params": _set(("rules", "no-latest-tag", "params", "allow"), ["stable", "lts"]),
+    "a rule enabled": _set(("rules", "probe-required"), {"severity": "info", "params": {}}),
+    "a rule disabled": lambda parts: parts["rules"].pop("resources-required"),
+    "rules dir contents": _set(("rules_dirs",), "3" * 32),
+    "target version": _set(("kubernetes_version",), (1, 30)),
+    "strict": _set(("strict",), False),
+    "schema only": _set(("schema_only",), True),
+    "schema dirs contents": _set(("schema_dirs",), "4" * 32),
+    "namespace": _set(("namespace",), "shop"),
+    "max file size": _set(("max_file_size",), 1_000),
+    "config": _set(("config", "profile"), "restricted"),
+    "a new part": _set(("render",), {"helm": "3.16"}),
+}
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> ResultCache:
+    return ResultCache(tmp_path / "results" / "0.1.0", run_fingerprint(_parts()))
+
+
+VALUE = {"findings": [("no-latest-tag", 12, 9, "spec.template.spec.containers[0].image")],
+         "suppressions": [], "facts": {"objects": 3}, "counts": (1, 0, 2)}
+
+
+# ------------------------------------------------------------------------------- hit and miss
+
+
+def test_a_stored_value_is_a_hit_and_anything_else_a_miss(store: ResultCache) -> None:
+    key = file_key(b"kind: Pod\n")
+    assert store.get(key) is None
+    assert store.put(key, VALUE) is True
+    assert store.get(key) == VALUE
+    assert store.get(file_key(b"kind: Service\n")) is None
+    assert (store.hits, store.misses) == (1, 2)
+    # A second process of the same run (a worker) reads what the first wrote.
+    assert ResultCache(store.directory, store.run_key).get(key) == VALUE
+
+
+@pytest.mark.parametrize("change", sorted(RUN_KEY_CHANGES))
+def test_each_part_of_the_run_key_gives_a_miss(store: ResultCache, change: str) -> None:
+    key = file_key(b"kind: Pod\n")
+    store.put(key, VALUE)
+    parts = _parts()
+    RUN_KEY_CHANGES[change](parts)
+    other = run_fingerprint(parts)
+    assert other != store.run_key
+    assert ResultCache(store.directory, other).get(key) is None
+    assert store.get(key) == VALUE  # the old run's entry stays (switching branches)
+
+
+def test_the_run_key_is_stable_and_ignores_mapping_order() -> None:
+    parts = _parts()
+    reordered = dict(reversed(list(parts.items())))
+    reordered["rules"] = dict(reversed(list(parts["rules"].items())))
+    assert run_fingerprint(parts) == run_fingerprint(reordered) == run_fingerprint(_parts())
+    assert re.fullmatch(r"[0-9a-f]{32}", run_fingerprint(parts))
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    (1, "1"), (1, True), (0, False), (None, "None"), (1, 1.0), ((1, 2), "(1, 2)"),
+    ([1, 2], [2, 1]), ({"a": 1}, [["a", 1]]), (b"ab", "ab"), ({1}, [1]),
+])
+def test_values_that_print_alike_give_different_run_keys(one: Any, other: Any) -> None:
+    assert run_fingerprint({"x": one}) != run_fingerprint({"x": other})
+
+
+def test_sets_and_dataclasses_are_plain_data_and_objects_are_refused() -> None:
+    from kubelint.options import Options
+
+    assert run_fingerprint({"x": {"b", "a", "c"}}) == run_fingerprint({"x": {"c", "b", "a"}})
+    assert run_fingerprint({"o": Options()}) == run_fingerprint({"o": Options()})
+    assert run_fingerprint({"o": Options()}) != run_fingerprint({"o": Options(strict=False)})
+    with pytest.raises(TypeError, match="not plain data"):
+        run_fingerprint({"x": object()})
+
+
+@pytest.mark.parametrize(("one", "other"), [
+    ((b"a: 1\n",), (b"a: 2\n",)),  # the content
+    ((b"a: 1\n", "partial"), (b"a: 1\n", "whole")),  # a kustomize patch or not
+    ((b"a: 1\n", "partial", "values-a"), (b"a: 1\n", "partial", "values-b")),  # render inputs
+    ((b"a: 1\n", "", "crds:1111"), (b"a: 1\n", "", "crds:2222")),  # the CRDs it met
+    ((b"a: 1\n", "ab", ""), (b"a: 1\n", "a", "b")),  # where one extra ends and the next begins
+    ((b"a: 1\n", "x"), (b"a: 1\n", b"x")),
+    ((b"a: 1\n",), (b"a: 1\n", "")),
+    ((b"a",), (b"", "a")),
+])
+def test_each_part_of_the_file_key_gives_a_miss(store: ResultCache, one: tuple, other: tuple) -> None:
+    store.put(file_key(*one), VALUE)
+    assert file_key(*one) != file_key(*other)
+    assert store.get(file_key(*other)) is None
+    assert store.get(file_key(*one)) == VALUE
+
+
+def test_digest_path_follows_contents_not_times(tmp_path: Path) -> None:
+    folder = tmp_path / "schemas"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.json").write_text('{"type": "object"}')
+    (folder / "sub" / "b.json").write_text("{}")
+    first = resultcache.digest_path(folder)
+    os.utime(folder / "a.json", (1, 1))
+    assert resultcache.digest_path(folder) == first  # a fresh checkout or a restored cache
+    (folder / "a.json").write_text('{"type": "string"}')
+    changed = resultcache.digest_path(folder)
+    assert changed != first
+    (folder / "sub" / "b.json").rename(folder / "sub" / "c.json")
+    assert resultcache.digest_path(folder) not in (first, changed)
+    single = resultcache.digest_path(folder / "a.json")
+    assert single != resultcache.digest_path(tmp_path / "missing") == resultcache.digest_path(tmp_path / "missing")
+    assert resultcache.digest_paths([folder, tmp_path / "missing"]) != resultcache.digest_paths([folder])
+
+
+def test_the_code_fingerprint_is_a_stable_digest() -> None:
+    first = resultcache.code_fingerprint()
+    assert re.fullmatch(r"[0-9a-f]{32}", first)
+    assert resultcache.code_fingerprint() == first
+
+
+# ------------------------------------------------------------------------ damage and failures
+
+
+def test_a_damaged_entry_is_a_miss_and_is_replaced(store: ResultCache) -> None:
+    key = file_key(b"kind: Pod\n")
+    store.put(key, VALUE)
+    path = Path(store.folder) / key
+    whole = path.read_bytes()
+    for damaged in (b"garbage", whole[: len(whole) // 2], whole[:-1] + bytes([whole[-1] ^ 1]), b""):
+        path.write_bytes(damaged)  # what a killed writer or a bad disk could leave
+        assert store.get(key) is None
+        assert store.put(key, VALUE) is True
+        assert store.get(key) == VALUE
+
+
+def test_a_killed_writers_temporary_file_is_never_read(store: ResultCache) -> None:
+    key = file_key(b"kind: Pod\n")
+    os.makedirs(store.folder)
+    Path(store.folder, f"{key}.999.abcd.tmp").write_bytes(b"half an entr")
+    assert store.get(key) is None
+    assert resultcache.info(Path(store.directory).parent)["entries"] == 0
+
+
+class _Unloadable:
+    def __reduce__(self):
+        return (_explode, ())
+
+
+def _explode() -> None:
+    raise RuntimeError("cannot rebuild")
+
+
+def test_unpicklable_values_and_unloadable_entries_are_misses(store: ResultCache) -> None:
+    assert store.put(file_key(b"a"), lambda: None) is False
+    assert store.get(file_key(b"a")) is None
+    assert store.put(file_key(b"b"), _Unloadable()) is True
+    assert store.get(file_key(b"b")) is None
+
+
+def test_an_entry_under_another_name_is_a_miss(store: ResultCache) -> None:
+    store.put(file_key(b"a"), VALUE)
+    os.replace(Path(store.folder) / file_key(b"a"), Path(store.folder) / file_key(b"b"))
+    assert store.get(file_key(b"b")) is None
+
+
+def test_a_cache_folder_that_cannot_be_made_gives_misses(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    store = ResultCache(blocker / "results", "run")
+    assert store.put(file_key(b"a"), VALUE) is False
+    assert store.get(file_key(b"a")) is None
+    assert store.prune() == (0, 0)
+    assert resultcache.clear(blocker) == (0, 0)
+    assert resultcache.info(blocker)["entries"] == 0
+
+
+def test_a_read_only_disk_gives_misses_and_leaves_no_temporary_file(
+        store: ResultCache, monkeypatch: pytest.MonkeyPatch) -> None:
+    os.makedirs(store.folder)
+
+    def refuse(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(resultcache.os, "replace", refuse)
+    assert store.put(file_key(b"a"), VALUE) is False
+    assert store.get(file_key(b"a")) is None
+    assert os.listdir(store.folder) == []
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_folder_gives_misses(store: ResultCache) -> None:
+    key = file_key(b"a")
+    store.put(key, VALUE)
+    os.chmod(store.folder, 0o500)
+    try:
+        assert store.put(file_key(b"b"), VALUE) is False
+        assert store.get(file_key(b"b")) is None
+        assert store.get(key) == VALUE
+    finally:
+        os.chmod(store.folder, 0o700)
+
+
+# ----------------------------------------------------------------------------- two runs at once
+
+
+def _write_many(directory: str, run_key: str, key: str, marker: int, times: int, out: Any) -> None:
+    store = ResultCache(directory, run_key)
+    value = {"writer": marker, "payload": [marker] * 20_000}
+    out.put(all(store.put(key, value) for _ in range(times)))
+
+
+def _read_many(directory: str, run_key: str, key: str, times: int, out: Any) -> None:
+    store = ResultCache(directory, run_key)
+    seen = set()
+    found = 0
+    for _ in range(times * 50):  # until it has read the entry `times` times
+        if found >= times:
+            break
+        value = store.get(key)
+        found += value is not None
+        if value is None:
+            seen.add(None)
+        elif value["payload"] == [value["writer"]] * 20_000:
+            seen.add(value["writer"])
+        else:
+            seen.add("torn")
+    out.put(seen)
+
+
+def test_two_processes_writing_the_same_entry_both_succeed(store: ResultCache) -> None:
+    key = file_key(b"kind: Pod\n")
+    context = multiprocessing.get_context("spawn")
+    out = context.Queue()
+    workers = [context.Process(target=_write_many, args=(store.directory, store.run_key, key, n, 60, out))
+               for n in (1, 2)]
+    workers.append(context.Process(target=_read_many, args=(store.directory, store.run_key, key, 100, out)))
+    for worker in workers:
+        worker.start()
+    results = [out.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=120)
+        assert worker.exitcode == 0
+    assert results.count(True) == 2
+    seen = next(r for r in results if isinstance(r, set))
+    assert "torn" not in seen
+    assert seen & {1, 2}  # the reader did read whole entries while both wrote
+    assert store.get(key)["writer"] in (1, 2)
+    assert [name for name in os.listdir(store.folder) if name.endswith(".tmp")] == []
+
+
+# ------------------------------------------------------------------------------ size and prune
+
+
+def test_pruning_keeps_the_size_under_the_bound_and_drops_the_oldest(tmp_path: Path) -> None:
+    directory = tmp_path / "results" / "0.1.0"
+    store = ResultCache(directory, "run-a", max_bytes=10**9)
+    other = ResultCache(directory, "run-b", max_bytes=10**9)
+    keys = [file_key(str(n).encode()) for n in range(40)]
+    for age, key in enumerate(keys):
+        (store if age % 2 else other).put(key, {"n": age, "payload": "x" * 1000})
+        path = Path((store if age % 2 else other).folder, key)
+        os.utime(path, (1_000_000 + age, 1_000_000 + age))  # older first
+    total = resultcache.info(directory.parent)["bytes"]
+    bounded = ResultCache(directory, "run-a", max_bytes=total // 2)
+    removed, freed = bounded.prune()
+    left = resultcache.info(directory.parent)
+    assert left["bytes"] <= total // 2
+    assert (removed, freed) == (40 - left["entries"], total - left["bytes"])
+    assert other.get(keys[0]) is None and store.get(keys[1]) is None  # the oldest went
+    assert store.get(keys[-1])["n"] == 39  # the newest stayed
+
+
+def test_a_hit_refreshes_an_old_entry_so_pruning_keeps_it(tmp_path: Path) -> None:
+    store = ResultCache(tmp_path / "v", "run", max_bytes=10**9)
+    old, new = file_key(b"old"), file_key(b"new")
+    store.put(old, "x" * 1000)
+    store.put(new, "y" * 1000)
+    os.utime(Path(store.folder, old), (1_000_000, 1_000_000))
+    os.utime(Path(store.folder, new), (2_000_000, 2_000_000))
+    assert store.get(old) == "x" * 1000  # used again: now the most recent
+    store.max_bytes = os.path.getsize(Path(store.folder, old)) * 3 // 2  # room for one entry
+    store.prune()
+    assert store.get(old) == "x" * 1000 and store.get(new) is None
+
+
+def test_a_big_run_prunes_as_it_writes(tmp_path: Path) -> None:
+    store = ResultCache(tmp_path / "v", "run", max_bytes=40_000)
+    for n in range(100):
+        store.put(file_key(str(n).encode()), "z" * 2_000)
+    assert resultcache.info(tmp_path)["bytes"] <= 40_000
+
+
+def test_maybe_prune_scans_at_most_every_few_minutes(tmp_path: Path) -> None:
+    store = ResultCache(tmp_path / "v", "run", max_bytes=10**9)
+    store.put(file_key(b"a"), "x" * 5_000)
+    Path(store.folder, "stale.1.ab.tmp").write_bytes(b"half")
+    os.utime(Path(store.folder, "stale.1.ab.tmp"), (1_000_000, 1_000_000))
+    store.max_bytes = 100
+    assert store.maybe_prune()[0] == 1  # no marker yet: it scans
+    assert not Path(store.folder).exists()  # the entry, the stale temporary file, the empty folder
+    ResultCache(tmp_path / "v", "run").put(file_key(b"b"), "x" * 5_000)
+    assert ResultCache(tmp_path / "v", "run", max_bytes=100).maybe_prune() == (0, 0)  # scanned a moment ago
+    assert resultcache.info(tmp_path)["entries"] == 1
+
+
+# --------------------------------------------------------------------------- clear, info, on/off
+
+
+def test_info_and_clear_count_every_version(tmp_path: Path) -> None:
+    base = tmp_path / "results"
+    ResultCache(base / "0.1.0", "a").put(file_key(b"1"), VALUE)
+    ResultCache(base / "0.1.0", "b").put(file_key(b"2"), VALUE)
+    ResultCache(base / "0.2.0", "a").put(file_key(b"3"), VALUE)
+    before = resultcache.info(base)
+    assert before["where"] == str(base)
+    assert before["entries"] == 3 and before["bytes"] > 0
+    assert before["versions"] == ["0.1.0", "0.2.0"]
+    assert resultcache.clear(base) == (3, before["bytes"])
+    assert resultcache.info(base)["entries"] == resultcache.info(base)["bytes"] == 0
+    assert resultcache.clear(base) == (0, 0)
+    assert resultcache.clear(tmp_path / "never") == (0, 0)
+
+
+def test_the_default_place_is_beside_the_schema_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("KUBELINT_NO_CACHE", raising=False)
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path))
+    assert resultcache.default_directory() == str(tmp_path / "results" / __version__)
+    store = ResultCache.open("run")
+    assert store is not None and store.directory == str(tmp_path / "results" / __version__)
+    store.put(file_key(b"a"), VALUE)
+    assert resultcache.info()["entries"] == 1
+    monkeypatch.delenv("KUBELINT_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert resultcache.default_directory("1.2.3") == str(tmp_path / "xdg" / "kubelint" / "results" / "1.2.3")
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("KUBELINT_NO_CACHE", "1")
+    assert resultcache.default_directory() is None and ResultCache.open("run") is None
+    assert resultcache.info()["entries"] == 1  # `kubelint cache info|clear` still find it
+    assert resultcache.clear()[0] == 1
+
+
+@pytest.mark.parametrize(("flag", "config", "env", "expected"), [
+    (False, None, "", True), (False, True, "", True), (False, None, "0", True),
+    (True, None, "", False), (False, False, "", False), (False, True, "1", False), (True, True, "", False),
+])
+def test_enabled(monkeypatch: pytest.MonkeyPatch, flag: bool, config: bool | None, env: str,
+                 expected: bool) -> None:
+    monkeypatch.setenv("KUBELINT_NO_CACHE", env)
+    assert resultcache.enabled(flag, config) is expected
+    assert (ResultCache.open("run", flag_no_cache=flag, config_cache=config) is not None) is expected
+
+
+def test_entries_are_pickles_behind_a_checksum(store: ResultCache) -> None:
+    """The format the docstring describes, so that a change of it is a deliberate one."""
+    key = file_key(b"a")
+    store.put(key, VALUE)
+    data = Path(store.folder, key).read_bytes()
+    assert data.startswith(b"KLRC1\n")
+    assert pickle.loads(data[len(b"KLRC1\n") + 16:]) == (store.run_key, key, VALUE)
