@@ -17,6 +17,35 @@ from typing import Any
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 # The kustomization fields that name patch files, and how each entry names its file.
 _PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
+# Strategic-merge patch directives (k8s.io/apimachinery/pkg/util/strategicpatch): a key that
+# is one of these is an instruction to the merge, never a field of the object.
+PATCH_DIRECTIVES = ("$patch", "$retainKeys", "$setElementOrder/", "$deleteFromPrimitiveList/")
+PATCH_DIRECTIVE_PATTERN = r"^\$(patch|retainKeys)$|^\$(setElementOrder|deleteFromPrimitiveList)/."
+_DIRECTIVE = re.compile(PATCH_DIRECTIVE_PATTERN)
+
+
+def is_patch_directive(key: Any) -> bool:
+    """Whether a mapping key is a strategic-merge directive (`$patch`, `$setElementOrder/x`, …)."""
+    return isinstance(key, str) and key.startswith("$") and _DIRECTIVE.match(key) is not None
+
+
+def has_patch_directive(obj: Any, limit: int = 100_000) -> bool:
+    """Whether a document holds a strategic-merge directive anywhere. Such a document is a
+    patch wherever it lives (no API server accepts `$patch`), so it is partial by design."""
+    stack = [obj]
+    seen = 0
+    while stack and seen < limit:
+        node = stack.pop()
+        seen += 1
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if isinstance(key, str) and key.startswith("$") and _DIRECTIVE.match(key):
+                    return True
+                if isinstance(value, (dict, list)):
+                    stack.append(value)
+        elif isinstance(node, list):
+            stack.extend(v for v in node if isinstance(v, (dict, list)))
+    return False
 
 
 def patch_paths(kustomization: Any, directory: str) -> set[str]:
@@ -30,9 +59,14 @@ def patch_paths(kustomization: Any, directory: str) -> set[str]:
             continue
         for entry in entries:
             path = entry.get("path") if isinstance(entry, dict) else entry
-            if isinstance(path, str) and path.strip() and "\n" not in path and not path.lstrip().startswith(("{", "[")):
+            if isinstance(path, str) and path.strip() and not inline(path):
                 out.add(os.path.realpath(os.path.join(directory, path.strip())))
     return out
+
+
+def inline(entry: str) -> bool:
+    """Whether a kustomization entry is an inline patch or document rather than a file name."""
+    return "\n" in entry or entry.lstrip().startswith(("{", "["))
 
 
 def _read(path: str) -> Any:
