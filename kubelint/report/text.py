@@ -1,4 +1,11 @@
-"""The human report: findings grouped by file, each with its source line and a caret.
+"""The human report: findings grouped by file, then by line, under one code frame a line.
+
+On real repositories half the warnings are the container-hardening rules, up to four at the
+same container's `- name:` line; a frame per finding made a plain Deployment thirty lines long.
+So the findings at one (file, line) share the source line and one caret line (a caret at each
+column they point at), and each finding follows as its own `file:line:column  severity  rule
+message` line: what terminals make clickable and problem matchers read, unchanged. Machine
+formats (JSON, SARIF, …) keep one entry per finding.
 
 Only this module and cli.py know rich. Colour only on a terminal (or never, with --no-color).
 """
@@ -6,7 +13,8 @@ Only this module and cli.py know rich. Colour only on a terminal (or never, with
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from itertools import groupby
 from typing import IO, Any
 
 from kubelint.model import Finding, RunResult, Severity
@@ -27,6 +35,31 @@ def frame(line_text: str, column: int, width: int) -> tuple[str, str]:
         text = ("…" if start else "") + cut + ("…" if start + limit < len(text) else "")
         caret_at = caret_at - start + (1 if start else 0)
     return text, " " * caret_at + "^"
+
+
+def shared_frame(line_text: str, columns: Sequence[int], width: int) -> tuple[str, str]:
+    """The source line and one caret line with a caret under each of `columns`.
+
+    When the line is too long to show whole, it is cut around the first column and the carets
+    that fall outside the cut are left out (each finding's line still names its column).
+    """
+    first = min(columns)
+    text, caret = frame(line_text, first, width)
+    if len(set(columns)) == 1:
+        return text, caret
+    shift = len(caret) - 1 - len(line_text.rstrip("\r\n")[: first - 1].replace("\t", "    "))
+    marks = sorted({len(line_text[: c - 1].replace("\t", "    ")) + shift for c in columns})
+    marks = [m for m in marks if 0 <= m < len(text)] or [len(caret) - 1]
+    out = [" "] * (marks[-1] + 1)
+    for m in marks:
+        out[m] = "^"
+    return text, "".join(out)
+
+
+def places(findings: Sequence[Finding]) -> Iterator[tuple[str, int, list[Finding]]]:
+    """Consecutive findings at the same (file, line), as the run sorts them."""
+    for (file, line), group in groupby(findings, key=lambda f: (f.file, f.line)):
+        yield file, line, list(group)
 
 
 def summary_line(result: RunResult, seconds: float) -> str:
@@ -107,14 +140,14 @@ def write(result: RunResult, lines_for: Callable[[str], list[str]], stream: IO[s
                           soft_wrap=True, emoji=False)
     current: str | None = None
     lines: list[str] = []
-    for finding in result.findings:
-        if finding.file != current:
+    for file, line, group in places(result.findings):
+        if file != current:
             if current is not None:
                 console.print()
-            current = finding.file
-            lines = lines_for(finding.file)
-            console.print(f"[bold underline]{escape(finding.file)}[/]")
-        _print_finding(console, finding, lines, escape)
+            current = file
+            lines = lines_for(file)
+            console.print(f"[bold underline]{escape(file)}[/]")
+        _print_place(console, line, group, lines, escape)
     if result.findings:
         console.print()
     errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
@@ -138,30 +171,32 @@ def _render_plain(result: RunResult, lines_for: Callable[[str], list[str]], stre
     out: list[str] = []
     current: str | None = None
     lines: list[str] = []
-    for finding in result.findings:
-        if finding.file != current:
+    for file, line, group in places(result.findings):
+        if file != current:
             if current is not None:
                 out.append("")
-            current = finding.file
-            lines = lines_for(finding.file)
-            out.append(finding.file)
-        out.append(finding_line(finding))
-        if 1 <= finding.line <= len(lines):
-            text, caret = frame(lines[finding.line - 1], finding.column, 120)
-            out.append(f"  {finding.line:>4} | {text}")
+            current = file
+            lines = lines_for(file)
+            out.append(file)
+        if 1 <= line <= len(lines):
+            text, caret = shared_frame(lines[line - 1], [f.column for f in group], 120)
+            out.append(f"  {line:>4} | {text}")
             out.append(f"       | {caret}")
+        out.extend(finding_line(f) for f in group)
     if result.findings:
         out.append("")
     out.append(summary_line(result, seconds))
     stream.write("\n".join(out) + "\n")
 
 
-def _print_finding(console: Any, finding: Finding, lines: list[str], escape: Any) -> None:
-    style = _STYLE[finding.severity]
-    where = f"{finding.file}:{finding.line}:{finding.column}"
-    console.print(f"{escape(where)}  [{style}]{finding.severity}[/]  [bold]{finding.rule}[/]  "
-                  f"{escape(finding.message)}")
-    if 1 <= finding.line <= len(lines):
-        text, caret = frame(lines[finding.line - 1], finding.column, console.width)
-        console.print(f"  [dim]{finding.line:>4} |[/] {escape(text)}")
+def _print_place(console: Any, line: int, group: list[Finding], lines: list[str], escape: Any) -> None:
+    """One frame for the findings at `line`, in the colour of the worst of them, then each."""
+    if 1 <= line <= len(lines):
+        style = _STYLE[max(f.severity for f in group)]
+        text, caret = shared_frame(lines[line - 1], [f.column for f in group], console.width)
+        console.print(f"  [dim]{line:>4} |[/] {escape(text)}")
         console.print(f"       [dim]|[/] [{style}]{caret}[/]")
+    for finding in group:
+        where = f"{finding.file}:{finding.line}:{finding.column}"
+        console.print(f"{escape(where)}  [{_STYLE[finding.severity]}]{finding.severity}[/]  "
+                      f"[bold]{finding.rule}[/]  {escape(finding.message)}")
