@@ -17,6 +17,11 @@ accepts, they are patched here, each patch with its reason:
    schemas carry none, and the API server refuses a value outside the list.
 5. `description` and the `x-kubernetes-*` annotations are dropped: they do not validate
    anything, and without them a schema compiles about five times faster.
+6. Strategic-merge directives (`$patch`, `$retainKeys`, `$setElementOrder/<list>`,
+   `$deleteFromPrimitiveList/<list>`) are accepted as keys of every object: they are
+   instructions to the merge in a patch (`- name: sidecar` + `$patch: delete`), never unknown
+   fields. A document holding one is a patch wherever it lives (kube/kustomize.py), and no
+   field of any Kubernetes object starts with `$`, so nothing else is let through.
 
 Traps that need no patch: `metadata.creationTimestamp: null` (Time allows null), unquoted
 dates (kubelint's parser keeps them strings), and `format` (never checked, see compiler.py).
@@ -26,6 +31,8 @@ Status blocks are handled where errors are read (errors.py), not here.
 from __future__ import annotations
 
 from typing import Any
+
+from kubelint.kube.kustomize import PATCH_DIRECTIVE_PATTERN
 
 REF_PREFIXES = ("/api/_definitions.json#/$defs/", "_definitions.json#/$defs/", "#/$defs/")
 
@@ -65,6 +72,8 @@ def localise(schema: Any, referenced: set[str], names: bool = False) -> Any:
                 out[key] = "#/$defs/" + name
             else:
                 out[key] = localise(value, referenced, key in _NAME_MAPS)
+        if out.get("additionalProperties") is False and not names:  # strict: unknown fields refused
+            out["patternProperties"] = {**(out.get("patternProperties") or {}), PATCH_DIRECTIVE_PATTERN: {}}
         return out
     if isinstance(schema, list):
         return [localise(item, referenced) for item in schema]

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from kubelint.kube.groups import group_of
+from kubelint.kube.kustomize import is_patch_directive
 from kubelint.kube.lifecycle import all_removals, lifecycle, successor
 from kubelint.kube.versions import format_version, version_priority
 from kubelint.model import Hit
@@ -22,11 +23,23 @@ from kubelint.suggest import closest
 SCHEMA_INVALID = "schema-invalid"
 UNKNOWN_KIND = "unknown-kind"
 _HINT = "add its CustomResourceDefinition to the input or pass --schema-dir"
+# The apiVersion of kustomize's builtin transformer and generator configs (`transformers:`).
+KUSTOMIZE_BUILTIN = "builtin"
+
+
+def is_patch_directive_hit(rule_id: str, hit: Hit) -> bool:
+    """An unknown-field hit on a strategic-merge directive (`$patch: delete`, `$retainKeys`,
+    `$setElementOrder/containers`): valid in a patch. The embedded schemas accept them already
+    (patches.py); a CRD's schema (crd.py) does not, so a patch of a custom resource needs this."""
+    return rule_id == "unknown-field" and bool(hit.path) and is_patch_directive(hit.path[-1])
 
 
 def builtin(api_version: str, kind: str, served: dict[str, tuple[str, ...]],
             target: tuple[int, int]) -> tuple[str, Hit]:
     """A built-in group without this apiVersion/kind: what the API server would say, and the fix."""
+    if api_version == KUSTOMIZE_BUILTIN:
+        return UNKNOWN_KIND, _hit("apiVersion", f"apiVersion builtin: a kustomize {kind} config, read by "
+                                                "kustomize and never sent to the API server: validation skipped")
     gone = _removed(api_version, kind, target)
     if gone is not None:
         return SCHEMA_INVALID, _hit("apiVersion", gone)
