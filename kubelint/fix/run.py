@@ -21,6 +21,8 @@ from kubelint.model import Finding, Severity
 
 if TYPE_CHECKING:
     from kubelint.engine.runner import Linter, Options
+    from kubelint.fix.session import FixSession
+    from kubelint.model import Document
 
 MAX_PASSES = 5
 
@@ -62,12 +64,16 @@ def files_to_fix(findings: Sequence[Finding]) -> list[str]:
     return list(seen)
 
 
-def fix_text(linter: Linter, path: str, text: str, unsafe: bool) -> FileFix:
-    """Fix one file's text: passes of lint, fix and apply until nothing more applies."""
+def fix_text(linter: Linter, path: str, text: str, unsafe: bool,
+             session: FixSession | None = None) -> FileFix:
+    """Fix one file's text: passes of lint, fix and apply until nothing more applies.
+
+    `linter` and `session` must know the run's CRDs (see `run_crds`): a custom resource
+    re-linted without its CRD has no schema findings left to fix."""
     from kubelint.fix.session import FixSession, verified
     from kubelint.source import load_text
 
-    session = FixSession(linter.options)
+    session = session or FixSession(linter.options, linter.schema)
     result = FileFix(path, text, text)
     for _ in range(MAX_PASSES):
         findings = linter.lint_source(load_text(result.after, path)).findings
@@ -157,13 +163,20 @@ def fix_paths(findings: Sequence[Finding], targets: Sequence[str], options: Opti
     `write`. Standard input is never written: its fixed text is in the report."""
     from kubelint.engine.runner import Linter
     from kubelint.fix.files import FileText, read_text, write_atomically
+    from kubelint.fix.session import FixSession
     from kubelint.kube.kustomize import partial_files
     from kubelint.source import ReadError, discover
 
+    paths = files_to_fix(findings)
     linter = Linter(options)
-    linter.partial_files = partial_files([p for p in discover(targets, options.exclude) if p != "-"])
+    on_disk = [p for p in discover(targets, options.exclude) if p != "-"] if paths else []
+    linter.partial_files = partial_files(on_disk)
+    session = FixSession(options, linter.schema)
+    if paths:
+        crds = run_crds(on_disk, options, stdin_text if "-" in targets else None, stdin_name)
+        session.validator().add_crds(crds)
     report = FixReport()
-    for path in files_to_fix(findings):
+    for path in paths:
         if stdin_text is not None and path == stdin_name:
             original = FileText(stdin_text.removeprefix("\ufeff"))
         else:
@@ -171,11 +184,33 @@ def fix_paths(findings: Sequence[Finding], targets: Sequence[str], options: Opti
                 original = read_text(path, options.max_file_size)
             except (OSError, ReadError):
                 continue
-        fixed = fix_text(linter, path, original.text, unsafe)
+        fixed = fix_text(linter, path, original.text, unsafe, session)
         report.files.append(fixed)
         if write and fixed.after != fixed.before and not (stdin_text is not None and path == stdin_name):
             write_atomically(path, original.encode(fixed.after))
     return report
+
+
+def run_crds(paths: Sequence[str], options: Options, stdin_text: str | None = None,
+             stdin_name: str = "<stdin>") -> list[Document]:
+    """The CRDs of the run, in the order the lint registers them (standard input, then files
+    by path), so that a file fixed on its own is linted as it was in the run.
+
+    Only files whose bytes name a CustomResourceDefinition are parsed."""
+    from kubelint.engine.documents import crds_of
+    from kubelint.source import ReadError, load_bytes, load_text, read_bytes
+
+    crds: list[Document] = []
+    if stdin_text is not None and "CustomResourceDefinition" in stdin_text:
+        crds.extend(crds_of(load_text(stdin_text, stdin_name).documents))
+    for path in sorted(paths):
+        try:
+            data = read_bytes(path, options.max_file_size)
+        except (OSError, ReadError):
+            continue
+        if b"CustomResourceDefinition" in data:
+            crds.extend(crds_of(load_bytes(data, path).documents))
+    return crds
 
 
 def reader(options: Options, stdin_text: str | None, stdin_name: str) -> object:

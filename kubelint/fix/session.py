@@ -35,9 +35,11 @@ def parses(text: str, path: str) -> bool:
 class FixSession:
     """Computes fixes for files linted with `options` (one schema validator for all of them)."""
 
-    def __init__(self, options: Options) -> None:
+    def __init__(self, options: Options, validator: SchemaValidator | None = None) -> None:
+        """`validator`: one that knows the run's CRDs (the linter's), so that a fix of a custom
+        resource is checked against its CRD's schema; else one of the options' own."""
         self.options = options
-        self._validator: SchemaValidator | None = None
+        self._validator: SchemaValidator | None = validator
 
     def validator(self) -> SchemaValidator:
         if self._validator is None:

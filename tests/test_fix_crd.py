@@ -1,0 +1,73 @@
+"""`--fix` applies the safe fix the JSON report advertises for a custom resource whose CRD is in
+the same run (issue 21, item 3): the file fixed on its own is linted with the run's CRDs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+CRD = """\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: backups.example.com
+spec:
+  group: example.com
+  names: {kind: Backup, plural: backups, singular: backup}
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                retentionDays: {type: integer}
+"""
+BACKUP = """\
+apiVersion: example.com/v1
+kind: Backup
+metadata:
+  name: nightly
+spec:
+  retentionDays: "7"  # a week
+"""
+
+
+@pytest.mark.parametrize("layout", ["two files", "one file"])
+def test_fix_applies_the_advertised_fix_of_a_custom_resource(layout: str, tmp_path: Path) -> None:
+    if layout == "two files":
+        (tmp_path / "crd.yaml").write_text(CRD)
+        target = tmp_path / "backup.yaml"
+        target.write_text(BACKUP)
+    else:
+        target = tmp_path / "all.yaml"
+        target.write_text(CRD + "---\n" + BACKUP)
+    code, out, _ = run_cli(["check", "--format", "json", str(tmp_path)])
+    findings = json.loads(out)["findings"]
+    assert code == 1
+    assert [(f["rule"], f["fix"]["safe"], f["fix"]["edits"][0]["text"]) for f in findings] == [
+        ("schema-invalid", True, "7")]
+    code, out, err = run_cli(["check", "--no-color", "--fix", str(tmp_path)])
+    assert "fixed 1 finding in 1 file (schema-invalid 1); 0 remain" in err
+    assert code == 0
+    assert target.read_text().endswith("spec:\n  retentionDays: 7  # a week\n")
+
+
+def test_fix_checks_the_custom_resource_against_its_crd(tmp_path: Path) -> None:
+    """With its CRD known, a value the CRD types as a string is no finding and is left alone."""
+    (tmp_path / "crd.yaml").write_text(CRD.replace("retentionDays: {type: integer}",
+                                                   "retentionDays: {type: string}"))
+    target = tmp_path / "backup.yaml"
+    target.write_text(BACKUP)
+    code, _, err = run_cli(["check", "--no-color", "--fix", str(tmp_path)])
+    assert code == 0 and "fixed 0 findings" in err
+    assert target.read_text() == BACKUP
