@@ -25,7 +25,8 @@ from kubelint import __version__
 
 _HERE = os.path.dirname(__file__)
 _CODE = tuple(os.path.join(_HERE, *name.split("/")) for name in (
-    "cache.py", "parser.py", "schema/patches.py", "schema/store.py", "kube/versions.py"))
+    "cache.py", "parser/__init__.py", "parser/builder.py", "parser/cyaml.py", "parser/problems.py",
+    "parser/scalars.py", "parser/text.py", "schema/patches.py", "schema/store.py", "kube/versions.py"))
 
 
 def directory(section: str) -> str | None:

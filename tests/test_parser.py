@@ -60,12 +60,12 @@ def test_a_pyyaml_that_makes_event_objects_gives_the_same_documents(monkeypatch:
     path with the event objects, and nothing else changes."""
     import types
 
-    import kubelint.parser as parser_module
+    from kubelint.parser import cyaml
 
     text = "a: &x {b: [1, two, ~]}\nc: *x\nd:\n  <<: *x\n  e: f\n---\n- 1\n"
     fast = parse(text, "f.yaml")
     elsewhere = types.SimpleNamespace(**{name: None for name in dir(yaml) if name.endswith("Event")})
-    monkeypatch.setattr(parser_module, "_yaml_module", elsewhere)
+    monkeypatch.setattr(cyaml, "_yaml_module", elsewhere)
     slow = parse(text, "f.yaml")
     assert [d.obj for d in slow.documents] == [d.obj for d in fast.documents]
     assert [(d.span, sorted(d.paths(), key=str)) for d in slow.documents] == \
@@ -206,3 +206,17 @@ def test_tags_are_shown_as_written() -> None:
 def test_numbers_beyond_int64_and_float64(text: str, value: object) -> None:
     got = resolve_plain(text)
     assert got == value and type(got) is type(value)
+
+
+def test_every_parser_module_is_in_the_cache_key() -> None:
+    """Cached schema data is keyed by the code that parsed it: a parser module missing from the
+    key would serve stale entries after a change, and a key file that no longer exists turns the
+    cache off without a word."""
+    from pathlib import Path
+
+    from kubelint import cache
+
+    package = Path(cache.__file__).parent / "parser"
+    modules = {str(p) for p in package.glob("*.py")}
+    assert modules and modules <= {str(Path(p)) for p in cache._CODE}
+    assert all(Path(p).is_file() for p in cache._CODE)

@@ -11,7 +11,7 @@ import yaml.events
 
 from kubelint import parser
 from kubelint.model import as_numbers
-from kubelint.parser import parse
+from kubelint.parser import builder, cyaml, parse
 
 SAMPLE = """\
 apiVersion: v1
@@ -41,14 +41,14 @@ def _shape(text: str) -> list[tuple[Any, ...]]:
 
 
 def _pristine() -> bool:
-    if parser._yaml_module is None:  # pragma: no cover - depends on the PyYAML build
+    if cyaml._yaml_module is None:  # pragma: no cover - depends on the PyYAML build
         return True
-    return all(getattr(parser._yaml_module, name) is getattr(yaml.events, name) for name in parser._EVENT_NAMES)
+    return all(getattr(cyaml._yaml_module, name) is getattr(yaml.events, name) for name in cyaml._EVENT_NAMES)
 
 
 def test_the_installed_pyyaml_has_the_event_signatures_the_callbacks_expect() -> None:
-    assert parser._FAST_EVENTS == parser._USING_LIBYAML
-    assert set(parser._EVENT_SIGNATURES) == set(parser._EVENT_NAMES)  # every name rebound is checked
+    assert cyaml._FAST_EVENTS == cyaml._USING_LIBYAML
+    assert set(cyaml._EVENT_SIGNATURES) == set(cyaml._EVENT_NAMES)  # every name rebound is checked
 
 
 def test_a_changed_event_signature_is_found() -> None:
@@ -57,19 +57,19 @@ def test_a_changed_event_signature_is_found() -> None:
                      end_mark: Any = None, style: Any = None, extra: Any = None) -> None:
             super().__init__(anchor, tag, implicit, value, start_mark, end_mark, style)
 
-    module = types.SimpleNamespace(**{name: getattr(yaml.events, name) for name in parser._EVENT_NAMES})
-    assert parser._events_as_expected(module)
-    assert not parser._events_as_expected(types.SimpleNamespace(**{**vars(module), "ScalarEvent": Scalar}))
+    module = types.SimpleNamespace(**{name: getattr(yaml.events, name) for name in cyaml._EVENT_NAMES})
+    assert cyaml._events_as_expected(module)
+    assert not cyaml._events_as_expected(types.SimpleNamespace(**{**vars(module), "ScalarEvent": Scalar}))
     missing = dict(vars(module))
     del missing["AliasEvent"]
-    assert not parser._events_as_expected(types.SimpleNamespace(**missing))
+    assert not cyaml._events_as_expected(types.SimpleNamespace(**missing))
 
 
 def test_the_slow_path_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     fast = _shape(SAMPLE)
     broken = SAMPLE + "---\nk: [1, 2\n"
     fast_broken = _shape(broken)
-    monkeypatch.setattr(parser, "_FAST_EVENTS", False)
+    monkeypatch.setattr(cyaml, "_FAST_EVENTS", False)
     assert _shape(SAMPLE) == fast
     assert _shape(broken) == fast_broken
     assert _pristine()
@@ -79,23 +79,23 @@ def test_the_slow_path_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_callback_that_raises_leaves_the_next_parse_correct(monkeypatch: pytest.MonkeyPatch,
                                                               fast: bool) -> None:
     expected = _shape(SAMPLE)
-    monkeypatch.setattr(parser, "_FAST_EVENTS", fast and parser._FAST_EVENTS)
-    real = parser.resolve_plain
+    monkeypatch.setattr(cyaml, "_FAST_EVENTS", fast and cyaml._FAST_EVENTS)
+    real = builder.resolve_plain
 
     def failing(text: str) -> Any:
         if text == "2.5":
             raise RuntimeError("a bug in the builder")
         return real(text)
 
-    monkeypatch.setattr(parser, "resolve_plain", failing)
+    monkeypatch.setattr(builder, "resolve_plain", failing)
     for _ in range(3):  # mid-document, mid-sequence: the error comes out as it was raised
         with pytest.raises(RuntimeError, match="a bug in the builder"):
             parse(SAMPLE, "f.yaml")
         assert _pristine()
-    monkeypatch.setattr(parser, "resolve_plain", real)
+    monkeypatch.setattr(builder, "resolve_plain", real)
     assert _shape(SAMPLE) == expected
-    assert parser._EVENTS_LOCK.acquire(blocking=False)
-    parser._EVENTS_LOCK.release()
+    assert cyaml._EVENTS_LOCK.acquire(blocking=False)
+    cyaml._EVENTS_LOCK.release()
 
 
 @pytest.mark.parametrize("text,rule", [

@@ -1,0 +1,453 @@
+"""The documents, built straight from libyaml's event stream: objects, positions and problems.
+
+Why events and not `yaml.load`: PyYAML's loaders lose positions, and composing a node tree and
+then walking it costs more than building the objects once from events.
+
+The builder is iterative, so deep nesting cannot exhaust the Python stack, and it counts how many
+nodes aliases expand to, so an alias bomb is refused before anything walks it: aliases share the
+anchored object, so memory stays bounded by the text, and the count bounds the time of anything
+that later walks the expanded tree.
+"""
+
+from __future__ import annotations
+
+from _thread import get_ident
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from kubelint.model import Document, FieldPath, Layout, RawPosition, Span, as_numbers
+from kubelint.parser.cyaml import _owned_by, _run_events, _Stopped
+from kubelint.parser.problems import (
+    MAX_ALIAS_EXPANSION,
+    MAX_DEPTH,
+    ParseProblem,
+    _BuildError,
+    _duplicate,
+    _stopping_problem,
+    _unsupported_tag,
+)
+from kubelint.parser.scalars import (
+    _GO_YAML_QUOTE,
+    _MAX_REWRITES,
+    _NUMERIC_START,
+    _PLAIN_TEXT_START,
+    _STAND_IN,
+    _STANDARD_TAGS,
+    _WORDS,
+    _key_text,
+    _restore_quotes,
+    _tagged,
+    resolve_plain,
+)
+from kubelint.parser.text import LINE_BREAK_CHARS, _Window
+
+
+@dataclass(slots=True)
+class ParseResult:
+    """What a parse of a text (or of its rest, after an error) found: the later stages' input."""
+
+    documents: list[Document] = field(default_factory=list)
+    problems: list[ParseProblem] = field(default_factory=list)
+    # Character ranges of scalar values: lets the template detector tell `{{` inside a string
+    # from `{{` that YAML read as structure. Only collected when asked.
+    scalar_ranges: list[tuple[int, int]] = field(default_factory=list)
+    # Offsets below are in characters of the whole text (not of the window at `start`).
+    error_index: int | None = None  # where parsing stopped, if it did
+    # After an error, where the next document can begin at the earliest: past the `---` of the
+    # broken document, or past the last document that ended. Resuming any earlier would read a
+    # document twice and report its problems twice.
+    resume_floor: int = 0
+    # Whether the error was inside a document (not in directives or junk between documents).
+    error_in_document: bool = False
+    # The index the next document would get: documents completed, plus `first_index`. After an
+    # error inside a document it is the index of the broken document.
+    next_index: int = 0
+    alias_nodes: int = 0  # nodes that aliases added, counting those of earlier parses of the file
+
+
+class _Frame:
+    """An open mapping or sequence while its events stream in."""
+
+    __slots__ = ("container", "path", "is_map", "key", "key_start", "key_end", "merges", "size",
+                 "start", "anchor", "pos")
+
+    def __init__(self, container: Any, path: FieldPath, is_map: bool, start: Any,
+                 anchor: str | None, pos: Any) -> None:
+        self.container = container
+        self.start = start
+        self.anchor = anchor
+        self.path = path
+        self.is_map = is_map
+        self.key: Any = _NO_KEY
+        self.key_start: Any = None  # the libyaml marks of the pending key
+        self.key_end: Any = None
+        self.merges: list[Any] | None = None
+        self.size = 1
+        self.pos = pos  # the positions of the children: see model.Layout
+
+    @property
+    def key_pos(self) -> RawPosition:
+        start, end = self.key_start, self.key_end
+        return (start.line, start.column, end.line, end.column)
+
+
+_NO_KEY = object()
+_MERGE = object()
+
+
+def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offset: int = 0,
+          first_index: int = 0, start: int = 0, alias_nodes: int = 0) -> ParseResult:
+    """Parse as go-yaml reads: libyaml, plus what go-yaml accepts and libyaml refuses (scalars.py)."""
+    result = _parse(text, filename, collect_scalars=collect_scalars, line_offset=line_offset,
+                    first_index=first_index, start=start, alias_nodes=alias_nodes)
+    rewrites = 0
+    if result.error_index is None or not text.startswith(_GO_YAML_QUOTE, result.error_index) \
+            or "\u2028" in text or _STAND_IN in text[start:]:
+        return result  # the clean path: one test of the error index
+    while (result.error_index is not None and text.startswith(_GO_YAML_QUOTE, result.error_index)
+           and result.problems and "unknown escape" in result.problems[-1].message
+           and rewrites < _MAX_REWRITES):
+        index = result.error_index
+        patched = text[:index] + _STAND_IN + text[index + 2:]
+        retry = _parse(patched, filename, collect_scalars=collect_scalars, line_offset=line_offset,
+                       first_index=first_index, start=start, alias_nodes=alias_nodes)
+        if retry.error_index is not None and retry.error_index <= index:
+            break  # the rewrite did not help: keep libyaml's complaint
+        text, result, rewrites = patched, retry, rewrites + 1
+    if rewrites:
+        for doc in result.documents:
+            doc.obj = _restore_quotes(doc.obj)
+    return result
+
+
+def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offset: int = 0,
+           first_index: int = 0, start: int = 0, alias_nodes: int = 0) -> ParseResult:
+    """Parse every document of `text[start:]`; stop at the first error, keeping what came before.
+
+    `start` must be at a line start and `line_offset` the number of lines before it, so that
+    positions are those of the whole text; documents are numbered from `first_index`.
+    `alias_nodes` is what aliases earlier in the file already expanded to: the limit is for the
+    whole file, across the parses that resume after errors.
+    """
+    result = ParseResult(next_index=first_index)
+    if not start and text.startswith("\ufeff"):
+        # libyaml skips a leading byte-order mark without counting it in its offsets; drop it
+        # here so that offsets into `text` and libyaml's agree (columns already skip it).
+        text = text[1:]
+    positions: Layout = {}
+    anchors: dict[str, tuple[Any, int]] = {}
+    stack: list[_Frame] = []
+    top: _Frame | None = None  # stack[-1], kept at hand: every event asks for it
+    no_key = _NO_KEY
+    plain_text_start = _PLAIN_TEXT_START
+    numeric_start = _NUMERIC_START
+    words = _WORDS
+    problems = result.problems
+    expanded = alias_nodes
+    doc_index = first_index
+    doc_start: Any = None
+    floor: Any = None  # the end of the last `---` (or implicit document start) or document end
+    in_document = False
+    window = _Window(text, start) if start else None
+    root: Any = _NO_KEY
+    root_pos: RawPosition = ()
+    scalar_ranges = result.scalar_ranges
+    stream_end: Any = None
+    # While a parse runs, PyYAML's C module calls these callbacks for every parser in the
+    # process (see _run_events); events of another thread's parser get what PyYAML would
+    # have made for them, and never reach this builder.
+    owner = get_ident()
+
+    def attach(value: Any, start: Any, end: Any, size: int) -> None:
+        """Put a finished node into its parent (or make it the document root)."""
+        nonlocal root, root_pos
+        frame = top
+        if frame is None:
+            root = value
+            root_pos = (start, end)
+            return
+        frame.size += size
+        if frame.is_map:
+            key = frame.key
+            if key is no_key:
+                if isinstance(value, (dict, list)):
+                    raise _BuildError("a mapping key must be a string, not a mapping or list", mark=start)
+                frame.key = value
+                frame.key_start = start
+                frame.key_end = end
+                return
+            frame.key = no_key
+            if key is _MERGE:
+                sources = value if isinstance(value, list) else [value]
+                if not all(isinstance(s, dict) for s in sources):
+                    raise _BuildError("the merge key << takes a mapping or a list of mappings", mark=start)
+                if frame.merges is None:
+                    frame.merges = []
+                frame.merges.append((sources, (frame.key_start, frame.key_end)))
+                return
+            if type(key) is not str:
+                key = _key_text(key)
+            mapping = frame.container
+            if key in mapping:  # merged keys are added only at the mapping's end
+                problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
+            mapping[key] = value
+            frame.pos[key] = (frame.key_start, frame.key_end, start, end)
+        else:
+            frame.container.append(value)
+            frame.pos.append((start, end))
+
+    # libyaml calls these, one per event, with the event's fields (see _run_events). They never
+    # raise: an error is returned as _Stopped and raised once libyaml has freed the event.
+    def scalar(anchor: str | None, tag: str | None, implicit: Any, value_text: str, sm: Any, em: Any,
+               style: str | None) -> Any:
+        try:
+            if get_ident() != owner:  # another thread's parser: what PyYAML would have made
+                return yaml.ScalarEvent(anchor, tag, implicit, value_text, sm, em, style)
+            if tag is None:
+                if style:  # quoted or block: a string (plain is None or "")
+                    value: Any = value_text
+                elif value_text[:1] in plain_text_start:
+                    value = value_text  # `image`, `nginx`: no number, bool or null starts so
+                elif value_text[:1] in numeric_start:
+                    value = resolve_plain(value_text)
+                elif value_text == "<<" and top is not None and top.is_map and top.key is no_key:
+                    top.key = _MERGE
+                    top.key_start = sm
+                    top.key_end = em
+                    return True
+                else:
+                    value = words.get(value_text, value_text)  # `true`, `null`, `~`; `name` stays
+            elif tag == "!":
+                value = value_text
+            elif tag in _STANDARD_TAGS:
+                try:
+                    value = _tagged(value_text, tag)
+                except _BuildError as exc:
+                    exc.mark = sm
+                    raise
+            else:
+                raise _BuildError(_unsupported_tag(tag), mark=sm)
+            if collect_scalars:
+                scalar_ranges.append((start + sm.index, start + em.index))
+            if anchor is not None:
+                anchors[anchor] = (value, 1)
+            frame = top
+            # The two commonest cases inline, for speed: a key, and a value under a string key.
+            # Everything else goes through attach().
+            if frame is not None and frame.is_map:
+                key = frame.key
+                if key is no_key:
+                    frame.key = value
+                    frame.key_start = sm
+                    frame.key_end = em
+                    frame.size += 1
+                    return True
+                if type(key) is str:
+                    frame.key = no_key
+                    frame.size += 1
+                    mapping = frame.container
+                    if key in mapping:
+                        problems.append(_duplicate(key, frame.key_pos, line_offset, doc_index, frame.path))
+                    mapping[key] = value
+                    frame.pos[key] = (frame.key_start, frame.key_end, sm, em)
+                    return True
+            attach(value, sm, em, 1)
+            return True
+        except BaseException as exc:  # libyaml frees the event only if we return
+            return _Stopped(exc)
+
+    def collection_start(is_map: bool, anchor: str | None, tag: str | None, sm: Any) -> bool:
+        nonlocal top
+        if tag is not None and tag not in _STANDARD_TAGS:
+            raise _BuildError(_unsupported_tag(tag), mark=sm)
+        if len(stack) >= MAX_DEPTH:
+            raise _BuildError(
+                f"the document nests deeper than {MAX_DEPTH} levels; no Kubernetes "
+                "object is that deep", rule="yaml-complexity", mark=sm)
+        if top is None:
+            path: FieldPath = ()
+        elif top.is_map:
+            key = top.key
+            if key is no_key or key is _MERGE:
+                path = top.path + ("<key>",)
+            else:
+                path = top.path + (key if type(key) is str else _key_text(key),)
+        else:
+            path = top.path + (len(top.container),)
+        pos: Any = {} if is_map else []
+        positions[path] = pos
+        top = _Frame({} if is_map else [], path, is_map, sm, anchor, pos)
+        stack.append(top)
+        return True
+
+    def mapping_start(anchor: str | None, tag: str | None, implicit: Any, sm: Any, em: Any,
+                      flow_style: Any) -> Any:
+        try:
+            if get_ident() != owner:
+                return yaml.MappingStartEvent(anchor, tag, implicit, sm, em, flow_style)
+            return collection_start(True, anchor, tag, sm)
+        except BaseException as exc:  # libyaml frees the event only if we return
+            return _Stopped(exc)
+
+    def sequence_start(anchor: str | None, tag: str | None, implicit: Any, sm: Any, em: Any,
+                       flow_style: Any) -> Any:
+        try:
+            if get_ident() != owner:
+                return yaml.SequenceStartEvent(anchor, tag, implicit, sm, em, flow_style)
+            return collection_start(False, anchor, tag, sm)
+        except BaseException as exc:  # libyaml frees the event only if we return
+            return _Stopped(exc)
+
+    def mapping_end(sm: Any, em: Any) -> Any:
+        try:
+            if get_ident() != owner:
+                return yaml.MappingEndEvent(sm, em)
+            return collection_end(sm, em)
+        except BaseException as exc:  # libyaml frees the event only if we return
+            return _Stopped(exc)
+
+    def sequence_end(sm: Any, em: Any) -> Any:
+        try:
+            if get_ident() != owner:
+                return yaml.SequenceEndEvent(sm, em)
+            return collection_end(sm, em)
+        except BaseException as exc:  # libyaml frees the event only if we return
+            return _Stopped(exc)
+
+    def collection_end(sm: Any, em: Any) -> bool:
+        nonlocal top
+        frame = stack.pop()
+        top = stack[-1] if stack else None
+        if frame.merges:
+            _apply_merges(frame)
+        if frame.anchor is not None:
+            anchors[frame.anchor] = (frame.container, frame.size)
+        attach(frame.container, frame.start, em, frame.size)
+        return True
+
+    def alias(anchor: str, sm: Any, em: Any) -> bool:
+        nonlocal expanded
+        target = anchors.get(anchor)
+        if target is None:
+            raise _BuildError(f"unknown alias *{anchor}", mark=sm)
+        value, size = target
+        expanded += size
+        if expanded > MAX_ALIAS_EXPANSION:
+            raise _BuildError(
+                f"aliases expand to more than {MAX_ALIAS_EXPANSION:,} nodes (an alias "
+                "bomb?); refusing to expand them", rule="yaml-complexity", mark=sm)
+        if top is not None and top.is_map and top.key is no_key:
+            raise _BuildError("an alias cannot be used as a mapping key here", mark=sm)
+        attach(value, sm, em, size)
+        return True
+
+    def document_start(sm: Any, em: Any, explicit: Any = None, version: Any = None,
+                       tags: Any = None) -> bool:
+        nonlocal doc_start, floor, in_document, positions, anchors, root
+        doc_start = sm
+        floor = em
+        in_document = True
+        positions = {}
+        anchors = {}
+        root = _NO_KEY
+        return True
+
+    def document_end(sm: Any, em: Any, explicit: Any = None) -> bool:
+        nonlocal doc_index, floor, in_document
+        if root is not _NO_KEY:
+            span = Span(doc_start.line + 1 + line_offset, doc_start.column + 1,
+                        root_pos[1].line + 1 + line_offset, root_pos[1].column + 1)
+            result.documents.append(Document(filename, doc_index, root, positions, span,
+                                             line_offset=line_offset, root=root_pos))
+        doc_index += 1
+        floor = em
+        in_document = False
+        return True
+
+    def stream_start(sm: Any, em: Any, encoding: Any = None) -> bool:
+        return True
+
+    def stream_finish(sm: Any, em: Any) -> bool:
+        nonlocal stream_end
+        stream_end = sm
+        return True
+
+    calls: dict[str, Callable[..., Any]] = {
+        "StreamStartEvent": stream_start, "StreamEndEvent": stream_finish,
+        "DocumentStartEvent": document_start, "DocumentEndEvent": document_end,
+        "AliasEvent": alias, "ScalarEvent": scalar,
+        "MappingStartEvent": mapping_start, "SequenceStartEvent": sequence_start,
+        "MappingEndEvent": mapping_end, "SequenceEndEvent": sequence_end,
+    }
+    for name in ("StreamStartEvent", "StreamEndEvent", "DocumentStartEvent", "DocumentEndEvent",
+                 "AliasEvent"):  # the rare events: a wrapper is cheap enough
+        calls[name] = _owned_by(owner, calls[name], getattr(yaml, name))
+    try:
+        _run_events(window if window is not None else text, calls)
+    except (yaml.MarkedYAMLError, yaml.reader.ReaderError, UnicodeEncodeError, _BuildError) as exc:
+        problem, result.error_index = _stopping_problem(
+            exc, text, start, line_offset, window.piece_start if window is not None else 0)
+        problems.append(problem)
+    result.next_index = doc_index
+    result.alias_nodes = expanded
+    if result.error_index is not None:
+        result.error_in_document = in_document
+        result.resume_floor = start + floor.index if floor is not None else start
+    elif stream_end is not None and result.documents and text[-1:] not in LINE_BREAK_CHARS:
+        _clamp_to_end(result.documents[-1], text, stream_end.line + 1 + line_offset)
+    return result
+
+
+def _clamp_to_end(doc: Document, text: str, virtual_line: int) -> None:
+    """Bring spans that end on the line libyaml adds after a text with no final line break
+    back to the end of the text, where an editor can show them."""
+    last_line_start = max(text.rfind(c) for c in LINE_BREAK_CHARS) + 1
+    end_line, end_column = virtual_line - 1, len(text) - last_line_start + 1
+
+    def clamp(span: Span) -> Span:
+        if span.end_line < virtual_line:
+            return span
+        return Span(min(span.line, end_line), span.column if span.line < virtual_line else end_column,
+                    end_line, end_column)
+
+    doc.span = clamp(doc.span)
+    # Raw positions are 0-based and relative to the document's line offset.
+    virtual = virtual_line - 1 - doc.line_offset
+    last, column = end_line - 1 - doc.line_offset, end_column - 1
+
+    def fix(raw: RawPosition) -> RawPosition:
+        raw = as_numbers(raw)
+        if max(raw[2::4]) < virtual:
+            return raw
+        fixed: list[int] = []
+        for at in range(0, len(raw), 4):
+            line, col, e_line, e_col = raw[at:at + 4]
+            if e_line >= virtual:
+                line, col = (min(line, last), col if line < virtual else column)
+                e_line, e_col = last, column
+            fixed += (line, col, e_line, e_col)
+        return tuple(fixed)
+
+    if doc.root:
+        doc.root = fix(doc.root)
+    for children in doc.positions.values():
+        keys = range(len(children)) if type(children) is list else list(children)
+        for key in keys:
+            children[key] = fix(children[key])
+
+
+def _apply_merges(frame: _Frame) -> None:
+    """YAML merge keys: explicit keys win, then earlier merge sources over later ones.
+
+    Merged keys point at the `<<` that brought them."""
+    mapping = frame.container
+    for sources, key_pos in frame.merges or []:
+        for source in sources:
+            for key, value in source.items():
+                if key not in mapping:
+                    mapping[key] = value
+                    frame.pos[key] = key_pos + key_pos
+
