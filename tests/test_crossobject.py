@@ -192,13 +192,13 @@ def test_odd_types_never_break_a_run_rule() -> None:
 
 
 def test_facts_hold_key_names_never_values() -> None:
-    from kubelint.engine.facts import facts_of
+    from kubelint.checks.run import facts_of
     from kubelint.parser import parse
 
     text = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2}\n"
     [doc] = parse(text, "s.yaml").documents
     facts = facts_of(doc)
-    assert facts.data["keys"] == ["password"]
+    assert facts.keys == ("password",)
     assert "hunter2" not in repr(facts)
 
 

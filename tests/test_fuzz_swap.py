@@ -306,7 +306,7 @@ def test_swapped_values_across_files(data: st.DataObject) -> None:
 
 def test_facts_take_every_swap_of_a_list_field() -> None:
     """Each field the fuzz trial crashed on, retyped: facts come out and list nothing from it."""
-    from kubelint.engine.facts import facts_of
+    from kubelint.checks.run import facts_of
 
     retyped = {
         ("spec", "template", "spec", "containers", 0, "ports"): 80,

@@ -7,7 +7,7 @@ test can tell which checks no rule uses.
 
 from __future__ import annotations
 
-from kubelint.checks import crossobject, images, reliability, security, validity
+from kubelint.checks import images, reliability, run, security, validity
 from kubelint.checks.apis import api_lifecycle
 from kubelint.checks.base import CheckDef, define
 from kubelint.checks.structure import misplaced_field, missing_selector
@@ -31,7 +31,7 @@ CHECKS: dict[str, CheckDef] = {
         "type": "object", "additionalProperties": False,
         "properties": {"defaulted_in": {"type": "array", "items": {"type": "string"}}}}),
 }
-for _module in (crossobject, images, reliability, security, validity):
+for _module in (run, images, reliability, security, validity):
     for _name, _check in _module.CHECKS.items():
         if _name in CHECKS:
             raise RuntimeError(f"check {_name!r} is defined twice")

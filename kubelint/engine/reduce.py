@@ -2,8 +2,8 @@
 
 The map step (Linter.lint_source, in worker processes) returns per file its findings, its
 suppressions and the small facts of each object. Here, in the main process, the run-wide
-rules (cross-object references, duplicates, namespace policies) read the index built from
-those facts, their findings are silenced by the same comments and annotations as any other,
+rules (cross-object references, duplicates, namespace policies; kubelint/checks/run/) read
+the index built from those facts, their findings are silenced by the same comments and annotations as any other,
 and everything is sorted, so the report does not depend on how files were spread over
 processes.
 """
@@ -12,84 +12,13 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
+from kubelint.checks.run import RunHit, RunIndex
 from kubelint.engine import suppress
-from kubelint.engine.facts import ObjectFacts
 from kubelint.engine.rules import Rule
-from kubelint.kube.scopes import is_cluster_scoped
-from kubelint.model import FieldPath, Finding, Severity, Span, Suppressed, format_path
-
-
-@dataclass
-class RunIndex:
-    """Every object of the run, with namespaces resolved as the API server would."""
-
-    objects: list[ObjectFacts]
-    default_namespace: str = "default"
-    crd_scopes: dict[tuple[str, str], str] = field(default_factory=dict)
-    _by_kind: dict[str, list[ObjectFacts]] = field(default_factory=dict)
-    # Lookups the run checks make per object, built once: namespace by id, (kind, namespace,
-    # name), workloads by namespace. `memo` holds tables a check derives from the index.
-    _namespaces: dict[int, str | None] = field(default_factory=dict)
-    _named: dict[tuple[str, str | None, str], list[ObjectFacts]] = field(default_factory=dict)
-    _workloads: dict[str | None, list[ObjectFacts]] = field(default_factory=dict)
-    memo: dict[str, Any] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        self.objects.sort(key=lambda f: (f.file, f.document, f.base))
-        for facts in self.objects:
-            defines = facts.data.get("defines")
-            if defines:
-                self.crd_scopes.setdefault((defines["group"], defines["kind"]), defines["scope"])
-        for facts in self.objects:
-            self._by_kind.setdefault(facts.kind, []).append(facts)
-            namespace = self._namespace(facts)
-            self._namespaces[id(facts)] = namespace
-            if facts.name is not None:
-                self._named.setdefault((facts.kind, namespace, facts.name), []).append(facts)
-            if "podLabels" in facts.data:
-                self._workloads.setdefault(namespace, []).append(facts)
-
-    def _namespace(self, facts: ObjectFacts) -> str | None:
-        if is_cluster_scoped(facts.group, facts.kind, self.crd_scopes):
-            return None
-        return facts.namespace or self.default_namespace
-
-    def namespace_of(self, facts: ObjectFacts) -> str | None:
-        """None for cluster-scoped kinds; the written or the default namespace otherwise."""
-        found = self._namespaces.get(id(facts), False)
-        return self._namespace(facts) if found is False else found  # type: ignore[return-value]
-
-    def of_kind(self, *kinds: str) -> list[ObjectFacts]:
-        out: list[ObjectFacts] = []
-        for kind in kinds:
-            out.extend(self._by_kind.get(kind, ()))
-        return out
-
-    def named(self, kind: str, namespace: str | None, name: str) -> list[ObjectFacts]:
-        return list(self._named.get((kind, namespace, name), ()))
-
-    def workloads(self, namespace: str | None = None) -> list[ObjectFacts]:
-        """Objects that carry a pod template (or are pods), in `namespace` when given."""
-        if namespace is None:
-            return [f for f in self.objects if "podLabels" in f.data]
-        return list(self._workloads.get(namespace, ()))
-
-
-class RunHit:
-    """One problem a run-wide check found: in which object, at which field, in which words."""
-
-    __slots__ = ("facts", "path", "values", "variant", "at")
-
-    def __init__(self, facts: ObjectFacts, path: FieldPath, values: dict[str, Any],
-                 variant: str = "default", at: Span | None = None) -> None:
-        self.facts = facts
-        self.path = path
-        self.values = values
-        self.variant = variant
-        self.at = at  # a span other than the field's own, when the check knows better
+from kubelint.model import Finding, Severity, Suppressed, format_path
 
 
 @dataclass

@@ -1,0 +1,48 @@
+"""Helpers every family of run-wide checks shares: names left to a template engine, which of
+several same-named objects a reference means, and how a message names a place."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+from kubelint.checks.run.facts import ObjectFacts
+from kubelint.checks.run.index import RunIndex
+
+# Names that a template engine left for someone else to fill: the object they name cannot be
+# looked up (helm template renders `release-name-…`, or `RELEASE-NAME-…` with Helm 2).
+_PLACEHOLDER = re.compile(r"\{\{|\}\}|\$\{|\$\(|<[^<>]*>|release-name", re.IGNORECASE)
+
+SCALABLE_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController")
+
+
+def is_placeholder(name: Any) -> bool:
+    return not isinstance(name, str) or not name or _PLACEHOLDER.search(name) is not None
+
+
+def closest(candidates: list[ObjectFacts], origin: ObjectFacts) -> ObjectFacts:
+    """Of several objects of one name, the one `origin` most likely means: in its own file, else
+    in the directory sharing the longest path with it (a tree may hold several applications
+    that reuse a name), the later one on a tie (it is applied last)."""
+    def score(facts: ObjectFacts) -> int:
+        if facts.file == origin.file:
+            return 1 << 30
+        if os.path.isabs(facts.file) != os.path.isabs(origin.file):
+            return 0
+        return len(os.path.commonpath([os.path.dirname(facts.file), os.path.dirname(origin.file)]))
+    best = max(score(f) for f in candidates)
+    return [f for f in candidates if score(f) == best][-1]
+
+
+def where(facts: ObjectFacts) -> str:
+    span = facts.name_span or facts.span
+    return f"{facts.file}:{span.line}"
+
+
+def in_namespace(namespace: str | None) -> str:
+    return f" in namespace {namespace}" if namespace else ""
+
+
+def namespaces_with(index: RunIndex, kind: str) -> set[str | None]:
+    return index.memoized("namespaces-with-" + kind, lambda: {index.namespace_of(f) for f in index.of_kind(kind)})
