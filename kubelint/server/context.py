@@ -1,0 +1,273 @@
+"""The workspace as the context of one buffer's lint: the one adapter between editor and engine.
+
+An editor sends buffers, not paths, and the buffer it shows is rarely saved. What the CLI
+reads from the other files of a run comes from here instead: the CustomResourceDefinitions of
+the workspace's files on disk, overridden by the open buffers (an unsaved CRD edit counts),
+and the nearest `.kubelint.yaml`, re-read when it changes. `Context.findings` is the one
+function the server lints through; the project model (a Helm chart, a Kustomize root, a
+directory with its own config) is meant to replace its insides without the server noticing.
+
+Cost: a Linter (its rules prepared, its CRD schemas compiled on first use) is kept per config
+and per set of CRD sources, so a keystroke in a manifest re-lints only that buffer; the
+workspace is walked once for files that mention CustomResourceDefinition, and each of those
+is re-parsed only when its modification time or size changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
+
+from kubelint.config import ConfigError, find_config_for, load_config, options_from
+from kubelint.engine.documents import crds_of
+from kubelint.engine.runner import Linter, reduce_run
+from kubelint.model import Document, Finding, Severity
+from kubelint.options import Options
+from kubelint.source import exclusion, load_text
+
+CRD_MARK = "CustomResourceDefinition"
+_SUFFIXES = (".yaml", ".yml", ".json")
+_SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})
+_MAX_LINTERS = 8
+_MAX_SCAN_BYTES = 16 * 1024 * 1024
+CONFIG_RULE = "config-error"  # not a rule of the catalog: the config itself cannot be used
+
+
+class Stamp(NamedTuple):
+    mtime_ns: int
+    size: int
+
+
+def _stamp(path: str) -> Stamp | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return Stamp(info.st_mtime_ns, info.st_size)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+class Context:
+    """What one server knows of its workspace; every method is safe to call from one worker thread
+    at a time (the server lints in a single worker), and `invalidate` from any thread."""
+
+    def __init__(self, roots: Iterable[str] = ()) -> None:
+        self.roots = [os.path.abspath(r) for r in roots]
+        self._lock = threading.Lock()
+        self._configs: dict[str, tuple[Stamp | None, Options | ConfigError]] = {}
+        self._crd_files: list[str] | None = None  # files on disk that mention CRDs
+        self._disk_crds: dict[str, tuple[Stamp | None, list[Document]]] = {}
+        self._buffer_crds: dict[str, list[Document]] = {}  # digest of an open buffer → its CRDs
+        self._linters: OrderedDict[tuple[Any, ...], Linter] = OrderedDict()
+
+    # ------------------------------------------------------------------------------ the API
+
+    def findings(self, path: str, text: str, open_buffers: Mapping[str, str]) -> list[Finding]:
+        """The findings of the buffer at `path` (absolute) holding `text`, in the workspace's context.
+
+        `open_buffers` maps the absolute paths of the open buffers to their text; they win
+        over the files on disk. A config that cannot be used gives one finding at its place.
+        """
+        try:
+            options = self.options_for(path)
+        except ConfigError as exc:
+            return [config_finding(self.display_path(path), exc)]
+        shown = self.display_path(path)
+        if options.exclude and exclusion(shown, options.exclude) is not None:
+            return []  # the config excludes the file: `kubelint check .` would not lint it
+        linter = self._linter(options, path, text, open_buffers)
+        from kubelint.kube.kustomize import partial_files
+
+        linter.partial_files = frozenset({shown}) if partial_files([path]) else frozenset()
+        outcome = linter.lint_source(load_text(text, shown))
+        return reduce_run(linter, [outcome]).findings
+
+    def fixes(self, path: str, text: str, findings: Iterable[Finding]) -> dict[Finding, Any]:
+        """Each finding's Fix (or NoFix with the reason) for this text, as `check --fix` makes them."""
+        from kubelint.fix.session import FixSession
+
+        try:
+            options = self.options_for(path)
+        except ConfigError:
+            return {}
+        return FixSession(options).fixes(self.display_path(path), text, findings)
+
+    def fix_all(self, path: str, text: str, open_buffers: Mapping[str, str], unsafe: bool = False) -> str:
+        """The text with every safe fix applied, in passes as `kubelint check --fix` applies them."""
+        from kubelint.fix.run import fix_text
+
+        try:
+            options = self.options_for(path)
+        except ConfigError:
+            return text
+        linter = self._linter(options, path, text, open_buffers)
+        return fix_text(linter, self.display_path(path), text, unsafe).after
+
+    def options_for(self, path: str) -> Options:
+        """The Options of the nearest `.kubelint.yaml` (raises ConfigError when it is wrong)."""
+        found = find_config_for(["-"], stdin_filename=path)
+        key = found or ""
+        stamp = _stamp(found) if found else None
+        with self._lock:
+            cached = self._configs.get(key)
+        if cached is None or cached[0] != stamp:
+            try:
+                value: Options | ConfigError = options_from(load_config(found) if found else None)
+            except ConfigError as exc:
+                value = exc
+            cached = (stamp, value)
+            with self._lock:
+                self._configs[key] = cached
+        if isinstance(cached[1], ConfigError):
+            raise cached[1]
+        return cached[1]
+
+    def custom_definition(self, api_version: str, kind: str, path: str, text: str,
+                          open_buffers: Mapping[str, str]) -> Document | None:
+        """The CRD document that defines apiVersion/kind, as the lint of `path` would choose it."""
+        group, _, version = api_version.rpartition("/")
+        for _, documents in self._crd_sources(path, text, open_buffers):
+            for doc in documents:
+                spec = doc.obj.get("spec") if isinstance(doc.obj, dict) else None
+                if not isinstance(spec, dict) or spec.get("group") != group:
+                    continue
+                names = spec.get("names")
+                if not isinstance(names, dict) or names.get("kind") != kind:
+                    continue
+                versions = spec.get("versions")
+                served = [v.get("name") for v in versions if isinstance(v, dict)] if isinstance(versions, list) else []
+                if version not in served and spec.get("version") != version:
+                    continue
+                return doc
+        return None
+
+    def invalidate(self, paths: Iterable[str] | None = None) -> None:
+        """Forget what is known of `paths` (None: everything): configs, CRD files, the walk."""
+        with self._lock:
+            if paths is None:
+                self._configs.clear()
+                self._crd_files = None
+                self._disk_crds.clear()
+                self._linters.clear()
+                return
+            for path in paths:
+                path = os.path.abspath(path)
+                if os.path.basename(path) in (".kubelint.yaml", ".kubelint.yml"):
+                    self._configs.clear()
+                    self._linters.clear()
+                if path.endswith(_SUFFIXES):
+                    self._disk_crds.pop(path, None)
+                    known = self._crd_files or []
+                    if path not in known and os.path.isfile(path) and _mentions_crds(path):
+                        self._crd_files = sorted([*known, path])
+                    elif path in known and not os.path.isfile(path):
+                        self._crd_files = [p for p in known if p != path]
+
+    def display_path(self, path: str) -> str:
+        """The path as `kubelint check .` run in its workspace root would show it."""
+        for root in self.roots:
+            if path == root or path.startswith(root.rstrip(os.sep) + os.sep):
+                return os.path.relpath(path, root)
+        return path
+
+    # ---------------------------------------------------------------------------- internals
+
+    def _linter(self, options: Options, path: str, text: str, open_buffers: Mapping[str, str]) -> Linter:
+        sources = self._crd_sources(path, text, open_buffers)
+        key = (id(options), tuple(source for source, _ in sources))
+        with self._lock:
+            linter = self._linters.get(key)
+            if linter is not None:
+                self._linters.move_to_end(key)
+                return linter
+        linter = Linter(options)
+        if linter.schema is not None:  # the first definition of a kind wins: the buffer's own first
+            linter.schema.add_crds([doc for _, documents in sources for doc in documents])
+        with self._lock:
+            self._linters[key] = linter
+            while len(self._linters) > _MAX_LINTERS:
+                self._linters.popitem(last=False)
+        return linter
+
+    def _crd_sources(self, path: str, text: str,
+                     open_buffers: Mapping[str, str]) -> list[tuple[Any, list[Document]]]:
+        """(identity, CRD documents) of each source, in the order their definitions win."""
+        out: list[tuple[Any, list[Document]]] = []
+        buffers = {**open_buffers, path: text}
+        for name in [path, *sorted(p for p in buffers if p != path)]:
+            body = buffers[name]
+            if CRD_MARK not in body:
+                continue
+            digest = _digest(body)
+            documents = self._buffer_crds.get(digest)
+            if documents is None:
+                documents = crds_of(load_text(body, self.display_path(name)).documents)
+                with self._lock:
+                    if len(self._buffer_crds) > 64:
+                        self._buffer_crds.clear()
+                    self._buffer_crds[digest] = documents
+            if documents:
+                out.append((("buffer", name, digest), documents))
+        for name in self._crd_file_list():
+            if name in buffers:
+                continue
+            stamp = _stamp(name)
+            with self._lock:
+                cached = self._disk_crds.get(name)
+            if cached is None or cached[0] != stamp:
+                cached = (stamp, _read_crds(name, self.display_path(name)) if stamp is not None else [])
+                with self._lock:
+                    self._disk_crds[name] = cached
+            if cached[1]:
+                out.append((("file", name, cached[0]), cached[1]))
+        return out
+
+    def _crd_file_list(self) -> list[str]:
+        with self._lock:
+            known = self._crd_files
+        if known is None:
+            known = sorted(p for root in self.roots for p in _walk(root) if _mentions_crds(p))
+            with self._lock:
+                self._crd_files = known
+        return known
+
+
+def config_finding(shown: str, exc: ConfigError) -> Finding:
+    """A config that cannot be used, as one finding at the top of the buffer (the CLI exits 2)."""
+    return Finding(CONFIG_RULE, Severity.ERROR, f"kubelint cannot use its config: {exc}", shown, 1, 1, 1, 1)
+
+
+def _walk(root: str) -> Iterable[str]:
+    for top, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS)
+        for name in sorted(files):
+            if name.endswith(_SUFFIXES):
+                yield os.path.join(top, name)
+
+
+def _mentions_crds(path: str) -> bool:
+    try:
+        if os.path.getsize(path) > _MAX_SCAN_BYTES:
+            return False
+        with open(path, "rb") as handle:
+            return CRD_MARK.encode() in handle.read()
+    except OSError:
+        return False
+
+
+def _read_crds(path: str, shown: str) -> list[Document]:
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as handle:
+            text = handle.read(_MAX_SCAN_BYTES + 1)
+    except OSError:
+        return []
+    if len(text) > _MAX_SCAN_BYTES or CRD_MARK not in text:
+        return []
+    return crds_of(load_text(text, shown).documents)
