@@ -88,4 +88,8 @@ def select(rules: dict[str, Rule], options: Options) -> dict[str, Rule]:
             chosen[rule_id] = replace(rule, enabled=rule_id in only)
         elif options.schema_only and rule.target != "schema":
             chosen[rule_id] = replace(rule, enabled=False)
+    # The peers' annotations (kube-linter, Polaris) are resolved through the rules' `peers:`.
+    from kubelint.engine.suppress import register_peers
+
+    register_peers(chosen.values())
     return chosen

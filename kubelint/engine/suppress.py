@@ -12,6 +12,11 @@ with its scope, its place (for `unused-suppression`) and an optional reason:
 - annotations: `kubelint.dev/ignore: "rule-a,rule-b"` (or `all`) on an object silences its
   findings; on a pod template's metadata, the findings inside that pod template (its
   containers). `kubelint.dev/ignore-reason` says why. Both survive Helm and Kustomize.
+- the peers' annotations, so that a team moving from kube-linter or Polaris edits nothing:
+  `ignore-check.kube-linter.io/<check>: "reason"` and `kube-linter.io/ignore-all`, and
+  `polaris.fairwinds.com/<check>-exempt: "true"` and `polaris.fairwinds.com/exempt: "true"` on
+  an object silence the rules whose `peers:` name that check (any rule with a peer of that
+  tool for the whole-object forms). Each is its own mechanism (`kube-linter`, `polaris`).
 - the config (`ignore:` entries by path glob, or by kind, namespace and name pattern) and a
   baseline file (see engine/baseline.py), applied in the reduce step.
 Input rules (the file cannot be read) can only be silenced per file.
@@ -22,9 +27,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kubelint.model import Document, Finding, Span, path_within
 from kubelint.parser import ParseProblem
+
+if TYPE_CHECKING:
+    from kubelint.model import Rule
 
 ANNOTATION = "kubelint.dev/ignore"
 REASON_ANNOTATION = "kubelint.dev/ignore-reason"
@@ -44,6 +53,13 @@ _VERB_ALIASES = {
     "noqa": "disable", "nolint": "disable", "off": "disable", "on": "enable",
 }
 PROBLEM_RULE = "unknown-suppression"
+# The peers' annotations: (tool as rule files name it in `peers:`, key prefix, key suffix) for
+# one check, and the key that exempts the object from every check of that tool.
+KUBE_LINTER, POLARIS = "kube-linter", "polaris"
+_PEER_CHECK = ((KUBE_LINTER, "ignore-check.kube-linter.io/", ""),
+               (POLARIS, "polaris.fairwinds.com/", "-exempt"))
+_PEER_ALL = {KUBE_LINTER: "kube-linter.io/ignore-all", POLARIS: "polaris.fairwinds.com/exempt"}
+EVERY_CHECK = "*"
 
 
 @dataclass
@@ -68,6 +84,9 @@ class Suppression:
     names: tuple[str, ...] = ()
     default_namespace: str = "default"
     used: int = 0
+    # A peer's annotation: the peer's check ids (EVERY_CHECK: all of them), which become
+    # kubelint rule ids in `apply`, through the `peers:` of the run's rules.
+    peer_checks: frozenset[str] = frozenset()
     # Each rule name as written, with its line and column: a name that `unknown-suppression`
     # reports there is dropped (see `apply`), so one misspelling gives one finding, not also an
     # `unused-suppression` for the name it could never have used.
@@ -242,7 +261,65 @@ def from_annotations(doc: Document) -> list[Suppression]:
                                path_prefix=prefix or (format_path(doc.base) if doc.base else ""),
                                reason=reason if isinstance(reason, str) else "", place=span,
                                names_at=names_at))
+    return out + from_peer_annotations(doc)
+
+
+def from_peer_annotations(doc: Document) -> list[Suppression]:
+    """The kube-linter and Polaris annotations of the object, as suppressions to resolve.
+
+    kube-linter honours its key whatever the value, and the value is the reason; Polaris
+    honours its keys only when the value is "true". The rules they silence are known once the
+    run's rules are (see `apply`). They are never reported unused: the peer may still run
+    beside kubelint and need them.
+    """
+    from kubelint.model import format_path
+
+    annotations = doc.metadata.get("annotations")
+    if not isinstance(annotations, dict):
+        return []
+    prefix = format_path(doc.base) if doc.base else ""
+    out: list[Suppression] = []
+    for key, value in annotations.items():
+        if not isinstance(key, str):
+            continue
+        for tool, head, tail in _PEER_CHECK:
+            check = None
+            if key == _PEER_ALL[tool]:
+                check = EVERY_CHECK
+            elif key.startswith(head) and key.endswith(tail) and len(key) > len(head) + len(tail):
+                check = key[len(head): len(key) - len(tail)]
+            if check is None:
+                continue
+            if tool == POLARIS and str(value).strip().lower() != "true":
+                break  # Polaris itself ignores an exemption that is not "true"
+            reason = value.strip() if tool == KUBE_LINTER and isinstance(value, str) else ""
+            out.append(Suppression(tool, frozenset(), file=doc.file, document=doc.index,
+                                   path_prefix=prefix, reason=reason, peer_checks=frozenset({check})))
+            break
     return out
+
+
+# (tool, check) → the rule ids whose `peers:` name that check, for every rule a run of this
+# process selected (see register_peers). The suppressions are made where the file is linted,
+# perhaps in a worker that never selected rules, and resolved in `apply`, in the process that
+# did. Rule ids are the same in every run of a process but for a team's own rules, whose
+# findings only their own runs have: a mapping kept over runs silences nothing extra.
+_PEER_RULES: dict[tuple[str, str], set[str]] = {}
+
+
+def register_peers(rules: Iterable[Rule]) -> None:
+    """Remember which rules answer to which peer checks (selection calls it for each run)."""
+    for rule in rules:
+        for tool, checks in rule.peers.items():
+            for check in (*checks, EVERY_CHECK):
+                _PEER_RULES.setdefault((tool, check), set()).add(rule.id)
+
+
+def _resolve_peers(suppressions: Sequence[Suppression]) -> None:
+    for item in suppressions:
+        if item.peer_checks and not item.rules:
+            item.rules = frozenset(rule for check in item.peer_checks
+                                   for rule in _PEER_RULES.get((item.mechanism, check), ()))
 
 
 def _value_offset(value: str, span: Span) -> tuple[int, bool]:
@@ -293,6 +370,7 @@ def _drop_misspelt(suppressions: Sequence[Suppression], findings: Sequence[Findi
 def apply(findings: Iterable[Finding], suppressions: Sequence[Suppression]) -> tuple[list[Finding], list[tuple[Finding, Suppression]]]:
     """The findings left, and those silenced with what silenced each; internal errors stay."""
     findings = list(findings)
+    _resolve_peers(suppressions)
     _drop_misspelt(suppressions, findings)
     kept: list[Finding] = []
     silenced: list[tuple[Finding, Suppression]] = []
