@@ -400,6 +400,24 @@ def test_enabled(monkeypatch: pytest.MonkeyPatch, flag: bool, config: bool | Non
     assert (ResultCache.open("run", flag_no_cache=flag, config_cache=config) is not None) is expected
 
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+def test_a_files_outcome_comes_back_equal(store: ResultCache) -> None:
+    """What the runner stores: the per-file outcome (findings, facts, suppressions, counts)."""
+    from kubelint.engine.linter import Linter
+
+    linter = Linter()
+    paths = sorted(str(p) for p in (FIXTURES / "foundation").glob("*.yaml"))
+    paths += sorted(str(p) for p in (FIXTURES / "crossobject").rglob("*.yaml"))[:20]
+    outcomes = [linter.lint_file(path) for path in paths]
+    assert any(o.findings for o in outcomes) and any(o.facts for o in outcomes)
+    for path, outcome in zip(paths, outcomes, strict=True):
+        assert store.put(file_key(Path(path).read_bytes(), path), outcome) is True
+    warm = ResultCache(store.directory, store.run_key)
+    assert [warm.get(file_key(Path(p).read_bytes(), p)) for p in paths] == outcomes
+
+
 def test_entries_are_pickles_behind_a_checksum(store: ResultCache) -> None:
     """The format the docstring describes, so that a change of it is a deliberate one."""
     key = file_key(b"a")
