@@ -405,7 +405,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def test_a_files_outcome_comes_back_equal(store: ResultCache) -> None:
     """What the runner stores: the per-file outcome (findings, facts, suppressions, counts)."""
-    from kubelint.engine.linter import Linter
+    from kubelint.engine.runner import Linter  # engine/linter.py; the runner re-exports it
 
     linter = Linter()
     paths = sorted(str(p) for p in (FIXTURES / "foundation").glob("*.yaml"))
