@@ -4,7 +4,8 @@
 
 A 24-document buffer of about 600 lines (a Deployment, Services and RBAC objects from
 benchmarks/generate.py; 654 lines with the default seed) is opened and linted once to warm the
-server; then each change (a label value edited in place) is sent as an incremental didChange
+server; then each change (a label value edited in place) is sent as a didChange (the whole text: the server
+asks for full sync)
 and the time until the diagnostics of that version arrive is recorded. The lint alone (the
 server's Context.findings in this process, warm) is timed too, to show what the debounce adds. The server's debounce
 (~150 ms, kubelint/server/app.py) is part of what is measured, as it is of what a person
@@ -74,18 +75,13 @@ async def measure(changes: int, seed: int) -> list[float]:
         # the line to edit: a `schedule:` or a label value, changed in place each time
         target = next(i for i, line in enumerate(lines) if "app.kubernetes.io/version:" in line)
         column = lines[target].index(":") + 2
-        old = lines[target][column:]
         waits: list[float] = []
         for version in range(2, changes + 2):
-            new = f"v{version}.0.{version % 10}"
+            lines[target] = lines[target][:column] + f"v{version}.0.{version % 10}"
             sent = time.perf_counter()
-            client.text_document_did_change(types.DidChangeTextDocumentParams(
+            client.text_document_did_change(types.DidChangeTextDocumentParams(  # the server syncs full texts
                 text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[types.TextDocumentContentChangePartial(
-                    range=types.Range(start=types.Position(line=target, character=column),
-                                      end=types.Position(line=target, character=column + len(old))),
-                    text=new)]))
-            old = new
+                content_changes=[types.TextDocumentContentChangeWholeDocument(text="\n".join(lines) + "\n")]))
             await _until(lambda v=version: v in arrived)
             waits.append(arrived[version] - sent)
         await client.shutdown_async(None)

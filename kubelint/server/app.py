@@ -55,7 +55,11 @@ class State:
 
 class KubelintServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__("kubelint", __version__)
+        # Full sync: the client sends the whole buffer on each change. pygls applies incremental
+        # changes by Python's splitlines, which also breaks at U+2028, \x85 and \x0b where LSP
+        # does not, so a manifest holding one would drift from the client's text; a 600-line
+        # buffer is ~20 KB a keystroke over a pipe, nothing next to the lint.
+        super().__init__("kubelint", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Full)
         self.state = State()
 
     def report_server_error(self, error: Exception, source: Any) -> None:

@@ -1,0 +1,106 @@
+"""The language server's parts without a client: positions, the workspace context, the actions."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("lsprotocol", reason="the lsp extra (lsprotocol) is not installed")
+
+from lsprotocol import types  # noqa: E402
+
+import kubelint  # noqa: E402
+from kubelint.options import Options  # noqa: E402
+from kubelint.server.actions import disable_action, one_edit  # noqa: E402
+from kubelint.server.context import Context  # noqa: E402
+from kubelint.server.positions import UTF8, UTF16, UTF32, LineIndex  # noqa: E402
+
+FIXTURES = Path(__file__).parent / "fixtures" / "lsp" / "workspace"
+
+
+def test_columns_after_emoji_and_cjk_in_each_encoding() -> None:
+    text = 'a: "😀漢字" # x\n'
+    column = text.index("#") + 1  # 1-based, in characters
+    for encoding, expected in ((UTF16, 10), (UTF32, 9), (UTF8, 16)):
+        index = LineIndex(text, encoding)
+        assert index.to_lsp(1, column) == types.Position(line=0, character=expected)
+        assert index.from_lsp(types.Position(line=0, character=expected)) == (1, column)
+
+
+def test_half_a_surrogate_pair_counts_as_the_character() -> None:
+    index = LineIndex("😀x\n", UTF16)
+    assert index.from_lsp(types.Position(line=0, character=1)) == (1, 2)  # inside 😀: after it
+    assert index.from_lsp(types.Position(line=0, character=2)) == (1, 2)
+
+
+def test_line_breaks_lsp_does_not_know_go_through_offsets() -> None:
+    # kubelint (like Python and YAML) breaks lines at U+2028; LSP only at \n, \r\n and \r
+    text = "# a\u2028b\nkind: x\r\nname: y\n"
+    index = LineIndex(text, UTF16)
+    assert index.to_lsp(3, 1) == types.Position(line=1, character=0)  # kubelint's line 3 is LSP's 2nd
+    assert index.to_lsp(4, 7) == types.Position(line=2, character=6)
+    assert index.from_lsp(types.Position(line=2, character=6)) == (4, 7)
+    # a column past the end of a line is its end, never the next line; a line past the end is the end
+    assert index.to_lsp(3, 99) == types.Position(line=1, character=7)
+    assert index.to_lsp(99, 1) == types.Position(line=3, character=0)
+
+
+def test_a_fix_becomes_one_edit_on_the_original_text() -> None:
+    text = (FIXTURES / "apps" / "ingress.yaml").read_text(encoding="utf-8")
+    findings = kubelint.lint_text(text, "ingress.yaml", Options())
+    from kubelint.fix.apply import apply_edits
+    from kubelint.fix.session import FixSession
+
+    removed = next(f for f in findings if f.rule == "removed-api")
+    fix = FixSession(Options()).fixes("ingress.yaml", text, [removed])[removed]
+    index = LineIndex(text)
+    edit = one_edit(index, fix.edits)
+    start, end = index.lsp_offset(edit.range.start), index.lsp_offset(edit.range.end)
+    assert text[:start] + edit.new_text + text[end:] == apply_edits(text, fix.edits)
+
+
+def test_disable_joins_a_directive_already_on_the_line() -> None:
+    text = "image: nginx  # kubelint: disable=image-pull-policy -- pinned elsewhere\n"
+    finding = kubelint.Finding("image-tag", kubelint.Severity.WARNING, "m", "f.yaml", 1, 8, 1, 13)
+    action = disable_action("file:///f.yaml", 1, LineIndex(text), finding, "images", None)
+    assert action is not None and action.edit is not None
+    edit = action.edit.document_changes[0].edits[0]
+    start = LineIndex(text).lsp_offset(edit.range.start)
+    assert text[:start] + edit.new_text + text[start:] == (
+        "image: nginx  # kubelint: disable=image-pull-policy,image-tag -- pinned elsewhere\n")
+
+
+def test_workspace_crds_are_read_once_and_again_when_they_change(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    shutil.copytree(FIXTURES, root)
+    widget = root / "apps" / "widget.yaml"
+    context = Context([str(root)])
+    first = context.findings(str(widget), widget.read_text(encoding="utf-8"), {})
+    assert [f.rule for f in first if f.rule.startswith("schema")] == ["schema-invalid"]
+    assert first[0].file == os.path.join("apps", "widget.yaml")
+    # the CRD file changes on disk (size becomes a string): picked up by its modification stamp
+    crd = root / "crds" / "widgets.yaml"
+    crd.write_text(crd.read_text(encoding="utf-8").replace(
+        "size:\n                  type: integer", "size:\n                  type: string"), encoding="utf-8")
+    os.utime(crd, ns=(1, 1))
+    second = context.findings(str(widget), widget.read_text(encoding="utf-8"), {})
+    assert not [f for f in second if f.rule == "schema-invalid"]
+    # a new CRD file appears: unknown until the client reports it (or it is saved)
+    gadget = "apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g\n  namespace: shop\nspec: {}\n"
+    assert [f.rule for f in context.findings(str(root / "g.yaml"), gadget, {})] == ["unknown-kind"]
+    new_crd = root / "crds" / "gadgets.yaml"
+    new_crd.write_text(crd.read_text(encoding="utf-8").replace("Widget", "Gadget").replace("widget", "gadget"),
+                       encoding="utf-8")
+    context.invalidate([str(new_crd)])
+    assert context.findings(str(root / "g.yaml"), gadget, {}) == []
+
+
+def test_a_broken_config_is_one_finding_at_the_top(tmp_path: Path) -> None:
+    (tmp_path / ".kubelint.yaml").write_text("rules:\n  no-such-rule: off\n", encoding="utf-8")
+    context = Context([str(tmp_path)])
+    found = context.findings(str(tmp_path / "a.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n", {})
+    assert [(f.rule, f.line, f.column) for f in found] == [("config-error", 1, 1)]
+    assert "no-such-rule" in found[0].message
