@@ -269,7 +269,6 @@ class ResultCache:
         self.hits = 0
         self.misses = 0
         self.written = 0  # bytes this instance wrote since its last prune
-        self._made = False
 
     @classmethod
     def open(cls, run_key: str, *, flag_no_cache: bool = False, config_cache: bool | None = None,
@@ -330,11 +329,11 @@ class ResultCache:
         path = self._path(file_key)
         partial = f"{path}.{os.getpid()}.{os.urandom(4).hex()}{_TEMP_SUFFIX}"
         try:
-            if not self._made:
+            try:
+                _write(partial, data)
+            except FileNotFoundError:  # the first entry, or a prune or clear removed the folder
                 os.makedirs(self.folder, mode=0o700, exist_ok=True)
-                self._made = True
-            with open(partial, "wb") as handle:
-                handle.write(data)
+                _write(partial, data)
             os.replace(partial, path)  # atomic: a reader sees the old entry or the new one
         except OSError:
             self._unlink(partial)
@@ -393,14 +392,19 @@ class ResultCache:
                     removed[1] += size
                 total -= size
         _remove_empty_folders(self.directory)
+        marker = os.path.join(self.directory, _MARKER)
         try:
-            os.makedirs(self.directory, mode=0o700, exist_ok=True)
-            with open(os.path.join(self.directory, _MARKER), "wb"):
+            with open(marker, "wb"):
                 pass
-            os.utime(os.path.join(self.directory, _MARKER))
-        except OSError:
+            os.utime(marker)
+        except OSError:  # no folder (nothing stored yet) or a read-only one
             pass
         return (removed[0], removed[1])
+
+
+def _write(path: str, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
 
 
 def _scan(directory: str) -> Iterator[tuple[str, os.stat_result]]:

@@ -213,6 +213,14 @@ def test_an_entry_under_another_name_is_a_miss(store: ResultCache) -> None:
     assert store.get(file_key(b"b")) is None
 
 
+def test_writing_goes_on_after_another_process_cleared_the_cache(store: ResultCache) -> None:
+    assert store.put(file_key(b"a"), VALUE) is True
+    assert resultcache.clear(Path(store.directory).parent)[0] == 1
+    assert not Path(store.folder).exists()
+    assert store.put(file_key(b"b"), VALUE) is True
+    assert store.get(file_key(b"b")) == VALUE and store.get(file_key(b"a")) is None
+
+
 def test_a_cache_folder_that_cannot_be_made_gives_misses(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
