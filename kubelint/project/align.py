@@ -12,6 +12,7 @@ came through an action (`include`, `toYaml`, `tpl`): `producers` names that acti
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Sequence
 
@@ -33,8 +34,10 @@ class _Line:
         self.first = first  # its first literal chunk: a cheap test before the pattern
 
 
+@functools.lru_cache(maxsize=256)
 def _lines(template: str) -> list[_Line]:
-    """Each template line as literal chunks and actions."""
+    """Each template line as literal chunks and actions (a helper is aligned once per include:
+    parsed once)."""
     spans = [(m.start(), m.end()) for m in _ACTION.finditer(template) if not _COMMENT.match(m.group())]
     comments = [(m.start(), m.end()) for m in _ACTION.finditer(template) if _COMMENT.match(m.group())]
     out: list[_Line] = []
@@ -80,11 +83,14 @@ def _lines(template: str) -> list[_Line]:
             regex = re.sub(r"^(\\ )+", "", regex)
             regex = re.sub(r"(\\ )+$", "", regex)
             regex = re.sub(r"(\\ )+(?=\.\*)", r"\\s*", regex)  # an action may write nothing
+            if regex.startswith(r"\-\-\-"):  # `---# text`: Helm's split leaves the text alone
+                regex = r"(?:\-\-\-)?\s*" + regex[6:]
             try:
                 pattern = re.compile(r"\s*" + regex + r"\s*", re.DOTALL)
             except re.error:
                 pattern = None
-            first = next((chunk.strip() for is_action, chunk in parts if not is_action and chunk.strip()), "")
+            first = next((chunk.strip().lstrip("-").strip() for is_action, chunk in parts
+                          if not is_action and chunk.strip()), "")
         out.append(_Line(text, literal, has_action, pattern, first))
         start = end + 1
     return out
@@ -167,8 +173,10 @@ def _fill_repeats(mapping: list[int], candidates: list[list[int]], loops: list[t
             continue
         if not candidates[i] or not previous:
             continue
-        inside = [(s, e) for s, e in loops if s <= previous <= e]
-        fits = sorted(c for c in candidates[i] if c < following[i] and any(s <= c <= e for s, e in inside))
+        after = following[i]
+        # a loop the previous mapped line is in or before, and the next one is in or after
+        fits = sorted(c for c in candidates[i] for s, e in loops
+                      if s <= c <= e and previous <= e and (c < after or s <= after <= e))
         if fits:
             later = [c for c in fits if c > previous]
             mapping[i] = previous = (later or fits)[0]

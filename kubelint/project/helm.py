@@ -93,6 +93,9 @@ class TemplatePosition:
     line: int
     exact: bool = True
     helper: str | None = None
+    # the value the line writes, when the template takes it from values: (".Values.a.b",
+    # the values file that sets it, its line there)
+    value: tuple[str, str, int] | None = None
 
 
 # ------------------------------------------------------------------------------ charts
@@ -443,27 +446,86 @@ def template_position(doc: RenderedDocument, line: int) -> tuple[str, int] | Non
     return None
 
 
-def position(doc: RenderedDocument, line: int, path: Sequence[Any] = ()) -> TemplatePosition | None:
+def position(doc: RenderedDocument, line: int, path: Sequence[Any] = (),
+             values_files: Sequence[str] = ()) -> TemplatePosition | None:
     """Where to report a finding on line `line` of a rendered document, about field `path`.
 
-    The template's own line when the line maps; else, when an `include` of a helper wrote it,
-    the line of the helper's `define` that writes the field (by its key, keys reordered by
-    `fromYaml | toYaml` or not) and the helper's name; else the action's own line."""
-    exact = template_position(doc, line)
-    if exact is not None:
+    The template's own line when the line maps (or the helper's line an `include` wrote it
+    from); else, for an `include` of a helper whose lines do not follow (`fromYaml | toYaml`
+    re-sorts them), the line of the helper's `define` that writes the field's key, with the
+    helper's name; else the line of the action that wrote it. When that line takes its value
+    from `.Values`, `value` says which and where `values_files` (later files win; by default
+    the chart's values.yaml) set it."""
+    found = template_position(doc, line)
+    if found is not None:
         through = doc.helpers[line - 1] if 1 <= line <= len(doc.helpers) else None
-        return TemplatePosition(*exact, helper=through[0] if through else None)
-    if not 1 <= line <= len(doc.via) or not doc.via[line - 1]:
-        return None
-    action_line = doc.via[line - 1]
-    action = _template_line(doc.template, action_line)
-    helper = _included(action)
-    if helper:
+        at = TemplatePosition(*found, helper=through[0] if through else None)
+    elif 1 <= line <= len(doc.via) and doc.via[line - 1]:
+        action_line = doc.via[line - 1]
+        action = _template_line(doc.template, action_line)
+        helper = _included(action)
         key = next((p for p in reversed(list(path)) if isinstance(p, str)), None)
-        found = helper_line(doc.chart, helper, key)
-        if found is not None:
-            return TemplatePosition(found[0], found[1], False, helper)
-    return TemplatePosition(doc.template, action_line, False, helper)
+        in_helper = helper_line(doc.chart, helper, key) if helper else None
+        if in_helper is not None:
+            at = TemplatePosition(in_helper[0], in_helper[1], False, helper)
+        else:
+            at = TemplatePosition(doc.template, action_line, False, helper)
+            value = _values_reference(action, doc, values_files, key, _line_of(doc, line))
+            return TemplatePosition(at.file, at.line, False, helper, value) if value else at
+    else:
+        return None
+    value = _values_reference(_template_line(at.file, at.line), doc, values_files, None, _line_of(doc, line))
+    return TemplatePosition(at.file, at.line, at.exact, at.helper, value) if value else at
+
+
+def _line_of(doc: RenderedDocument, line: int) -> str:
+    lines = doc.text.split("\n")
+    return lines[line - 1] if 1 <= line <= len(lines) else ""
+
+
+_VALUES_REF = re.compile(r"\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)")
+
+
+def _values_reference(text: str, doc: RenderedDocument, values_files: Sequence[str],
+                      key: str | None, rendered: str = "") -> tuple[str, str, int] | None:
+    """The `.Values.a.b` a template line reads and where a values file sets it (with a key
+    below it, for a `toYaml` of a whole block: the line of that key inside the block). Of
+    several (`{{ .repository }}:{{ .tag }}`), the last whose value the rendered line shows."""
+    from kubelint.project.files import documents
+
+    files = list(values_files) or [os.path.join(doc.chart, "values.yaml")]
+    found: list[tuple[str, str, int, bool]] = []
+    for match in _VALUES_REF.finditer(text):
+        dotted = tuple(match.group(1).lstrip(".").split("."))
+        for file in reversed(files):
+            parsed = documents(file)
+            values = parsed[0] if parsed else None
+            if values is None or values.node(dotted) is None:
+                continue
+            below = _key_below(values, dotted, key) if key else None
+            span = values.node(below or dotted)
+            if span is not None:
+                value = _get(values.obj, dotted)
+                shown = isinstance(value, (str, int, float)) and str(value) in rendered
+                found.append((".Values." + ".".join(dotted), file, (span.key or span.value).line, shown))
+            break
+    if not found:
+        return None
+    best = [f for f in found if f[3]] or found[:1]
+    return best[-1][:3]
+
+
+def _get(obj: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        obj = obj.get(part) if isinstance(obj, dict) else None
+    return obj
+
+
+def _key_below(values: Any, path: tuple[Any, ...], key: str) -> tuple[Any, ...] | None:
+    for candidate in values.paths():
+        if len(candidate) > len(path) and candidate[:len(path)] == path and candidate[-1] == key:
+            return candidate
+    return None
 
 
 _REORDERS = re.compile(r"\bfromYaml\b")
