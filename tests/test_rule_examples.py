@@ -1,55 +1,34 @@
-"""Every rule's own examples: bad ones give the finding at the marked place, good ones none."""
+"""Every rule's own examples, run by the code `kubelint rules --test` runs (engine/examples.py):
+bad ones give the finding at the marked place, good ones none; and what the checks yield is
+what they declare, so a rule file held to the declarations at load cannot fail at run time."""
 
 from __future__ import annotations
 
-import base64
 import json
-from pathlib import Path
+import string
+from typing import Any
 
 import pytest
 
 from kubelint.checks import CHECKS
-from kubelint.engine.rules import builtin_rules, raw_rule_data, rule_files
-from kubelint.engine.runner import Options, lint_paths, lint_text
-from kubelint.kube.versions import parse_version
+from kubelint.checks.base import with_defaults
+from kubelint.engine.examples import examples_of, run_example, run_examples
+from kubelint.engine.rules import builtin_rules, contract_problems, raw_rule_data, rule_files
+from kubelint.model import Rule
 from kubelint.resources import data_dir
 
 RULES = builtin_rules()
 # Rules that no manifest can trigger; each has a dedicated test named here.
 NO_EXAMPLE = {"internal-error": "tests/test_engine.py::test_a_failing_check_becomes_an_internal_error",
               "unused-suppression": "tests/test_suppressions.py::test_unused_suppressions_are_reported_at_their_place"}
+EXAMPLES = list(examples_of(RULES.values()))
 
 
-def _examples() -> list[tuple[str, str, int, dict]]:
-    cases = []
-    for rule_id, rule in RULES.items():
-        for kind in ("bad", "good"):
-            for index, example in enumerate(rule.examples.get(kind, [])):
-                cases.append((rule_id, kind, index, example))
-    return cases
-
-
-def _findings(example: dict, tmp_path: Path, rule_id: str):
-    options = Options(rules={rule_id: {"enabled": True}})  # an off-by-default rule shows its examples
-    if "kubernetes-version" in example:
-        options.kubernetes_version = parse_version(example["kubernetes-version"])
-    name = example.get("filename", "example.yaml")
-    if "base64" in example:
-        path = tmp_path / name
-        path.write_bytes(base64.b64decode(example["base64"]))
-        return lint_paths([str(path)], options).findings
-    return lint_text(example["manifest"], name, options)
-
-
-@pytest.mark.parametrize("rule_id,kind,index,example", _examples(),
-                         ids=[f"{r}-{k}-{i}" for r, k, i, _ in _examples()])
-def test_rule_example(rule_id: str, kind: str, index: int, example: dict, tmp_path: Path) -> None:
-    findings = _findings(example, tmp_path, rule_id)
-    got = [(f.line, f.column) for f in findings if f.rule == rule_id]
-    expected = [(e["line"], e["column"]) for e in example.get("findings", [])] if kind == "bad" else []
-    assert got == expected, [f"{f.rule} {f.line}:{f.column} {f.message}" for f in findings]
-    for finding in findings:
-        assert finding.rule != "internal-error", finding.message
+@pytest.mark.parametrize("rule,kind,index,example", EXAMPLES,
+                         ids=[f"{r.id}-{k}-{i}" for r, k, i, _ in EXAMPLES])
+def test_rule_example(rule: Rule, kind: str, index: int, example: dict) -> None:
+    result = run_example(rule, kind, index, example)
+    assert result.passed, [result.problem] + [f"{f.rule} {f.line}:{f.column} {f.message}" for f in result.findings]
 
 
 def test_every_rule_has_a_bad_example() -> None:
@@ -73,7 +52,54 @@ def test_rule_files_match_the_rule_schema() -> None:
         assert errors == [], path
 
 
-def test_every_message_variant_a_check_uses_exists() -> None:
-    for rule in RULES.values():
-        for variant in rule.messages:
-            assert rule.messages[variant].strip(), (rule.id, variant)
+def test_every_rule_keeps_its_checks_contract() -> None:
+    assert {rule.id: contract_problems(rule, builtin=True) for rule in RULES.values()
+            if contract_problems(rule, builtin=True)} == {}
+
+
+def test_every_check_declares_its_placeholders() -> None:
+    assert sorted(name for name, check in CHECKS.items() if check.placeholders is None) == []
+
+
+def _placeholders(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+def test_every_message_variant_a_check_uses_exists(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every finding of every example, recorded where its message is made: the variant is
+    one the rule file defines (no fallback to `default`) and the check declares, and the
+    values fill every placeholder of its message and every name the check declares."""
+    made: dict[tuple[str, str], list[frozenset[str]]] = {}
+    original = Rule.message
+
+    def recording(self: Rule, variant: str = "default", **values: Any) -> str:
+        made.setdefault((self.id, variant), []).append(frozenset(values))
+        return original(self, variant, **values)
+
+    monkeypatch.setattr(Rule, "message", recording)
+    results = run_examples(RULES.values())
+    assert [r for r in results if not r.passed] == []
+    problems = []
+    for (rule_id, variant), given in sorted(made.items()):
+        rule = RULES[rule_id]
+        if variant not in rule.messages:
+            problems.append(f"{rule_id}: yields variant {variant!r}, which its file does not define")
+            continue
+        needed = _placeholders(rule.messages[variant])
+        for keys in given:
+            if not needed <= keys:
+                problems.append(f"{rule_id} {variant}: message uses {sorted(needed - keys)}, not filled")
+        definition = CHECKS.get(rule.check or "")
+        if definition is None:
+            continue
+        if variant not in definition.needed_variants(with_defaults(definition.params, rule.params)):
+            problems.append(f"{rule_id}: check {rule.check} yields variant {variant!r} it does not declare")
+        declared = definition.placeholders_for(variant) or frozenset()
+        for keys in given:
+            if not declared <= keys:
+                problems.append(f"{rule_id} {variant}: check {rule.check} declares {sorted(declared - keys)}, "
+                                "which a hit did not fill")
+    assert sorted(set(problems)) == []
+    # the examples reach most variants: the declarations are checked against real hits
+    declared_variants = {(r.id, v) for r in RULES.values() if r.check for v in r.messages}
+    assert len(set(made) & declared_variants) >= 0.8 * len(declared_variants)

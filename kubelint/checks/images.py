@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kubelint.checks.base import CheckContext, CheckDef, Hit, define
+from kubelint.checks.base import NO_PARAMS, CheckContext, CheckDef, Hit, define
 from kubelint.kube.images import allowed_by, is_substituted, normalize_prefix, parse_image
 from kubelint.model import FieldPath
 
@@ -74,14 +74,20 @@ def image_registry(ctx: CheckContext, container: Any, path: FieldPath, allowed: 
     yield Hit(path + ("image",), values, "default" if allowed else "none-allowed")
 
 
+_IMAGE = ("image", "registry", "repository", "container", "allowed")
+
 CHECKS: dict[str, CheckDef] = {
-    "image-digest": define(image_digest, params={"type": "object", "additionalProperties": False}),
-    "image-pull-policy": define(image_pull_policy, params={"type": "object", "additionalProperties": False}),
+    "image-digest": define(image_digest, params=NO_PARAMS, placeholders=("image", "container")),
+    "image-pull-policy": define(image_pull_policy, params=NO_PARAMS, placeholders=("image", "policy", "container")),
     "image-registry": define(image_registry, ("default", "none-allowed"), {
         "type": "object", "additionalProperties": False, "required": ["allowed"],
-        "properties": {"allowed": {"type": "array", "items": {"type": "string", "minLength": 1}}}},
-        prepare=_prepare_registries),
+        "properties": {"allowed": {"type": "array", "items": {"type": "string", "minLength": 1},
+                                   "description": "Registry or repository prefixes images may come from "
+                                                  "(`registry.example.com/`, `docker.io/library/`)."}}},
+        prepare=_prepare_registries, placeholders=_IMAGE),
     "image-tag": define(image_tag, ("no-tag", "floating"), {
         "type": "object", "additionalProperties": False,
-        "properties": {"floating": {"type": "array", "items": {"type": "string"}}}}),
+        "properties": {"floating": {"type": "array", "items": {"type": "string"}, "default": ["latest"],
+                                    "description": "Tags that move: an image with one of them is reported."}}},
+        placeholders={"no-tag": ("image", "name", "short"), "floating": ("image", "name", "short", "tag")}),
 }

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from kubelint.checks.base import CheckContext, CheckDef, Hit, define
+from kubelint.checks.base import NO_PARAMS, CheckContext, CheckDef, Hit, define
 from kubelint.kube.security import (
     capability,
     containers_of,
@@ -26,7 +26,6 @@ from kubelint.kube.security import (
 from kubelint.model import FieldPath
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
-_NO_PARAMS = {"type": "object", "additionalProperties": False}
 _KIND = {"initContainers": "init container", "ephemeralContainers": "ephemeral container"}
 
 
@@ -143,7 +142,7 @@ def capabilities_not_dropped(ctx: CheckContext, container: Any, path: FieldPath,
         return  # a privileged container has every capability whatever it drops: privileged-container says so
     caps = context.get("capabilities")
     drop = caps.get("drop") if isinstance(caps, dict) else None
-    enough = {capability(c) for c in params.get("enough", ["ALL"])}
+    enough = {capability(c) for c in params["enough"]}
     if isinstance(drop, list) and any(capability(c) in enough for c in drop if isinstance(c, str)):
         return
     values = _who(container, path)
@@ -510,33 +509,64 @@ def cluster_admin_binding(ctx: CheckContext, obj: Any, path: FieldPath, params: 
                                     "role": str(ref.get("name"))}, variant)
 
 
+# The names every message of a container check may use: "init container `setup`" and "setup".
+_WHO = ("who", "container")
+
+
+def _strings(description: str, default: list[str] | None = None, **more: Any) -> dict[str, Any]:
+    return {**_STRINGS, **more, "description": description, **({"default": default} if default is not None else {})}
+
+
 CHECKS: dict[str, CheckDef] = {
-    "privilege-escalation": define(privilege_escalation, ("default", "explicit", "privileged", "sys-admin"), _NO_PARAMS),
-    "run-as-root": define(run_as_root, ("default", "uid-zero", "allowed"), _NO_PARAMS),
-    "read-only-root-fs": define(read_only_root_fs, ("default", "explicit"), _NO_PARAMS),
+    "privilege-escalation": define(privilege_escalation, ("default", "explicit", "privileged", "sys-admin"), NO_PARAMS,
+                                   placeholders={"default": _WHO, "explicit": _WHO, "privileged": _WHO,
+                                                 "sys-admin": (*_WHO, "capability")}),
+    "run-as-root": define(run_as_root, ("default", "uid-zero", "allowed"), NO_PARAMS,
+                          placeholders={"default": _WHO, "uid-zero": (*_WHO, "level"), "allowed": (*_WHO, "level")}),
+    "read-only-root-fs": define(read_only_root_fs, ("default", "explicit"), NO_PARAMS, placeholders=_WHO),
     "dangerous-capabilities": define(dangerous_capabilities, ("default", "all"), {
         "type": "object", "additionalProperties": False, "required": ["capabilities"],
-        "properties": {"capabilities": _STRINGS}}, prepare=_prepare_capabilities),
+        "properties": {"capabilities": _strings("The capabilities that may not be added (CAP_ prefix optional).")}},
+        prepare=_prepare_capabilities, placeholders=(*_WHO, "capability")),
     "capabilities-not-dropped": define(capabilities_not_dropped, ("default", "partial"), {
         "type": "object", "additionalProperties": False,
-        "properties": {"enough": {**_STRINGS, "minItems": 1}}}),
-    "seccomp-profile": define(seccomp_profile, ("default", "unconfined"), _NO_PARAMS),
+        "properties": {"enough": _strings("Dropping any one of these capabilities is enough.", ["ALL", "NET_RAW"],
+                                          minItems=1)}},
+        placeholders=_WHO),
+    "seccomp-profile": define(seccomp_profile, ("default", "unconfined"), NO_PARAMS,
+                              placeholders={"default": _WHO, "unconfined": (*_WHO, "type")}),
     "secret-in-env": define(secret_in_env, ("default", "private-key"), {
         "type": "object", "additionalProperties": False, "required": ["names"],
-        "properties": {"names": {**_STRINGS, "minItems": 1, "items": {"type": "string", "format": "regex"}},
-                       "ignore": {"type": "array", "items": {"type": "string", "format": "regex"}}}},
-        prepare=_prepare_secret_env),
-    "host-path-volume": define(host_path_volume, ("default",), _NO_PARAMS),
+        "properties": {"names": {**_STRINGS, "minItems": 1, "items": {"type": "string", "format": "regex"},
+                                 "description": "Regular expressions (whole name) of variable names that hold "
+                                                "a secret."},
+                       "ignore": {"type": "array", "items": {"type": "string", "format": "regex"}, "default": [],
+                                  "description": "Regular expressions (whole name) of names that never hold "
+                                                 "one (paths, ids, switches)."}}},
+        prepare=_prepare_secret_env, placeholders=(*_WHO, "var")),
+    "host-path-volume": define(host_path_volume, ("default",), NO_PARAMS, placeholders=("volume", "host_path")),
     "sensitive-host-mount": define(sensitive_host_mount, ("default", "read-only"), {
         "type": "object", "additionalProperties": False,
-        "properties": {"exact": _STRINGS, "trees": _STRINGS, "sockets": _STRINGS, "read_only_trees": _STRINGS,
-                       "plugin_dirs": _STRINGS}},
-        prepare=_prepare_host_paths),
+        "properties": {"exact": _strings("Host paths that are sensitive themselves.", []),
+                       "trees": _strings("Host directories whose whole tree is sensitive.", []),
+                       "sockets": _strings("Sensitive sockets (a mount of their directory counts too).", []),
+                       "read_only_trees": _strings("Trees that are harmless when mounted read-only "
+                                                   "(log directories).", []),
+                       "plugin_dirs": _strings("Plugin socket directories (CSI, device plugins) that are not "
+                                               "sensitive; `/*` ends a prefix.", [])}},
+        prepare=_prepare_host_paths, placeholders=("volume", "host_path")),
     "unsafe-sysctls": define(unsafe_sysctls, ("default",), {
-        "type": "object", "additionalProperties": False, "properties": {"allowed": _STRINGS}}),
-    "deprecated-service-account-field": define(deprecated_service_account, ("default", "redundant", "conflict"), _NO_PARAMS),
-    "automount-service-account-token": define(automount_token, ("default", "explicit"), _NO_PARAMS),
-    "rbac-wildcard": define(rbac_wildcard, ("default",), _NO_PARAMS),
-    "rbac-pod-exec": define(rbac_pod_exec, ("default",), _NO_PARAMS),
-    "cluster-admin-binding": define(cluster_admin_binding, ("default", "equivalent"), _NO_PARAMS),
+        "type": "object", "additionalProperties": False,
+        "properties": {"allowed": _strings("Sysctls allowed besides the safe set; a trailing `*` matches a "
+                                           "prefix.", [])}},
+        placeholders=("sysctl",)),
+    "deprecated-service-account-field": define(deprecated_service_account, ("default", "redundant", "conflict"),
+                                               NO_PARAMS, placeholders=("account", "name_field")),
+    "automount-service-account-token": define(automount_token, ("default", "explicit"), NO_PARAMS,
+                                              placeholders=("account",)),
+    "rbac-wildcard": define(rbac_wildcard, ("default",), NO_PARAMS,
+                            placeholders=("field", "kind", "noun", "including")),
+    "rbac-pod-exec": define(rbac_pod_exec, ("default",), NO_PARAMS, placeholders=("resource", "verbs", "kind")),
+    "cluster-admin-binding": define(cluster_admin_binding, ("default", "equivalent"), NO_PARAMS,
+                                    placeholders=("subjects", "kind", "scope", "role_kind", "role")),
 }

@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from kubelint.checks.base import CheckContext, CheckDef, Hit, define
+from kubelint.checks.base import NO_PARAMS, CheckContext, CheckDef, Hit, define
 from kubelint.kube import cron, names, quantity, selectors
 from kubelint.kube.groups import group_of, is_builtin_group
 from kubelint.kube.workloads import containers, get_path, pod_spec
 from kubelint.model import FieldPath, format_path
-
-_OBJECT = {"type": "object", "additionalProperties": False, "properties": {}}
 
 
 def _templated(value: str) -> bool:
@@ -650,24 +648,51 @@ def invalid_rolling_update(ctx: CheckContext, obj: Any, path: FieldPath, params:
         yield Hit(at + ("maxUnavailable",), {"value": unavailable}, "percent")
 
 
+_NAMED = ("name", "problem")
+
 CHECKS: dict[str, CheckDef] = {
-    "selector-mismatch": define(selector_mismatch, ("default", "empty"), _OBJECT),
-    "invalid-name": define(invalid_name, ("default", "namespace", "container", "volume", "env"), _OBJECT),
-    "invalid-label": define(invalid_label, ("key", "value", "expression"), _OBJECT),
-    "invalid-annotation": define(invalid_annotation, ("key", "size"), _OBJECT),
-    "invalid-quantity": define(invalid_quantity, ("default", "suggest", "negative"), _OBJECT),
-    "requests-exceed-limits": define(requests_exceed_limits, ("default",), _OBJECT),
-    "invalid-port": define(invalid_port, ("range", "name", "duplicate-name", "service-name"), _OBJECT),
-    "probe-port-undeclared": define(probe_port_undeclared, ("default",), _OBJECT),
-    "duplicate-container-port": define(duplicate_container_port, ("default",), _OBJECT),
-    "duplicate-service-port": define(duplicate_service_port, ("default", "name", "unnamed"), _OBJECT),
-    "duplicate-container-name": define(duplicate_container_name, ("default",), _OBJECT),
-    "duplicate-volume-name": define(duplicate_volume_name, ("default",), _OBJECT),
-    "undefined-volume-mount": define(undefined_volume_mount, ("default",), _OBJECT),
-    "duplicate-mount-path": define(duplicate_mount_path, ("default",), _OBJECT),
-    "duplicate-env-var": define(duplicate_env_var, ("default",), _OBJECT),
-    "invalid-cron-schedule": define(invalid_cron_schedule, ("default", "tz", "time-zone"), _OBJECT),
+    "selector-mismatch": define(selector_mismatch, ("default", "empty"), NO_PARAMS,
+        placeholders={"default": ("kind", "requirement", "labels"), "empty": ("kind",)}),
+    "invalid-name": define(invalid_name, ("default", "namespace", "container", "volume", "env"), NO_PARAMS,
+        placeholders={"default": ("name", "kind", "rule", "problem"), "namespace": _NAMED,
+                      "container": _NAMED, "volume": _NAMED, "env": _NAMED}),
+    "invalid-label": define(invalid_label, ("key", "value", "expression"), NO_PARAMS,
+        placeholders={"key": ("key", "problem", "where"), "value": ("key", "value", "problem", "where"),
+                      "expression": ("problem",)}),
+    "invalid-annotation": define(invalid_annotation, ("key", "size"), NO_PARAMS,
+        placeholders={"key": ("key", "problem"), "size": ("size", "limit")}),
+    "invalid-quantity": define(invalid_quantity, ("default", "suggest", "negative"), NO_PARAMS,
+        placeholders={"default": ("resource", "value"), "suggest": ("resource", "value", "suggestion"),
+                      "negative": ("resource", "value")}),
+    "requests-exceed-limits": define(requests_exceed_limits, ("default",), NO_PARAMS,
+        placeholders=("resource", "request", "limit", "container")),
+    "invalid-port": define(invalid_port, ("range", "name", "duplicate-name", "service-name"), NO_PARAMS,
+        placeholders={"range": ("field", "value"), "name": ("field", "value", "problem"),
+                      "duplicate-name": ("value",), "service-name": ("value", "problem")}),
+    "probe-port-undeclared": define(probe_port_undeclared, ("default",), NO_PARAMS,
+        placeholders=("port", "container", "where", "declared")),
+    "duplicate-container-port": define(duplicate_container_port, ("default",), NO_PARAMS,
+        placeholders=("port", "protocol", "first", "container")),
+    "duplicate-service-port": define(duplicate_service_port, ("default", "name", "unnamed"), NO_PARAMS,
+        placeholders={"default": ("port", "protocol", "first"), "name": ("name", "first"),
+                      "unnamed": ("count",)}),
+    "duplicate-container-name": define(duplicate_container_name, ("default",), NO_PARAMS,
+        placeholders=("name", "first")),
+    "duplicate-volume-name": define(duplicate_volume_name, ("default",), NO_PARAMS,
+        placeholders=("name", "first")),
+    "undefined-volume-mount": define(undefined_volume_mount, ("default",), NO_PARAMS,
+        placeholders=("name", "field", "volumes", "container")),
+    "duplicate-mount-path": define(duplicate_mount_path, ("default",), NO_PARAMS,
+        placeholders=("path", "first", "container")),
+    "duplicate-env-var": define(duplicate_env_var, ("default",), NO_PARAMS,
+        placeholders=("name", "first", "container")),
+    "invalid-cron-schedule": define(invalid_cron_schedule, ("default", "tz", "time-zone"), NO_PARAMS,
+        placeholders={"default": ("schedule", "problem"), "tz": ("schedule",),
+                      "time-zone": ("zone", "problem")}),
     "invalid-restart-policy": define(invalid_restart_policy, ("default", "missing", "init", "container"),
-                                     _OBJECT),
-    "invalid-rolling-update": define(invalid_rolling_update, ("default", "percent"), _OBJECT),
+                                     NO_PARAMS,
+        placeholders={"default": ("kind", "policy", "allowed"), "missing": ("kind",),
+                      "init": ("policy", "name"), "container": ("policy", "name", "list")}),
+    "invalid-rolling-update": define(invalid_rolling_update, ("default", "percent"), NO_PARAMS,
+        placeholders={"default": ("kind",), "percent": ("value",)}),
 }

@@ -1,10 +1,11 @@
 """Rules made ready to run: each check with its validated parameters, each `schema:` compiled.
 
-Done once per rule when a Linter is made, never per document, and refused at that point, with
-the rule file's name and line, when a rule cannot work: an unknown check, a message variant the
-check may yield that the file lacks, parameters that do not match what the check declares, or
-a schema that does not compile. (yamllint and kube-linter refuse such rules at load too; a rule
-that silently never fires is the worst kind of linter bug.)
+Done once per rule when a Linter is made, never per document. A rule that cannot work was
+refused when it loaded (engine/rules.py's contract: the check, its target, params, message
+variants and placeholders); the rule as the run configured it (the config may change its
+params) is held to the same contract here, at the rule file's line. (yamllint and kube-linter
+refuse such rules at load too; a rule that silently never fires is the worst kind of linter
+bug.)
 """
 
 from __future__ import annotations
@@ -31,26 +32,18 @@ def prepare_rules(rules: Sequence[Rule]) -> dict[str, Prepared]:
 
 
 def _prepare_check(rule: Rule) -> Prepared:
+    """The check and what it receives: the parameters validated, their defaults filled in from
+    the check's schema (so a check body never carries a default of its own), then prepared.
+
+    The rule files were held to their checks when they loaded; this holds the rule again as
+    the run configured it, since the config (or a caller's Options) may change its params."""
     from kubelint.checks import CHECKS
-    from kubelint.suggest import closest
+    from kubelint.checks.base import with_defaults
+    from kubelint.engine.rules import check_contract
 
-    definition = CHECKS.get(rule.check or "")
-    if definition is None:
-        guess = closest(rule.check or "", set(CHECKS))
-        hint = f"; did you mean {guess}?" if guess else ""
-        raise RuleError(f"{where(rule.source, ('check',))}: unknown check {rule.check!r}{hint}")
-    missing = sorted(definition.needed_variants(rule.params) - set(rule.messages))
-    if missing:
-        raise RuleError(f"{where(rule.source, ('messages',))}: check {rule.check} may report "
-                        f"message variant(s) {', '.join(missing)}, which this rule does not define")
-    params = rule.params
-    if definition.params is not None:
-        import jsonschema_rs
-
-        validator = jsonschema_rs.Draft202012Validator(definition.params, validate_formats=False)
-        for error in validator.iter_errors(params):
-            at = ("params", *error.instance_path)
-            raise RuleError(f"{where(rule.source, at)}: params: {error.message}")
+    check_contract(rule, builtin=True)
+    definition = CHECKS[rule.check or ""]
+    params = with_defaults(definition.params, rule.params)
     if definition.prepare is not None:
         params = definition.prepare(params)
     return definition.run, params
@@ -62,8 +55,9 @@ class SchemaCheck:
     A hit points at the failing field's value; a missing required field points at the key of
     its parent or, when the parent is the target container or object itself, at its `name:`
     value, where a person reading the manifest looks for it. The message can use `{field}`
-    (the failing field's name), `{value}` (its value), `{name}` (the target's name) and
-    `{path}` (the field path inside the target).
+    (the failing field's name), `{value}` (its value, a mapping or list written as YAML flow:
+    `{limits: {cpu: 1}}`), `{name}` (the target's name) and `{path}` (the field path inside
+    the target): rules.SCHEMA_PLACEHOLDERS, which the loader holds messages to.
     """
 
     def __init__(self, rule: Rule) -> None:
@@ -105,11 +99,24 @@ class SchemaCheck:
 
 
 def _shown(value: Any) -> str:
+    """A value as a message shows it: YAML as a person would write it on one line, shortened."""
+    text = flow(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def flow(value: Any) -> str:
+    """YAML flow style: `{limits: {cpu: 1}}`, `[a, b]`, `true`, `null`; a plain string as it is.
+
+    Not Python's repr (`{'limits': {'cpu': 1}}`), which a manifest's author never wrote."""
     if value is True:
         return "true"
     if value is False:
         return "false"
     if value is None:
         return "null"
-    text = str(value)
-    return text if len(text) <= 60 else text[:57] + "..."
+    if isinstance(value, (dict, list)):
+        import yaml
+
+        return str(yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=1 << 30,
+                                  allow_unicode=True)).strip().removesuffix("...").strip()
+    return str(value)

@@ -1,7 +1,11 @@
-"""The rule catalog for tools (JSON) and for people (docs/rules.md), from the rule files alone.
+"""The rule catalog for tools (JSON) and for people (docs/rules.md, `kubelint explain`), from the
+rule files and what their checks declare.
 
 Hand-kept rule docs drift from the code (Polaris' did); here the words, examples and peers
-come from each rule's own file, and a test fails when the committed docs/rules.md is stale.
+come from each rule's own file, the parameters from the check's parameter schema (name, type,
+default, description: ruff's options), and a test fails when the committed docs/rules.md is
+stale. The parameters reach a Rule as `docs["parameters"]` (engine/rules.py puts them there),
+since this package reads only the model.
 """
 
 from __future__ import annotations
@@ -48,6 +52,39 @@ def _block(text: str) -> str:
     return str(text).strip()
 
 
+def parameters(rule: Rule) -> list[dict[str, Any]]:
+    """The rule's parameters: name, type (in words), required, description and, when it has
+    one, the default this rule uses unless the config says otherwise."""
+    return [dict(p) for p in rule.docs.get("parameters") or () if isinstance(p, Mapping)]
+
+
+def flow(value: Any) -> str:
+    """A value as YAML flow: `[ALL, NET_RAW]`, `{a: 1}`, `true`."""
+    import yaml
+
+    text = yaml.safe_dump(value, default_flow_style=True, sort_keys=False, width=1 << 30, allow_unicode=True)
+    return str(text).strip().removesuffix("...").strip()
+
+
+def _default(parameter: Mapping[str, Any]) -> str:
+    if "default" in parameter:
+        text = flow(parameter["default"])
+        return text if len(text) <= 160 else text[:157] + "…"  # the rule file has it whole
+    return "required" if parameter.get("required") else "none"
+
+
+def _parameter_rows(rule: Rule) -> list[str]:
+    found = parameters(rule)
+    if not found:
+        return []
+    out = [f"**Parameters** (under `rules: {{{rule.id}: {{params: …}}}}` in `.kubelint.yaml`):", "",
+           "| name | type | default | description |", "|---|---|---|---|"]
+    for parameter in found:
+        out.append(f"| `{parameter['name']}` | {_cell(parameter.get('type', ''))} | "
+                   f"`{_cell(_default(parameter))}` | {_cell(parameter.get('description', ''))} |")
+    return out + [""]
+
+
 def _rule_section(rule: Rule) -> list[str]:
     facts = [f"**{rule.category}**", str(rule.severity),
              "on by default" if rule.enabled else "off by default"]
@@ -60,6 +97,7 @@ def _rule_section(rule: Rule) -> list[str]:
             out += [f"**{title}.** {_block(rule.docs[key])}", ""]
     if rule.docs.get("snippet"):
         out += ["```yaml", str(rule.docs["snippet"]).rstrip(), "```", ""]
+    out += _parameter_rows(rule)
     for kind, title in (("bad", "Reported"), ("good", "Not reported")):
         for example in rule.examples.get(kind, []):
             if "manifest" not in example:
@@ -110,4 +148,39 @@ def to_markdown(rules: Mapping[str, Rule]) -> str:
     for tool, peer, ours in migration_rows(ordered):
         out.append(f"| {TOOLS.get(tool, tool)} | `{_cell(peer)}` | "
                    + ", ".join(f"[{r}](#{r})" for r in ours) + " |")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def explain_text(rule: Rule) -> str:
+    """What `kubelint explain <rule>` prints: what it finds, why it matters, how to fix it, its
+    parameters, a bad and a good example, its peers and links."""
+    out: list[str] = [f"{rule.id} ({rule.severity}, {rule.category}, "
+                      f"{'on' if rule.enabled else 'off'} by default)", "", rule.summary, ""]
+    for title, key in (("What it finds", "what"), ("Why it matters", "why"), ("How to fix it", "fix")):
+        if rule.docs.get(key):
+            out += [f"{title}:", f"  {str(rule.docs[key]).strip()}", ""]
+        if key == "fix" and rule.docs.get("snippet"):
+            out += ["  " + line for line in str(rule.docs["snippet"]).rstrip().splitlines()] + [""]
+    if rule.pss:
+        out += ["Pod Security Standards:", f"  {str(rule.pss['level']).capitalize()} level, control "
+                f"\"{rule.pss['control']}\" (`--profile {rule.pss['level']}` turns it on as an error)", ""]
+    found = parameters(rule)
+    if found:
+        out.append(f"Parameters (in .kubelint.yaml: rules: {{{rule.id}: {{params: {{name: value}}}}}}):")
+        for parameter in found:
+            out.append(f"  {parameter['name']} ({parameter.get('type', 'any')}, default: {_default(parameter)})")
+            if parameter.get("description"):
+                out.append(f"    {parameter['description']}")
+        out.append("")
+    for title, key in (("Bad example", "bad"), ("Good example", "good")):
+        examples = [e for e in rule.examples.get(key, []) if "manifest" in e]
+        if examples:
+            out.append(f"{title}:")
+            out += ["  " + line for line in str(examples[0]["manifest"]).rstrip().splitlines()]
+            out.append("")
+    if rule.peers:
+        out += ["The same check elsewhere:"] + [f"  {tool}: {', '.join(ids)}" for tool, ids in rule.peers.items()] + [""]
+    links = rule.docs.get("links") or []
+    if links:
+        out += ["See also:"] + [f"  {link}" for link in links] + [""]
     return "\n".join(out).rstrip() + "\n"
