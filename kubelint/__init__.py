@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from kubelint._version import __version__
 
 if TYPE_CHECKING:
     from kubelint.config import ConfigError
@@ -23,16 +23,36 @@ if TYPE_CHECKING:
 
 def lint_paths(paths: list[str] | tuple[str, ...], options: Options | None = None,
                **kwargs: Any) -> RunResult:
-    """Lint files and directories; returns the findings and the run's counts."""
-    from kubelint.engine.runner import lint_paths as run
+    """Lint files and directories; returns the findings and the run's counts.
 
+    Without `options`, the .kubelint.yaml found from the paths upward applies, as for the CLI
+    (a mistake in it raises ConfigError). The run stays in this process unless `options.jobs`
+    asks for workers."""
+    from kubelint.engine.run import lint_paths as run
+
+    if options is None:
+        from kubelint.config import resolve
+
+        options = resolve(list(paths), stdin_filename=kwargs.get("stdin_filename")).options
     return run(list(paths), options, **kwargs)
 
 
 def lint_text(text: str, filename: str = "<stdin>", options: Options | None = None) -> list[Finding]:
-    """Lint one manifest text; returns its findings sorted by position."""
-    from kubelint.engine.runner import lint_text as run
+    """Lint one manifest text; returns its findings sorted by position.
 
+    Without `options`, the .kubelint.yaml found from `filename`'s directory upward applies (as
+    for `kubelint check - --stdin-filename FILENAME`); with no real filename, none does: the
+    process's working directory says nothing about a text."""
+    import os
+
+    from kubelint.engine.run import lint_text as run
+
+    if options is None:
+        from kubelint.config import find_config, load_config, options_from
+
+        directory = os.path.dirname(os.path.abspath(filename)) if filename and not filename.startswith("<") else None
+        found = find_config(directory) if directory else None
+        options = options_from(load_config(found) if found else None)
     return run(text, filename, options)
 
 

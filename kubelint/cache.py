@@ -21,7 +21,7 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from kubelint import __version__
+from kubelint._version import __version__
 
 _HERE = os.path.dirname(__file__)
 _CODE = tuple(os.path.join(_HERE, *name.split("/")) for name in (

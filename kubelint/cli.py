@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import typer
 
-from kubelint import __version__
+from kubelint._version import __version__
 
 if TYPE_CHECKING:
     from kubelint.config import Settings
@@ -72,14 +72,12 @@ class FailLevel(str, Enum):
 def _pause_gc() -> None:
     """A run makes millions of objects and keeps many (documents, CRDs, compiled schemas), all
     acyclic: the cyclic collector found under 500 unreachable objects in the whole corpus, yet
-    took a fifth of the time re-walking what is alive. The command line owns its process, so
-    it pauses the collector for good (workers inherit that); the library never does."""
+    took a fifth of the time re-walking what is alive. The console entry point owns its
+    process, so it pauses the collector for good (workers inherit that); `app` called
+    in-process (tests, an embedding tool) and the library never touch the host's collector."""
     import gc
 
-    from kubelint import parser
-
     gc.disable()
-    parser.PAUSE_GC = True
 
 
 def _fail(message: str) -> typer.Exit:
@@ -170,9 +168,8 @@ def check(
 ) -> None:
     """Lint manifests and report every finding at its file, line and column."""
     started = time.perf_counter()
-    _pause_gc()
     from kubelint.config import Overrides
-    from kubelint.engine.runner import lint_paths
+    from kubelint.engine.run import lint_paths
     from kubelint.kube.versions import format_version
 
     targets = paths or ["."]
@@ -200,7 +197,8 @@ def check(
     bar = progress.for_stream(sys.stderr, quiet)
     try:
         result = _usage_errors_exit(lambda: lint_paths(targets, options, stdin_text=stdin_text,
-                                                       stdin_filename=stdin_filename, progress=bar))
+                                                       stdin_filename=stdin_filename, progress=bar,
+                                                       auto_jobs=True))
     finally:
         if bar is not None:
             bar.close()
@@ -287,7 +285,7 @@ def _fix(result: Any, targets: list[str], options: Any, stdin_text: str | None, 
 
     With standard input, --fix prints the fixed text on standard output, and the report goes to
     standard error unless it has an --output."""
-    from kubelint.engine.runner import lint_paths
+    from kubelint.engine.run import lint_paths
     from kubelint.fix.run import fix_paths, fixes_for_report, reader, summary, unified_diff
 
     report = fix_paths(result.findings, targets, options, stdin_text=stdin_text, stdin_name=stdin_name,
@@ -305,7 +303,8 @@ def _fix(result: Any, targets: list[str], options: Any, stdin_text: str | None, 
         sys.stdout.flush()
     if report.changed:
         result = _usage_errors_exit(lambda: lint_paths(targets, options, stdin_text=fixed_stdin,
-                                                       stdin_filename=None if stdin_name == "<stdin>" else stdin_name))
+                                                       stdin_filename=None if stdin_name == "<stdin>" else stdin_name,
+                                                       auto_jobs=True))
     result.findings = sorted(fixes_for_report(result.findings, options, reader(options, fixed_stdin, stdin_name))
                              + report.internal_errors, key=lambda f: f.sort_key())
     if not quiet:
@@ -420,15 +419,14 @@ def _tell_what_was_not_linted(targets: list[str], exclude: list[str], verbose: b
 def _configured_rules(config_path: str | None, rules_dirs: list[str] | None = None) -> dict[str, Rule]:
     """Every rule as a run from here would see it: the config's on/off and severities applied."""
     from kubelint.config import Overrides, resolve
-    from kubelint.engine.runner import active_rules
+    from kubelint.engine.linter import active_rules
 
     overrides = Overrides(config_path=config_path, flags={"rules_dirs": rules_dirs})
     return _usage_errors_exit(lambda: active_rules(resolve(["."], overrides).options))
 
 
 def exit_code(result: object, level: str) -> int:
-    from kubelint.engine.runner import RunResult
-    from kubelint.model import Severity
+    from kubelint.model import RunResult, Severity
 
     assert isinstance(result, RunResult)
     if result.internal_errors:
@@ -575,6 +573,7 @@ def run() -> None:
     worker pools and the report file are closed before the command returns. Only the real
     process exit does this; `app` itself (tests, embedding) exits the usual way.
     """
+    _pause_gc()
     try:
         app()
         code: object = 0

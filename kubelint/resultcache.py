@@ -45,7 +45,8 @@ import time
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from kubelint import __version__, cache
+from kubelint import cache
+from kubelint._version import __version__
 
 try:  # hashlib's import loads OpenSSL (~5 ms of a one-file run); blake2b is built in
     from _blake2 import blake2b

@@ -25,7 +25,7 @@ def check(*args: str) -> tuple[int, str, str]:
 # ------------------------------------------------------------------ several outputs, one lint
 
 def test_each_output_pairs_with_the_format_before_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import kubelint.engine.runner as runner
+    import kubelint.engine.run as runner
 
     calls = []
     real = runner.lint_paths

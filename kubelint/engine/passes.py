@@ -17,8 +17,8 @@ changes no result: the parsed documents decide. What it cannot see at all (an ap
 group or kind written as an alias) shows when the documents are parsed, and then the second
 pass is done again the slow way, with every CRD of the run read again.
 
-The planner sits above the per-file linter: it is handed one (FileLinter) and imports nothing
-of it; below it, the process pool (parallel.py) only maps a function over paths.
+The planner sits above the per-file linter: it is handed one (FileLinter) and imports only the
+FirstPass record of it; below it, the process pool (parallel.py) only maps a function over paths.
 """
 
 from __future__ import annotations
@@ -26,29 +26,23 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, NamedTuple, Protocol
 
 from kubelint.engine.documents import crd_group, crds_of, custom_groups
+from kubelint.engine.linter import FirstPass
 from kubelint.engine.parallel import by_size, map_files
 from kubelint.kube.groups import BUILTIN_GROUPS
 from kubelint.model import Document
 from kubelint.source import ReadError, SourceResult, load_path, read_bytes
 
-# A file's outcome: what the per-file linter returns (engine/runner.py FileOutcome); the
+# A file's outcome: what the per-file linter returns (engine/linter.py FileOutcome); the
 # planner only hands it on.
 Outcome = Any
 
 
-@dataclass
-class FirstPass:
-    crds: list[Document]
-    outcome: Outcome | None  # None: the file waits for the CRDs of the whole run
-    needs: frozenset[str]  # the API groups of its custom resources
-
-
 class FileLinter(Protocol):
-    """What the planner needs of the per-file linter (engine/runner.py Linter)."""
+    """What the planner needs of the per-file linter (engine/linter.py Linter)."""
 
     schema: Any  # the SchemaValidator that CRDs are registered with
     options: Any  # for max_file_size

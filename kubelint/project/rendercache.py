@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from kubelint import __version__
+from kubelint._version import __version__
 from kubelint.cache import directory
 
 _FORMAT = "1"  # bump when what is stored changes shape

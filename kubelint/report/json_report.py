@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import IO, Any
 
-from kubelint import __version__
+from kubelint._version import __version__
 from kubelint.model import Finding, RunResult, Severity
 from kubelint.report import ReportContext
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
 
-from kubelint import __version__
+from kubelint._version import __version__
 from kubelint.model import RunResult, Severity
 from kubelint.report import ReportContext
 from kubelint.report.identity import fingerprints, relative_path

@@ -23,7 +23,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
-from kubelint import __version__
+from kubelint._version import __version__
 from kubelint.model import Finding
 from kubelint.server import actions
 from kubelint.server.context import Context

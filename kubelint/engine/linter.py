@@ -1,0 +1,364 @@
+"""The per-file linter: one file's documents → the findings of the per-object rules, the
+file's suppressions and the facts of its objects for the run-wide rules.
+
+It knows nothing of the run it is part of (engine/run.py plans passes, spreads files over
+workers and reduces): a worker process holds one Linter and calls `lint_file` per path.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+from kubelint.checks.base import CheckContext, Hit
+from kubelint.engine import suppress
+from kubelint.engine.documents import crd_group, crds_of, custom_groups, expand_lists, is_manifest
+from kubelint.engine.facts import ObjectFacts, facts_of
+from kubelint.engine.rules import Rule, all_rules
+from kubelint.kube.groups import is_tool_config
+from kubelint.kube.objects import incomplete
+from kubelint.kube.workloads import containers, get_path, pod_spec
+from kubelint.model import Document, Finding, Span, format_path, path_within
+from kubelint.options import Options
+from kubelint.parser import ParseProblem
+from kubelint.source import SourceResult, load_path, template_in_value
+
+INTERNAL_ERROR = "internal-error"
+SCHEMA_RULES = ("schema-invalid", "unknown-field", "unknown-kind")
+
+
+@dataclass
+class FirstPass:
+    """A file's first pass: its CRDs, and its outcome unless it waits for the run's CRDs."""
+
+    crds: list[Document]
+    outcome: FileOutcome | None  # None: the file waits for the CRDs of the whole run
+    needs: frozenset[str]  # the API groups of its custom resources
+
+
+class FileOutcome(NamedTuple):
+    """One file's part of the map step: what the run-wide reduce step needs, nothing more."""
+
+    findings: list[Finding]
+    documents: int
+    skipped: bool
+    facts: list[ObjectFacts] = []  # noqa: RUF012 - a NamedTuple default, never mutated
+    suppressions: list[suppress.Suppression] = []  # noqa: RUF012
+    path: str = ""  # the file, for `-v` to name the skipped ones
+
+
+def active_rules(options: Options) -> dict[str, Rule]:
+    """The built-in rules with the configuration's and the command line's selection applied.
+
+    Order: the rule files' defaults, then the config's `rules:`, then `--profile`, then
+    `--enable`/`--disable`, then `--only` (and `--schema-only`). Input rules always run: a
+    file that cannot be read must never pass silently.
+    """
+    from kubelint.engine.selection import select
+
+    return select(all_rules(options.rules_dirs), options)
+
+
+class Linter:
+    """One configured run: the rules to apply and the options they see."""
+
+    def __init__(self, options: Options | None = None) -> None:
+        self.options = options or Options()
+        self.rules = active_rules(self.options)
+        self._enabled = [r for r in self.rules.values() if r.enabled]
+        from kubelint.engine.prepare import prepare_rules
+
+        # Each rule's check (or schema) made ready once, with its validated parameters.
+        self._prepared = prepare_rules(self._enabled)
+        self._by_target: dict[str, list[Rule]] = {}
+        for rule in self._enabled:
+            self._by_target.setdefault(rule.target, []).append(rule)
+        # One problem, one finding: where a dedicated rule explains a problem, the generic
+        # schema findings at the same field (or below it) are dropped, as its rule file says.
+        # Only a rule that runs can supersede: a finding is never dropped for one not reported.
+        self._supersedes = {r.id: r.supersedes for r in self._enabled if r.supersedes}
+        # Facts for the reduce step are gathered only when a run-wide rule will read them.
+        self.run_rules = [(r, *self._prepared[r.id]) for r in self._by_target.get("run", ())]
+        self._per_kind: dict[str | None, tuple[list[Any], list[Any], list[Any]]] = {}
+        # The API groups whose CRDs a first pass keeps for the run (see first_pass).
+        self.wanted_groups: frozenset[str] = frozenset()
+        # Files that a kustomization names as patches: partial objects (see kube/kustomize.py).
+        self.partial_files: frozenset[str] = frozenset()
+        # Whether facts carry each workload's Pod Security failures (see engine/passes.py).
+        self.pod_security_facts = True
+        self.schema = None
+        if any(self.rules[r].enabled for r in SCHEMA_RULES if r in self.rules):
+            from kubelint.schema import SchemaValidator
+
+            self.schema = SchemaValidator(self.options.kubernetes_version, self.options.strict,
+                                          self.options.schema_dirs)
+
+    # ----------------------------------------------------------------------------- findings
+
+    def _finding(self, rule: Rule, message: str, file: str, span: Span, path: str = "",
+                 doc: Document | None = None) -> Finding:
+        return Finding(
+            rule=rule.id, severity=rule.severity, message=message, file=file,
+            line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
+            path=path,
+            document=doc.index if doc else None,
+            api_version=doc.api_version if doc else None,
+            kind=doc.kind if doc else None,
+            namespace=doc.namespace if doc else None,
+            name=doc.name if doc else None,
+        )
+
+    def problem_finding(self, problem: ParseProblem, file: str,
+                        documents: Sequence[Document] = ()) -> Finding | None:
+        rule = self.rules.get(problem.rule)
+        if rule is None or not rule.enabled:
+            return None
+        doc = next((d for d in documents if d.index == problem.document), None)
+        return self._finding(rule, rule.message(detail=problem.message), file, problem.span,
+                             format_path(problem.path), doc)
+
+    def hit_finding(self, rule: Rule, doc: Document, hit: Hit) -> Finding:
+        span, _ = doc.locate(hit.path, hit.at)
+        # The path is from the YAML document's root: an item of a List is at items[n].
+        return self._finding(rule, rule.message(hit.variant, **hit.values), doc.file, span,
+                             format_path(doc.base + tuple(hit.path)), doc)
+
+    def _internal_error(self, rule_id: str, doc: Document, exc: BaseException) -> Finding:
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        origin = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
+        internal = self.rules[INTERNAL_ERROR]
+        message = internal.message(rule=rule_id, error=f"{type(exc).__name__}: {exc}{origin}",
+                                   document=doc.index + 1)
+        return self._finding(internal, message, doc.file, doc.span, "", doc)
+
+    # ------------------------------------------------------------------------------- running
+
+    def lint_document(self, doc: Document, documents: Sequence[Document] = (),
+                      partial: bool = False) -> list[Finding]:
+        """Every per-object rule's findings for `doc`.
+
+        A partial object (a kustomize patch) is checked only for what it sets: its schema
+        without required fields, and its apiVersion; the rules about what a complete object
+        must have would only report what the patch leaves to its base.
+        """
+        if partial:
+            found = self._schema_findings(doc, [], partial=True) if self.schema is not None else []
+            return found + [f for rule in self._by_target.get("object", ()) if rule.category == "api"
+                   for f in self._run_one(rule, doc, documents)]
+        ctx = CheckContext(doc, self.options.kubernetes_version, documents)
+        findings: list[Finding] = []
+        kind = doc.kind
+        obj = doc.obj
+        object_rules, podspec_rules, container_rules = self._rules_for(kind)
+        for rule, run, params in object_rules:
+            self._run(rule, run, params, ctx, obj, (), findings)
+        if podspec_rules or container_rules:
+            found = pod_spec(kind, obj, doc.api_version)
+            if found:
+                spec, spec_path = found
+                ctx.pod_spec, ctx.pod_spec_path = spec, spec_path
+                for rule, run, params in podspec_rules:
+                    self._run(rule, run, params, ctx, spec, spec_path, findings)
+                if container_rules:
+                    for container, path in containers(spec, spec_path):
+                        for rule, run, params in container_rules:
+                            self._run(rule, run, params, ctx, container, path, findings)
+        if self.schema is not None:
+            findings.extend(self._schema_findings(doc, findings))
+        return findings
+
+    def _schema_findings(self, doc: Document, dedicated: list[Finding], partial: bool = False) -> list[Finding]:
+        found: list[Finding] = []
+        try:
+            for rule_id, hit in self.schema.validate(doc):  # type: ignore[union-attr]
+                rule = self.rules.get(rule_id)
+                if partial and hit.values.get("category") == "required":
+                    continue  # a patch leaves fields to the object it patches
+                if hit.values.get("category") == "type" and (templated := self._templated(doc, hit)):
+                    found.append(templated)  # `replicas: "{{ .Values.replicas }}"`: not rendered
+                    continue
+                if rule is not None and rule.enabled:
+                    found.append(self.hit_finding(rule, doc, hit))
+        except Exception as exc:  # a schema we cannot use must not end the run
+            return [self._internal_error("schema-invalid", doc, exc)]
+        covered = [(f.path, self._supersedes[f.rule]) for f in dedicated if f.rule in self._supersedes]
+        if not covered:
+            return found
+        return [f for f in found if not any(f.rule in rules and _within(f.path, path)
+                                            for path, rules in covered)]
+
+    def _templated(self, doc: Document, hit: Hit) -> Finding | None:
+        """An unrendered-template finding for a value of the wrong type that is a template."""
+        rule = self.rules.get("unrendered-template")
+        action = template_in_value(get_path(doc.obj, hit.path))
+        if rule is None or not rule.enabled or action is None:
+            return None
+        expected = re.search(r"expected (.+?), got", str(hit.values.get("detail", "")))
+        values = {"field": format_path(doc.base + tuple(hit.path)), "value": action,
+                  "expected": expected.group(1) if expected else "another type"}
+        return self.hit_finding(rule, doc, Hit(hit.path, values, variant="in-value"))
+
+    def _rules_for(self, kind: str | None) -> tuple[list[Any], list[Any], list[Any]]:
+        """The (rule, check, params) of each target that apply to `kind`, worked out once per
+        kind: a run calls checks half a million times on a big tree."""
+        known = self._per_kind.get(kind)
+        if known is None:
+            known = tuple([(rule, *self._prepared[rule.id]) for rule in self._by_target.get(target, ())
+                           if rule.applies_to(kind)] for target in ("object", "podspec", "container"))
+            self._per_kind[kind] = known
+        return known
+
+    def _run_one(self, rule: Rule, doc: Document, documents: Sequence[Document]) -> list[Finding]:
+        found: list[Finding] = []
+        run, params = self._prepared[rule.id]
+        self._run(rule, run, params, CheckContext(doc, self.options.kubernetes_version, documents), doc.obj, (),
+                  found)
+        return found
+
+    def _run(self, rule: Rule, run: Any, params: Any, ctx: CheckContext, target: Any, path: tuple[Any, ...],
+             findings: list[Finding]) -> None:
+        try:
+            for hit in run(ctx, target, path, params):
+                findings.append(self.hit_finding(rule, ctx.document, hit))
+        except Exception as exc:  # one broken rule must not end the run
+            findings.append(self._internal_error(rule.id, ctx.document, exc))
+
+    def lint_source(self, source: SourceResult) -> FileOutcome:
+        """Findings for one parsed file, its document count, and whether it was skipped.
+
+        Whatever goes wrong inside becomes an internal-error finding of this file, so the other
+        files of the run are still linted and reported (a wrong-typed field once ended the run).
+        """
+        try:
+            return self._lint_source(source)
+        except Exception as exc:
+            return FileOutcome([self._file_internal_error(source.path, exc)], source.document_count, False,
+                               path=source.path)
+
+    def _file_internal_error(self, path: str, exc: BaseException) -> Finding:
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        origin = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
+        internal = self.rules[INTERNAL_ERROR]
+        message = internal.message("file", error=f"{type(exc).__name__}: {exc}{origin}")
+        return Finding(rule=internal.id, severity=internal.severity, message=message, file=path,
+                       line=1, column=1, end_line=1, end_column=1)
+
+    def _lint_source(self, source: SourceResult) -> FileOutcome:
+        findings: list[Finding] = []
+        problems = source.problems
+        if "kubelint" in source.text:  # suppressions that silence nothing (misspelt): input problems
+            # the run's rules, a team's own (rules-dir) included, are the names a directive may use
+            problems = problems + suppress.directive_problems(source.text, source.documents, self.rules)
+        for problem in problems:
+            finding = self.problem_finding(problem, source.path, source.documents)
+            if finding:
+                findings.append(finding)
+        documents = [d for d in source.documents if d.obj is not None]
+        # Meant as objects but missing or misspelling apiVersion/kind: kubectl refuses them.
+        refused = self._incomplete_objects(documents, source.path)
+        manifests = [d for d in documents if is_manifest(d.obj) and d.index not in refused]
+        objects = [d for d in manifests if not is_tool_config(d.api_version or "", d.kind or "")]
+        if not objects and not refused and not problems:
+            return FileOutcome(findings, 0, True, path=source.path)  # values.yaml, kustomization.yaml, …
+        for found in refused.values():
+            findings.extend(found)
+        not_manifest = self.rules.get("not-a-manifest")
+        if (manifests or refused) and not_manifest is not None and not_manifest.enabled:
+            for doc in documents:
+                if not is_manifest(doc.obj) and doc.index not in refused:
+                    findings.append(self._not_a_manifest(not_manifest, doc))
+        objects = expand_lists(objects)
+        partial = source.path in self.partial_files
+        facts: list[ObjectFacts] = []
+        silencers: list[suppress.Suppression] = []
+        for doc in objects:
+            if is_manifest(doc.obj):
+                findings.extend(self.lint_document(doc, objects, partial))
+                silencers.extend(suppress.from_annotations(doc))
+                if self.run_rules and not partial:  # a patch is not an object of its own
+                    try:
+                        facts.append(facts_of(doc, self.pod_security_facts))
+                    except Exception as exc:  # the object's other findings still count
+                        findings.append(self._internal_error("cross-object facts", doc, exc))
+            elif (item := self._incomplete_objects([doc], source.path)):
+                findings.extend(item[doc.index])  # an item of a List meant as an object
+            elif not_manifest is not None and not_manifest.enabled:
+                findings.append(self._not_a_manifest(not_manifest, doc))
+        if source.text and "kubelint:" in source.text:
+            silencers.extend(suppress.from_comments(source.path, source.lines, documents))
+        # Suppressions are applied in the reduce step, to run-wide findings too (engine/reduce.py).
+        return FileOutcome(findings, max(source.document_count, len(documents)), False, facts, silencers)
+
+    def lint_file(self, path: str) -> FileOutcome:
+        return self.lint_source(load_path(path, self.options.max_file_size))
+
+    def first_pass(self, path: str) -> FirstPass:
+        """The file's CRDs of `wanted_groups` and, when nothing in it depends on CRDs, its outcome.
+
+        CRD files are the largest in most trees; linting them while they are parsed for their
+        CRDs saves parsing them twice. A file that holds custom resources waits for all CRDs
+        of the run and is linted afterwards. Only CRDs of groups that some file uses are kept:
+        sending every CRD of a big tree from a worker process costs more than parsing the
+        files that use them.
+        """
+        source = load_path(path, self.options.max_file_size)
+        try:
+            crds = [d for d in crds_of(source.documents) if crd_group(d) in self.wanted_groups]
+            needs = custom_groups(source.documents)
+        except Exception as exc:  # never seen; one file must not end the run
+            return FirstPass([], FileOutcome([self._file_internal_error(path, exc)], 0, False, path=path),
+                             frozenset())
+        if needs:
+            return FirstPass(crds, None, needs)
+        return FirstPass(crds, self.lint_source(source), needs)
+
+    def _incomplete_objects(self, documents: Sequence[Document], path: str) -> dict[int, list[Finding]]:
+        """The incomplete-object findings of each document that has some (see kube/objects.py)."""
+        rule = self.rules.get("incomplete-object")
+        if rule is None or not rule.enabled or (path and path in self.partial_files):
+            return {}  # a kustomize patch leaves apiVersion and kind to its target
+        out: dict[int, list[Finding]] = {}
+        for doc in documents:
+            for problem in incomplete(doc.obj, path):
+                span = doc.locate(problem.path, "key" if problem.path else "value")[0]
+                out.setdefault(doc.index, []).append(self._finding(
+                    rule, rule.message(problem.variant, **problem.values), doc.file, span,
+                    format_path(doc.base + problem.path), doc))
+        return out
+
+    def _not_a_manifest(self, rule: Rule, doc: Document) -> Finding:
+        obj = doc.obj
+        if isinstance(obj, dict):
+            missing = [k for k in ("apiVersion", "kind") if not isinstance(obj.get(k), str)]
+            what = "has no " + " and no ".join(f"`{k}`" for k in missing)
+        else:
+            what = f"is a {_type_name(obj)}, not a mapping"
+        span = doc.locate((), "value")[0]
+        return self._finding(rule, rule.message(what=what), doc.file, span, "", doc)
+
+
+def _within(path: str, ancestor: str) -> bool:
+    """Whether field path `path` is `ancestor` or below it; "apiVersion" covers the object."""
+    if ancestor == "apiVersion":
+        return True
+    if ancestor.endswith(".apiVersion"):  # an item of a List: the whole item
+        return path.startswith(ancestor[: -len("apiVersion")])
+    return path_within(path, ancestor)
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, (int, float)):
+        return "number"
+    return "string"
+
+
+__all__ = ["FileOutcome", "Linter", "active_rules"]
