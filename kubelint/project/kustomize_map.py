@@ -116,7 +116,7 @@ def _translate(built: Any, path: FieldPath, target: Any) -> tuple[FieldPath, boo
             if not isinstance(built, list) or not isinstance(target, list) or not 0 <= part < len(built):
                 return tuple(out), False
             item = built[part]
-            index = _matching_item(item, target)
+            index = _matching_item(item, target, part)
             if index is None:
                 return tuple(out), False
             built, target = item, target[index]
@@ -129,7 +129,10 @@ def _translate(built: Any, path: FieldPath, target: Any) -> tuple[FieldPath, boo
     return tuple(out), True
 
 
-def _matching_item(item: Any, items: list[Any]) -> int | None:
+def _matching_item(item: Any, items: list[Any], index: int) -> int | None:
+    """The item of `items` that `item` (at `index` of the built list) was made from: the one
+    with its merge key (a named item that is not there is not there); else, when a patch
+    changed the key (`port: 80` → `8081`), the one at the same place."""
     if isinstance(item, dict):
         for key in _MERGE_KEYS:
             if key in item:
@@ -137,8 +140,9 @@ def _matching_item(item: Any, items: list[Any]) -> int | None:
                 if found:
                     return found[0]
                 if key == "name":
-                    return None  # a named item that is not there
-        return None
+                    return None
+                break
+        return index if index < len(items) and isinstance(items[index], dict) else None
     found = [i for i, other in enumerate(items) if _same(other, item)]
     return found[0] if found else None
 
