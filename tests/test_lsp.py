@@ -397,10 +397,42 @@ def test_exit_without_shutdown_is_status_1(workspace: Path) -> None:
     run(scenario)
 
 
-def test_lsp_help_names_the_extra() -> None:
+def test_without_the_lsp_extra_the_command_says_what_to_install(tmp_path: Path) -> None:
     import subprocess
 
-    env = {**os.environ, "NO_COLOR": "1"}
-    done = subprocess.run([*SERVER[:-1], "--help"], capture_output=True, text=True, env=env, timeout=HANG)
-    assert done.returncode == 0
-    assert "--stdio" in done.stdout
+    # a pygls that cannot be imported, as when `pip install kubelint` left the extra out
+    (tmp_path / "pygls").mkdir()
+    (tmp_path / "pygls" / "__init__.py").write_text("raise ImportError('No module named pygls')\n")
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONPATH": os.pathsep.join(
+        [str(tmp_path), str(Path(__file__).resolve().parent.parent), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run(SERVER, capture_output=True, text=True, env=env, timeout=HANG, stdin=subprocess.DEVNULL)
+    assert done.returncode == 2
+    assert "pip install 'kubelint[lsp]'" in done.stderr + done.stdout
+
+
+def test_the_server_asks_to_watch_configs_and_manifests(workspace: Path) -> None:
+    async def scenario() -> None:
+        client = pytest_lsp.LanguageClient()
+        registered: list[types.RegistrationParams] = []
+
+        @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+        def register(params: types.RegistrationParams) -> None:
+            registered.append(params)
+
+        await client.start_io(*SERVER, cwd=str(workspace))
+        await client.initialize_session(types.InitializeParams(
+            capabilities=types.ClientCapabilities(workspace=types.WorkspaceClientCapabilities(
+                did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(dynamic_registration=True))),
+            root_uri=from_fs_path(str(workspace))))
+        params = await until(lambda: registered[0] if registered else None)
+        (registration,) = params.registrations
+        assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+        globs = [w["globPattern"] if isinstance(w, dict) else w.glob_pattern
+                 for w in (registration.register_options["watchers"] if isinstance(registration.register_options, dict)
+                           else registration.register_options.watchers)]
+        assert "**/.kubelint.yaml" in globs and "**/*.yaml" in globs
+        await client.shutdown_session()
+        assert client._server is not None and client._server.returncode == 0
+        await client.stop()
+
+    run(scenario)

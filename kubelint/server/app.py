@@ -201,8 +201,7 @@ def build() -> KubelintServer:
         path = path_of(params.text_document.uri)
         if path is None:
             return
-        ls.state.context.invalidate([path])
-        if os.path.basename(path).startswith(".kubelint."):
+        if ls.state.context.invalidate([path]):
             relint_open(ls)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -221,8 +220,8 @@ def build() -> KubelintServer:
     @_guarded(lambda: None)
     def watched(ls: KubelintServer, params: types.DidChangeWatchedFilesParams) -> None:
         paths = [p for p in (path_of(change.uri) for change in params.changes) if p]
-        ls.state.context.invalidate(paths)
-        relint_open(ls)
+        if ls.state.context.invalidate(paths):
+            relint_open(ls)
 
     @server.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
     @_guarded(lambda: None)

@@ -148,27 +148,35 @@ class Context:
                 return doc
         return None
 
-    def invalidate(self, paths: Iterable[str] | None = None) -> None:
-        """Forget what is known of `paths` (None: everything): configs, CRD files, the walk."""
+    def invalidate(self, paths: Iterable[str] | None = None) -> bool:
+        """Forget what is known of `paths` (None: everything): configs, CRD files, the walk.
+
+        Returns whether the change can alter a lint: a config, or a file that holds (or held)
+        CRDs; a change to any other manifest does not, until the project model reads them."""
         with self._lock:
             if paths is None:
                 self._configs.clear()
                 self._crd_files = None
                 self._disk_crds.clear()
                 self._linters.clear()
-                return
+                return True
+            matters = False
             for path in paths:
                 path = os.path.abspath(path)
                 if os.path.basename(path) in (".kubelint.yaml", ".kubelint.yml"):
                     self._configs.clear()
                     self._linters.clear()
+                    matters = True
                 if path.endswith(_SUFFIXES):
-                    self._disk_crds.pop(path, None)
-                    known = self._crd_files or []
-                    if path not in known and os.path.isfile(path) and _mentions_crds(path):
+                    held = self._disk_crds.pop(path, None)
+                    known = self._crd_files or []  # None: not walked yet, the walk will see it
+                    holds = os.path.isfile(path) and _mentions_crds(path)
+                    if self._crd_files is not None and path not in known and holds:
                         self._crd_files = sorted([*known, path])
-                    elif path in known and not os.path.isfile(path):
+                    elif self._crd_files is not None and path in known and not holds:
                         self._crd_files = [p for p in known if p != path]
+                    matters = matters or holds or path in known or bool(held and held[1])
+            return matters
 
     def display_path(self, path: str) -> str:
         """The path as `kubelint check .` run in its workspace root would show it."""
