@@ -92,7 +92,10 @@ class Settings:
 def find_config(start: str | None = None) -> str | None:
     """The nearest .kubelint.yaml from `start` (a directory or a file; default: the current
     directory) upward."""
-    here = Path(start or os.getcwd()).resolve()
+    try:
+        here = Path(start or os.getcwd()).resolve()
+    except (RuntimeError, OSError):  # a symlink loop: look from where the link itself stands
+        here = Path(os.path.abspath(start or os.getcwd())).parent
     if not here.is_dir():
         here = here.parent
     for directory in (here, *here.parents):

@@ -54,6 +54,12 @@ def by_size(files: Sequence[str]) -> list[str]:
 
 
 def _init(function: Callable[[str], Any]) -> None:
+    """A worker starts with default signal handling: a host's own SIGTERM handler (graceful
+    shutdown in a service) inherited by fork would keep the pool's terminate from ending it."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     global _worker_function
     _worker_function = function
 
