@@ -449,6 +449,8 @@ def rules(
         "--test", help="Run the examples of the rule files in this directory (your own rules); exit 1 on a failure.")] = None,
     rules_dir: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--rules-dir", help="Also list the rules of this directory of your own rule files; repeatable.")] = None,
+    no_color: Annotated[bool, typer.Option("--no-color", help="Never colour the output (it has none today; "
+                                           "accepted as `check` accepts it).")] = False,
 ) -> None:
     """List every rule: id, severity, on/off, category and summary, as the config sets them."""
     if test is not None:

@@ -30,6 +30,18 @@ def default_format(environ: dict[str, str] | os._Environ[str], stdout_is_termina
     return "text"
 
 
+# What a report file's suffix says it holds, when no --format says it.
+_SUFFIXES = {".json": "json", ".sarif": "sarif", ".xml": "junit"}
+
+
+def format_for(path: str) -> str | None:
+    """The format a report file's name asks for (`x.sarif`, `x.sarif.json` → sarif), or None."""
+    name = os.path.basename(path).lower()
+    if name.endswith(".sarif.json"):
+        return "sarif"
+    return _SUFFIXES.get(os.path.splitext(name)[1])
+
+
 def pair(flags: Sequence[tuple[str, str]], default: str) -> list[Target]:
     """Targets from the flags in command-line order: ("format", name) and ("output", path).
 
@@ -51,8 +63,8 @@ def pair(flags: Sequence[tuple[str, str]], default: str) -> list[Target]:
     if early:
         if len(early) > 1:
             raise OutputError(f"--output {early[1]}: each --output needs its own --format before it")
-        if not targets:
-            targets.append(Target(default))
+        if not targets:  # `-o report.sarif` alone: the file's suffix says the format
+            targets.append(Target(format_for(early[0]) or default))
         if targets[0].output is not None:
             raise OutputError(f"--output {early[0]}: each --output needs its own --format before it")
         targets[0].output = early[0]
