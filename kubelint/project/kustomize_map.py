@@ -139,8 +139,13 @@ def _matching_item(item: Any, items: list[Any], index: int) -> int | None:
                 found = [i for i, other in enumerate(items) if isinstance(other, dict) and other.get(key) == item[key]]
                 if found:
                     return found[0]
-                if key == "name":
-                    return None
+                if key == "name":  # a prefix or suffix added to a name reference (subjects)
+                    named = [i for i, other in enumerate(items) if isinstance(other, dict)
+                             and isinstance(other.get("name"), str) and isinstance(item["name"], str)
+                             and other["name"] and other["name"] in item["name"]]
+                    if named:
+                        return named[0]
+                    return index if len(items) == 1 and index == 0 and isinstance(items[0], dict) else None
                 break
         return index if index < len(items) and isinstance(items[index], dict) else None
     found = [i for i, other in enumerate(items) if _same(other, item)]
@@ -194,8 +199,8 @@ def _by_transformer(step: Transformation, built: BuiltObject, path: FieldPath, v
             if isinstance(entry, dict) and _names_match(entry.get("name"), built, origin_doc) \
                     and _same(entry.get("count"), value):
                 return _at(k, ("replicas", i, "count"), "replicas", root, f"replicas: entry {entry.get('name')} of {k.file}")
-    if kind in ("PrefixTransformer", "SuffixTransformer", "PrefixSuffixTransformer") and path[-1:] == ("name",) \
-            and isinstance(value, str):
+    if kind in ("PrefixTransformer", "SuffixTransformer", "PrefixSuffixTransformer") and isinstance(value, str) \
+            and isinstance(path[-1] if path else None, str) and str(path[-1]).lower().endswith("name"):
         prefix, suffix = spec.get("namePrefix"), spec.get("nameSuffix")
         if isinstance(prefix, str) and prefix and value.startswith(prefix):
             return _at(k, ("namePrefix",), "namePrefix", root, f"namePrefix: of {k.file}")
