@@ -104,3 +104,43 @@ def test_a_broken_config_is_one_finding_at_the_top(tmp_path: Path) -> None:
     found = context.findings(str(tmp_path / "a.yaml"), "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n", {})
     assert [(f.rule, f.line, f.column) for f in found] == [("config-error", 1, 1)]
     assert "no-such-rule" in found[0].message
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+  namespace: shop
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27.2
+      envFrom:
+        - configMapRef:
+            name: settings
+        - configMapRef:
+            name: absent
+"""
+SETTINGS = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\ndata:\n  a: b\n"
+
+
+def test_run_wide_rules_see_the_workspace_and_open_buffers_over_it(tmp_path: Path) -> None:
+    (tmp_path / ".kubelint.yaml").write_text("rules:\n  missing-configmap: on\n", encoding="utf-8")
+    (tmp_path / "config.yaml").write_text(SETTINGS, encoding="utf-8")
+    context = Context([str(tmp_path)])
+    pod = str(tmp_path / "pod.yaml")
+
+    def missing(open_buffers: dict[str, str]) -> list[str]:
+        return sorted(f.message.split("`")[3] for f in context.findings(pod, POD, open_buffers)
+                      if f.rule == "missing-configmap")
+
+    # settings is defined in a file that was never opened; absent nowhere
+    assert missing({}) == ["absent"]
+    # an open buffer wins over its file: renamed there, settings is missing too
+    assert missing({str(tmp_path / "config.yaml"): SETTINGS.replace("settings", "other")}) == ["absent", "settings"]
+    # a new file on disk, once the client reports it, defines absent
+    (tmp_path / "absent.yaml").write_text(SETTINGS.replace("settings", "absent"), encoding="utf-8")
+    assert context.invalidate([str(tmp_path / "absent.yaml")]) is True
+    assert missing({}) == []
+    # findings of the other files are never the buffer's
+    assert all(f.file == "pod.yaml" for f in context.findings(pod, POD, {}))

@@ -2,7 +2,9 @@
 
 An editor sends buffers, not paths, and the buffer it shows is rarely saved. What the CLI
 reads from the other files of a run comes from here instead: the CustomResourceDefinitions of
-the workspace's files on disk, overridden by the open buffers (an unsaved CRD edit counts),
+the workspace's files on disk, overridden by the open buffers (an unsaved CRD edit counts);
+when run-wide rules are on, the objects of every workspace file (`kubelint check` over the
+workspace roots, the config's `exclude` applied), again with open buffers over their files;
 and the nearest `.kubelint.yaml`, re-read when it changes. `Context.findings` is the one
 function the server lints through; the project model (a Helm chart, a Kustomize root, a
 directory with its own config) is meant to replace its insides without the server noticing.
@@ -10,7 +12,8 @@ directory with its own config) is meant to replace its insides without the serve
 Cost: a Linter (its rules prepared, its CRD schemas compiled on first use) is kept per config
 and per set of CRD sources, so a keystroke in a manifest re-lints only that buffer; the
 workspace is walked once for files that mention CustomResourceDefinition, and each of those
-is re-parsed only when its modification time or size changes.
+is re-parsed only when its modification time or size changes; with run-wide rules on, each
+workspace file is linted once per Linter and again only when it changes.
 """
 
 from __future__ import annotations
@@ -18,13 +21,15 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 from kubelint.config import ConfigError, find_config_for, load_config, options_from
 from kubelint.engine.documents import crds_of
-from kubelint.engine.runner import Linter, reduce_run
+from kubelint.engine.runner import FileOutcome, Linter, reduce_run
+from kubelint.kube.kustomize import KUSTOMIZATION_NAMES
 from kubelint.model import Document, Finding, Severity
 from kubelint.options import Options
 from kubelint.source import exclusion, load_text
@@ -66,6 +71,11 @@ class Context:
         self._disk_crds: dict[str, tuple[Stamp | None, list[Document]]] = {}
         self._buffer_crds: dict[str, list[Document]] = {}  # digest of an open buffer → its CRDs
         self._linters: OrderedDict[tuple[Any, ...], Linter] = OrderedDict()
+        # For run-wide rules: the workspace's files as `kubelint check` finds them (per exclude
+        # list), which of them kustomizations name as patches, and each file's outcome per Linter.
+        self._files: dict[tuple[str, ...], tuple[list[str], frozenset[str]]] = {}
+        self._outcomes: weakref.WeakKeyDictionary[Linter, dict[str, tuple[Any, FileOutcome]]] = \
+            weakref.WeakKeyDictionary()
 
     # ------------------------------------------------------------------------------ the API
 
@@ -83,11 +93,63 @@ class Context:
         if options.exclude and exclusion(shown, options.exclude) is not None:
             return []  # the config excludes the file: `kubelint check .` would not lint it
         linter = self._linter(options, path, text, open_buffers)
-        from kubelint.kube.kustomize import partial_files
+        if not linter.run_rules:
+            from kubelint.kube.kustomize import partial_files
 
-        linter.partial_files = frozenset({shown}) if partial_files([path]) else frozenset()
-        outcome = linter.lint_source(load_text(text, shown))
-        return reduce_run(linter, [outcome]).findings
+            linter.partial_files = frozenset({shown}) if partial_files([path]) else frozenset()
+            return reduce_run(linter, [linter.lint_source(load_text(text, shown))]).findings
+        # Run-wide rules (a Service that selects nothing, a missing ConfigMap) look at every
+        # object of the run: the workspace's other files, open buffers over their files.
+        files, linter.partial_files = self._workspace_files(options)
+        outcomes = [linter.lint_source(load_text(text, shown))]
+        outcomes += self._neighbours(linter, options, path, files, open_buffers)
+        return [f for f in reduce_run(linter, outcomes).findings if f.file == shown]
+
+    def _workspace_files(self, options: Options) -> tuple[list[str], frozenset[str]]:
+        key = tuple(options.exclude)
+        with self._lock:
+            known = self._files.get(key)
+        if known is None:
+            from kubelint.kube.kustomize import partial_files
+            from kubelint.source import discover
+
+            try:
+                files = discover(self.roots, options.exclude) if self.roots else []
+            except Exception:  # a root that went away: no neighbours rather than no lint
+                files = []
+            known = (files, frozenset(self.display_path(p) for p in partial_files(files)))
+            with self._lock:
+                self._files[key] = known
+        return known
+
+    def _neighbours(self, linter: Linter, options: Options, path: str, files: list[str],
+                    open_buffers: Mapping[str, str]) -> list[FileOutcome]:
+        """The outcome (facts and suppressions, no findings) of every other file and open buffer."""
+        from kubelint.source import ReadError, load_bytes, read_bytes
+
+        with self._lock:
+            cache = self._outcomes.setdefault(linter, {})
+        out: list[FileOutcome] = []
+        for name in dict.fromkeys([*files, *(p for p in open_buffers if p.endswith(_SUFFIXES))]):
+            if name == path:
+                continue
+            body = open_buffers.get(name)
+            stamp: Any = ("buffer", _digest(body)) if body is not None else ("file", _stamp(name))
+            cached = cache.get(name)
+            if cached is None or cached[0] != stamp:
+                shown = self.display_path(name)
+                try:
+                    source = load_text(body, shown) if body is not None else \
+                        load_bytes(read_bytes(name, options.max_file_size), shown)
+                    outcome = linter.lint_source(source)
+                except (OSError, ReadError):  # what cannot be read adds no objects
+                    outcome = FileOutcome([], 0, True)
+                except Exception:  # nor does a file the linter fails on (it never should)
+                    outcome = FileOutcome([], 0, True)
+                cached = (stamp, outcome._replace(findings=[]))
+                cache[name] = cached
+            out.append(cached[1])
+        return out
 
     def fixes(self, path: str, text: str, findings: Iterable[Finding]) -> dict[Finding, Any]:
         """Each finding's Fix (or NoFix with the reason) for this text, as `check --fix` makes them."""
@@ -159,6 +221,7 @@ class Context:
                 self._crd_files = None
                 self._disk_crds.clear()
                 self._linters.clear()
+                self._files.clear()
                 return True
             matters = False
             for path in paths:
@@ -176,6 +239,11 @@ class Context:
                     elif self._crd_files is not None and path in known and not holds:
                         self._crd_files = [p for p in known if p != path]
                     matters = matters or holds or path in known or bool(held and held[1])
+                    listed = any(path in files for files, _ in self._files.values())
+                    if listed != os.path.isfile(path) or os.path.basename(path) in KUSTOMIZATION_NAMES:
+                        self._files.clear()  # a file came or went: walk again
+                    # run-wide rules read every manifest: any change may alter a buffer's findings
+                    matters = matters or any(linter.run_rules for linter in self._linters.values())
             return matters
 
     def display_path(self, path: str) -> str:
