@@ -339,7 +339,7 @@ def split_documents(text: str) -> Iterator[tuple[int, str]]:
     for match in [*_SEPARATOR.finditer(stripped), None]:
         end = match.start() if match is not None else len(stripped)
         piece = stripped[position:end]
-        if piece.strip():
+        if piece.strip() and piece.strip() != "---":  # a bare `---` after another: no document
             start = position + (len(piece) - len(piece.lstrip()))
             yield lead + start, piece.strip()
         if match is not None:
