@@ -378,3 +378,19 @@ def test_documents_of_a_result_parse_with_positions() -> None:
     result = kustomize_build.BuildResult("r", "r/kustomization.yaml", text="apiVersion: v1\nkind: ConfigMap\n")
     docs = result.documents()
     assert isinstance(docs[0], Document) and docs[0].file == "r/kustomization.yaml (built)"
+
+
+SHARED_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not SHARED_CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_the_real_corpus_kustomize_files() -> None:
+    files = [str(p) for p in SHARED_CORPUS.rglob("*") if p.suffix in (".yaml", ".yml", ".json")]
+    info = kustomize_files(files)
+    assert info.patches == partial_files(files)  # one reading, the same answer
+    prometheus = SHARED_CORPUS / "ingress-nginx" / "deploy" / "prometheus"
+    assert info.own[str(prometheus / "prometheus.yaml")] == \
+        f"configMapGenerator files of {os.path.relpath(prometheus / 'kustomization.yaml')}"
+    assert {os.path.relpath(r, SHARED_CORPUS) for r in info.roots} == {
+        "ingress-nginx/deploy/grafana", "ingress-nginx/deploy/prometheus",
+        "microservices-demo/kubernetes-manifests", "microservices-demo/kustomize/base"}

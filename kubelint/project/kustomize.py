@@ -26,6 +26,7 @@ from kubelint.kube.kustomize import (
     has_patch_directive,
     inline,
     is_patch_directive,
+    named_as_patch,
     patch_paths,
 )
 from kubelint.project.files import first_object
@@ -154,7 +155,9 @@ class KustomizeInfo:
     - `own`: kustomize's own files, never objects (kustomizations, transformer and generator
       configs, files generators read, configurations, openapi, replacements sources), each
       with the reason, e.g. "configMapGenerator files of overlays/prod/kustomization.yaml";
-    - `patches`: files a kustomization names as patches (partial objects);
+    - `patches`: files a kustomization names as patches, and files named as patches
+      (`*-patch.yaml`, applied by `kubectl patch` or a kustomization elsewhere): partial
+      objects (what kube/kustomize.py `partial_files` says, from the same reading);
     - `roots`: directories of the root kustomizations (none of the others uses them as a
       resource or component), sorted: what `build` renders; named relative to the working
       directory, or absolute when every path was given absolute (so are `kustomizations`
@@ -230,7 +233,8 @@ def kustomize_files(paths: Iterable[str]) -> KustomizeInfo:
     labels_real = _selector_labels(tree, roots)
 
     own = {p: own_real[r] for r, ps in by_real.items() if r in own_real for p in ps}
-    patches = frozenset(p for r, ps in by_real.items() if r in patches_real for p in ps)
+    patches = frozenset(p for r, ps in by_real.items() if r in patches_real for p in ps) \
+        | {p for p in given if named_as_patch(p)}
     selector = {p: dict(sorted(labels_real[r].items())) for r, ps in by_real.items()
                 if labels_real.get(r) for p in ps}
     remote = {k.directory: tuple(_remote_of(k, tree)) for k in tree.values() if k.directory in roots}
