@@ -144,3 +144,27 @@ def test_run_wide_rules_see_the_workspace_and_open_buffers_over_it(tmp_path: Pat
     assert missing({}) == []
     # findings of the other files are never the buffer's
     assert all(f.file == "pod.yaml" for f in context.findings(pod, POD, {}))
+
+
+def _disabled(text: str, line: int, category: str = "reliability") -> str | None:
+    finding = kubelint.Finding("single-replica", kubelint.Severity.INFO, "m", "f.yaml", line, 5, line, 9)
+    index = LineIndex(text)
+    action = disable_action("file:///f.yaml", 1, index, finding, category, None)
+    if action is None:
+        return None
+    edit = action.edit.document_changes[0].edits[0]
+    start = index.lsp_offset(edit.range.start)
+    return text[:start] + edit.new_text + text[start:]
+
+
+def test_disable_goes_above_a_line_that_opens_a_multi_line_string() -> None:
+    text = 'metadata:\n  annotations:\n    note: "first\n      second"\n  name: x\n'
+    assert _disabled(text, 3) == (
+        'metadata:\n  annotations:\n    # kubelint: disable=single-replica -- reason\n    note: "first\n'
+        '      second"\n  name: x\n')
+    assert _disabled(text, 5) == text.replace("  name: x\n", "  name: x  # kubelint: disable=single-replica -- reason\n")
+    # inside a block scalar no comment can go: it would become part of the text
+    block = "data:\n  script: |\n    echo one\n    echo two\n"
+    assert _disabled(block, 3) is None
+    # the input rules are silenced for the whole file, from its first line
+    assert _disabled(block, 3, "input").startswith("# kubelint: disable-file=single-replica -- reason\ndata:")

@@ -78,33 +78,45 @@ def fix_all_action(uri: str, version: int | None, index: LineIndex, fixed: str) 
 def disable_action(uri: str, version: int | None, index: LineIndex, finding: Finding, category: str,
                    diagnostic: types.Diagnostic | None) -> types.CodeAction | None:
     """`# kubelint: disable=RULE -- reason` at the end of the finding's line (that line only), or
-    `disable-file` on a first line of its own for the rules only a file-wide comment silences."""
+    on a line of its own above it (the node starting on the finding's line) where a comment at
+    the end would land inside a multi-line string; `disable-file` on a first line of its own for
+    the rules only a file-wide comment silences. Offered only where the comment leaves every
+    object as it was."""
     if finding.rule in NOT_SILENCEABLE:
         return None
     rule = finding.rule
+    text = index.text
+    newline = "\r\n" if "\r\n" in text else "\n"
     if category == FILE_ONLY_CATEGORY:
-        newline = "\r\n" if "\r\n" in index.text else "\n"
-        at = index.position(0)
-        edit = types.TextEdit(range=types.Range(start=at, end=at),
-                              new_text=f"# kubelint: disable-file={rule} -- reason{newline}")
-        title = f"kubelint: disable {rule} for this file"
+        candidates = [(0, f"# kubelint: disable-file={rule} -- reason{newline}", "for this file")]
     else:
         start = index.offset(finding.line, 1)
         end = index.offset(finding.line, 1 << 30)  # the end of the line, before its break
-        line = index.text[start:end]
+        line = text[start:end]
         existing = _DISABLE_LIST.search(line)
         if existing is not None:
-            rules = {r.strip() for r in existing.group(1).split(",")}
-            if rule in rules:
+            if rule in {r.strip() for r in existing.group(1).split(",")}:
                 return None
-            where = start + existing.end(1)
-            addition = f",{rule}"
+            candidates = [(start + existing.end(1), f",{rule}", "on this line")]
         else:
-            where = start + len(line.rstrip(" \t"))
-            addition = f"  # kubelint: disable={rule} -- reason"
-        at = index.position(where)
-        edit = types.TextEdit(range=types.Range(start=at, end=at), new_text=addition)
-        title = f"kubelint: disable {rule} on this line"
-    return types.CodeAction(title=title, kind=types.CodeActionKind.QuickFix,
-                            diagnostics=[diagnostic] if diagnostic is not None else None,
-                            edit=_document_edit(uri, version, [edit]))
+            indent = line[:len(line) - len(line.lstrip(" "))]
+            candidates = [(start + len(line.rstrip(" \t")), f"  # kubelint: disable={rule} -- reason", "on this line"),
+                          (start, f"{indent}# kubelint: disable={rule} -- reason{newline}", "for this node")]
+    for where, addition, scope in candidates:
+        if _keeps_objects(text, text[:where] + addition + text[where:]):
+            at = index.position(where)
+            edit = types.TextEdit(range=types.Range(start=at, end=at), new_text=addition)
+            return types.CodeAction(title=f"kubelint: disable {rule} {scope}", kind=types.CodeActionKind.QuickFix,
+                                    diagnostics=[diagnostic] if diagnostic is not None else None,
+                                    edit=_document_edit(uri, version, [edit]))
+    return None
+
+
+def _keeps_objects(before: str, after: str) -> bool:
+    """Whether `after` parses to the same objects as `before`, with no new syntax problem."""
+    from kubelint.source import load_text
+
+    old, new = load_text(before, "buffer.yaml"), load_text(after, "buffer.yaml")
+    if len(new.problems) > len(old.problems) or len(old.documents) != len(new.documents):
+        return False
+    return all(a.obj == b.obj for a, b in zip(old.documents, new.documents, strict=True))

@@ -319,22 +319,30 @@ async def _quick_fixes(server: KubelintServer, uri: str, path: str, linted: Lint
         return []
     if linted.fixes is None:
         linted.fixes = await _in_worker(server, server.state.context.fixes, path, linted.text, linted.findings)
+    fixes = linted.fixes
+    return await _in_worker(server, _actions_for, server.state.context, uri, path, linted.version, index,
+                            chosen, fixes)
+
+
+def _actions_for(context: Context, uri: str, path: str, version: int | None, index: LineIndex,
+                 chosen: list[tuple[Finding, types.Diagnostic]], fixes: dict[Finding, Any]) -> list[types.CodeAction]:
+    """The fixes, then the disable comments, of the findings at the requested range (in the worker:
+    a disable comment is offered only once the text with it parses to the same objects)."""
     from kubelint.engine.rules import all_rules
     from kubelint.fix.model import Fix
 
     try:
-        rules = all_rules(server.state.context.options_for(path).rules_dirs)
+        rules = all_rules(context.options_for(path).rules_dirs)
     except Exception:
         rules = {}
     out: list[types.CodeAction] = []
     for finding, diagnostic in chosen:
-        fix = linted.fixes.get(finding)
+        fix = fixes.get(finding)
         if isinstance(fix, Fix) and fix.edits:
-            out.append(actions.fix_action(uri, linted.version, index, fix, diagnostic))
+            out.append(actions.fix_action(uri, version, index, fix, diagnostic))
     for finding, diagnostic in chosen:
         rule = rules.get(finding.rule)
-        action = actions.disable_action(uri, linted.version, index, finding,
-                                        rule.category if rule else "", diagnostic)
+        action = actions.disable_action(uri, version, index, finding, rule.category if rule else "", diagnostic)
         if action is not None:
             out.append(action)
     return out
