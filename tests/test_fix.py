@@ -130,7 +130,8 @@ def test_a_conflict_means_no_fix_and_the_message_says_why(tmp_path: Path) -> Non
     assert "No automatic fix: with apps/v1 the object would not validate (spec.rollbackTo" in messages["removed-api"]
 
 
-def test_a_fix_that_breaks_the_file_is_dropped_as_an_internal_error(tmp_path: Path, monkeypatch) -> None:
+def test_a_fix_that_breaks_the_file_is_withheld_never_an_error(tmp_path: Path, monkeypatch) -> None:
+    """Issue 21: a fix that cannot apply is not offered; the run is not an internal error."""
     from kubelint.fix import fixers
 
     def broken(ctx):
@@ -143,8 +144,11 @@ def test_a_fix_that_breaks_the_file_is_dropped_as_an_internal_error(tmp_path: Pa
     options = Options()
     report = fix_paths(lint_paths([str(target)], options).findings, [str(target)], options)
     assert target.read_text() == text
-    [error] = report.internal_errors
-    assert error.rule == "internal-error" and "the fix for removed-api" in error.message
+    assert not report.internal_errors and not report.fixed
+    remaining = fixes_for_report(lint_paths([str(target)], options).findings, options, reader(options, None, "-"))
+    assert [(f.rule, f.fix) for f in remaining if f.rule == "removed-api"] == [("removed-api", None)]
+    code, _, err = run_cli(["check", "--no-color", "--fix", str(target)])
+    assert code == 1 and "fixed 0 findings" in err  # the finding's own exit code, not 2
 
 
 def test_json_report_carries_fixes_and_matches_its_schema() -> None:

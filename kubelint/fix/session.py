@@ -82,6 +82,10 @@ class FixSession:
                 continue
             except Exception:  # a fixer that fails offers no fix; the lint result stands
                 continue
+            # A fix that would leave the file unparseable is withheld, as one that does not
+            # validate is: the finding stays, without a fix, and nothing is reported about it.
+            if isinstance(result, Fix) and not parses(apply_edits(text, result.edits), path):
+                continue
             if result is not None:
                 out[finding] = result
         return out

@@ -52,8 +52,15 @@ def rename_unknown(ctx: FixContext) -> Fix | NoFix | None:
     parent = get_path(ctx.tree.doc.obj, ctx.path[:-1]) if ctx.path[:-1] else ctx.tree.doc.obj
     if not isinstance(parent, dict) or guess in parent:
         return NoFix(f"`{guess}` is set already") if isinstance(parent, dict) else None
+    edit = ctx.tree.rename_key(ctx.path, guess)
+    # The closest name is no rename when the value cannot be that field's: `serviceName: web`
+    # is not `service: web` (an object), nor `port: 80` a list of `ports`. The schema of the
+    # target version says what the new field holds; a value of another shape withholds the fix.
+    renamed = ctx.path[:-1] + (guess,)
+    if any(p.category == "type" and tuple(p.path) == renamed for p in ctx.validate([edit])):
+        return None
     # Unsafe: a suggestion is the closest name, not always the one meant.
-    return ctx.fix(f"rename `{ctx.path[-1]}` to `{guess}`", [ctx.tree.rename_key(ctx.path, guess)], safe=False)
+    return ctx.fix(f"rename `{ctx.path[-1]}` to `{guess}`", [edit], safe=False)
 
 
 def _enum_case(ctx: FixContext, written: str, allowed: str) -> Fix | None:
