@@ -191,14 +191,27 @@ def _prepare_secret_env(params: dict[str, Any]) -> tuple[re.Pattern[str], re.Pat
 _PRIVATE_KEY = re.compile(r"-BEGIN\s+(?:[A-Z0-9]+\s+)*PRIVATE\s+KEY-", re.IGNORECASE)
 
 
-def _literal_secret(value: str) -> bool:
-    """A value that may be a secret itself, not a path, a reference or a switch."""
+# Words that hold no secret whatever the variable is called: switches such as
+# MYSQL_ALLOW_EMPTY_PASSWORD: "1", modes such as TOKEN_AUTH: "enabled".
+_SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "enabled", "disabled",
+                       "enable", "disable", "0", "1"})
+# A plain number: `MAX_TOTAL_TOKENS: "2048"` (an LLM server's token budget), `TOKEN_RATIO: "1.5"`.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+# Names whose value is a secret even when it is all digits: a password or a PIN may be `1234`.
+_PASSWORD_NAME = re.compile(r".*(?:PASSW(?:OR)?D|PASSPHRASE|_PASS|_PWD|(?:^|_)PIN)(?:$|_).*", re.IGNORECASE)
+
+
+def _literal_secret(name: str, value: str) -> bool:
+    """A value that may be a secret itself, not a path, a reference, a switch or a count.
+
+    A name match alone is not enough: `MAX_TOTAL_TOKENS: "2048"` is a number of tokens, not a
+    token. A number is taken as a secret only under a password's name."""
     text = value.strip()
     if not text or text.startswith(("/", "$(", "${", "file:", "vault:", "arn:")):
         return False
-    # switches such as MYSQL_ALLOW_EMPTY_PASSWORD: "1" name a secret but hold none
-    return text.lower() not in {"true", "false", "yes", "no", "on", "off", "none", "null", "enabled", "disabled",
-                                "0", "1"}
+    if text.lower() in _SWITCHES:
+        return False
+    return not _NUMBER.fullmatch(text) or bool(_PASSWORD_NAME.fullmatch(name))
 
 
 def secret_in_env(ctx: CheckContext, container: Any, path: FieldPath,
@@ -211,7 +224,9 @@ def secret_in_env(ctx: CheckContext, container: Any, path: FieldPath,
         if not isinstance(var, dict):
             continue
         name, value = var.get("name"), var.get("value")
-        if not isinstance(name, str) or not isinstance(value, str) or not _literal_secret(value):
+        if not isinstance(name, str) or not isinstance(value, str):
+            continue
+        if not _literal_secret(name, value):
             continue
         if names.fullmatch(name) and not (ignore and ignore.fullmatch(name)):
             yield Hit(path + ("env", index, "value"), {**_who(container, path), "var": name})
@@ -389,6 +404,36 @@ _WILDCARD_WORDS = {
     "resources": {"noun": "resource", "including": "Secrets, and those that CRDs and later Kubernetes versions add"},
     "verbs": {"noun": "verb", "including": "escalate, bind and impersonate where they apply"},
 }
+# API groups where `*` verbs reach escalate, bind (roles) or impersonate (users, service accounts).
+_ESCALATING_GROUPS = frozenset({"", "*", "rbac.authorization.k8s.io", "authentication.k8s.io"})
+
+
+def _group_names(groups: list[str]) -> str:
+    shown = [f"`{g}`" for g in groups]
+    if len(shown) > 3:
+        shown = [*shown[:3], f"{len(shown) - 3} more groups"]
+    return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+
+def _wildcard_reach(field: str, rule: dict[str, Any]) -> dict[str, str]:
+    """What a `*` reaches in the API groups the rule names: `resources: ["*"]` in `kyverno.io`
+    grants kyverno's resources, not Secrets; `verbs: ["*"]` there reaches no escalate or bind."""
+    words = dict(_WILDCARD_WORDS[field])
+    listed = rule.get("apiGroups")
+    groups = sorted({g for g in listed if isinstance(g, str)}) if isinstance(listed, list) else []
+    if field == "apiGroups" or not groups or "*" in groups:
+        return words
+    others = [g for g in groups if g != ""]
+    if field == "resources":
+        if "" in groups:
+            words["noun"] = "resource of the core API group" + (f" and of {_group_names(others)}" if others else "")
+            words["including"] = "Secrets, pods/exec and nodes/proxy"
+        else:
+            words["noun"] = f"resource of {_group_names(others)}"
+            words["including"] = "those that later versions of " + ("the group" if len(others) == 1 else "them") + " add"
+    elif not _ESCALATING_GROUPS & set(groups):
+        words["including"] = "delete and deletecollection"
+    return words
 
 
 def _only_scale(rule: dict[str, Any]) -> bool:
@@ -411,7 +456,7 @@ def rbac_wildcard(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> 
             for position, item in enumerate(items):
                 if item == "*":
                     yield Hit(("rules", index, field, position),
-                              {"field": field, "kind": ctx.document.kind, **_WILDCARD_WORDS[field]})
+                              {"field": field, "kind": ctx.document.kind, **_wildcard_reach(field, rule)})
 
 
 # The user-facing ClusterRoles that Kubernetes ships and reconciles: they grant exec by design.

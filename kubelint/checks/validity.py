@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.checks.base import NO_PARAMS, CheckContext, CheckDef, Hit, define
-from kubelint.kube import cron, names, quantity, selectors
+from kubelint.kube import cron, names, quantity, resources, selectors
 from kubelint.kube.groups import group_of, is_builtin_group
 from kubelint.kube.workloads import containers, get_path, pod_spec
 from kubelint.model import FieldPath, format_path
@@ -256,9 +256,8 @@ def _quantity_maps(ctx: CheckContext, obj: Any) -> Iterator[tuple[FieldPath, boo
     found = _pod(ctx, obj)
     if found:
         spec, spec_path = found
-        for _container, cpath in containers(spec, spec_path):
-            yield cpath + ("resources", "requests"), True
-            yield cpath + ("resources", "limits"), True
+        for _which, at in _container_resource_maps(spec, spec_path):
+            yield at, True
         yield spec_path + ("resources", "requests"), True
         yield spec_path + ("resources", "limits"), True
         for index, _volume in _items(spec.get("volumes")):
@@ -283,6 +282,13 @@ def _quantity_maps(ctx: CheckContext, obj: Any) -> Iterator[tuple[FieldPath, boo
         for index, _limit in _items(get_path(obj, ("spec", "limits"))):
             for name in ("max", "min", "default", "defaultRequest", "maxLimitRequestRatio"):
                 yield ("spec", "limits", index, name), True
+
+
+def _container_resource_maps(spec: dict[str, Any], spec_path: FieldPath) -> Iterator[tuple[str, FieldPath]]:
+    """("requests" or "limits", path) of every container's resources."""
+    for _container, cpath in containers(spec, spec_path):
+        yield "requests", cpath + ("resources", "requests")
+        yield "limits", cpath + ("resources", "limits")
 
 
 def _single_quantities(ctx: CheckContext, obj: Any) -> Iterator[tuple[FieldPath, str]]:
@@ -314,6 +320,24 @@ def _quantity_hit(value: Any, at: FieldPath, resource: str, nonnegative: bool) -
     return None
 
 
+def _fractional_extended(ctx: CheckContext, obj: Any) -> Iterator[Hit]:
+    """Extended resources (nvidia.com/gpu) are counted in whole devices: the server refuses
+    `0.5` or `500m` in a container's requests or limits ("must be an integer")."""
+    found = _pod(ctx, obj)
+    if not found:
+        return
+    for _which, at in _container_resource_maps(*found):
+        values = get_path(obj, at)
+        for resource, value in values.items() if isinstance(values, dict) else ():
+            if not isinstance(resource, str) or not resources.is_extended(resource):
+                continue
+            if isinstance(value, str) and _templated(value):
+                continue
+            parsed = quantity.parse_quantity(value)
+            if parsed is not None and parsed >= 0 and not resources.is_whole(parsed):
+                yield Hit(at + (resource,), {"resource": resource, "value": value}, "integer")
+
+
 def invalid_quantity(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
     for at, nonnegative in _quantity_maps(ctx, obj):
         values = get_path(obj, at)
@@ -328,24 +352,101 @@ def invalid_quantity(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) 
         hit = _quantity_hit(get_path(obj, at), at, what, True)
         if hit:
             yield hit
+    yield from _fractional_extended(ctx, obj)
 
 
 def requests_exceed_limits(ctx: CheckContext, container: Any, path: FieldPath,
                            params: Any) -> Iterator[Hit]:
-    resources = container.get("resources")
-    if not isinstance(resources, dict):
+    res = container.get("resources")
+    if not isinstance(res, dict):
         return
-    requests, limits = resources.get("requests"), resources.get("limits")
+    requests, limits = res.get("requests"), res.get("limits")
     if not isinstance(requests, dict) or not isinstance(limits, dict):
         return
     for resource, request in requests.items():
-        if resource not in limits:
-            continue
+        if resource not in limits or not isinstance(resource, str) or not resources.overcommit_allowed(resource):
+            continue  # extended resources and hugepages: overcommitted-resource says more
         wanted, cap = quantity.parse_quantity(request), quantity.parse_quantity(limits[resource])
         if wanted is not None and cap is not None and wanted > cap:
             yield Hit(path + ("resources", "requests", resource),
                       {"resource": resource, "request": request, "limit": limits[resource],
                        "container": container.get("name", "?")})
+
+
+def overcommitted_resource(ctx: CheckContext, container: Any, path: FieldPath,
+                           params: Any) -> Iterator[Hit]:
+    """Extended resources and hugepages cannot be overcommitted: the server wants a limit for
+    every request and the two equal ("must be equal to nvidia.com/gpu limit of 1", "Limit must
+    be set for non overcommitable resources"). A limit alone is fine: the request defaults to it.
+    It also wants cpu or memory beside hugepages ("HugePages require cpu or memory")."""
+    res = container.get("resources")
+    if not isinstance(res, dict):
+        return
+    requests = res.get("requests") if isinstance(res.get("requests"), dict) else {}
+    limits = res.get("limits") if isinstance(res.get("limits"), dict) else {}
+    name = container.get("name", "?")
+    for resource, request in requests.items():
+        if not isinstance(resource, str) or resources.overcommit_allowed(resource):
+            continue
+        if isinstance(request, str) and _templated(request):
+            continue
+        wanted = quantity.parse_quantity(request)
+        if wanted is None:
+            continue  # invalid-quantity's finding
+        values = {"resource": resource, "request": request, "container": name,
+                  "what": resources.kind_of(resource)}
+        at = path + ("resources", "requests", resource)
+        if resource not in limits:
+            yield Hit(at, values, "no-limit")
+            continue
+        limit = limits[resource]
+        cap = None if isinstance(limit, str) and _templated(limit) else quantity.parse_quantity(limit)
+        if cap is not None and cap != wanted:
+            yield Hit(at, {**values, "limit": limit})
+    named = [k for k in (*requests, *limits) if isinstance(k, str)]
+    if any(resources.is_hugepages(k) for k in named) and not {"cpu", "memory"} & set(named):
+        yield Hit(path + ("resources",), {"container": name}, "hugepages-alone", at="key")
+
+
+# ----------------------------------------------------------------------------------- probes
+
+# The handlers of a probe and of a hook, in the order the server counts them.
+_PROBE_HANDLERS = ("exec", "httpGet", "tcpSocket", "grpc")
+_HOOK_HANDLERS = ("exec", "httpGet", "tcpSocket", "sleep")
+_ONE_SUCCESS = ("livenessProbe", "startupProbe")
+
+
+def _runs_probes(path: FieldPath, container: dict[str, Any]) -> bool:
+    """Whether the server validates this container's probes and hooks: a regular container or
+    a sidecar (init container with restartPolicy: Always). Others may not have them at all."""
+    kind = str(path[-2]) if len(path) >= 2 else "containers"
+    if kind == "initContainers":
+        return container.get("restartPolicy") == "Always"
+    return kind != "ephemeralContainers"
+
+
+def invalid_probe(ctx: CheckContext, container: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    """What validateHandler and validateLivenessProbe refuse: one handler per probe or hook,
+    none missing, and successThreshold 1 on liveness and startup probes."""
+    if not isinstance(container, dict) or not _runs_probes(path, container):
+        return
+    name = container.get("name", "?")
+    for hpath, handler in _handlers(container):
+        where = ".".join(hpath)
+        kinds = _PROBE_HANDLERS if hpath[0] in _PROBES else _HOOK_HANDLERS
+        present = [h for h in kinds if handler.get(h) is not None]
+        if any(isinstance(v, str) and _templated(v) for v in handler.values()):
+            continue
+        if not present:
+            yield Hit(path + hpath, {"where": where, "container": name}, "no-handler", at="key")
+        for extra in present[1:]:
+            yield Hit(path + hpath + (extra,), {"where": where, "container": name, "first": present[0],
+                                                "second": extra}, at="key")
+        threshold = _int(handler.get("successThreshold"))
+        # 0 is defaulted to 1 before validation; a negative value is refused as well.
+        if hpath[0] in _ONE_SUCCESS and threshold is not None and threshold not in (0, 1):
+            yield Hit(path + hpath + ("successThreshold",), {"where": where, "container": name,
+                                                            "value": threshold}, "success-threshold")
 
 
 # ----------------------------------------------------------------------------------- ports
@@ -431,20 +532,48 @@ def invalid_port(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> I
             yield Hit(here + ("name",), {"value": name, "problem": problem}, "service-name")
 
 
+def _protocol(port: dict[str, Any]) -> str:
+    protocol = port.get("protocol")
+    return protocol if isinstance(protocol, str) and protocol else "TCP"
+
+
+def _tcp_unanswered(container: dict[str, Any], port: Any) -> str | None:
+    """The protocols a port is declared for when none is TCP (kube-linter's liveness-port
+    test): the kubelet resolves a named port whatever its protocol, then connects over TCP.
+    None when the port is declared for TCP, not declared at all, or not a literal."""
+    ports = [p for _, p in _items(container.get("ports"))]
+    if isinstance(port, str):
+        named = [p for p in ports if p.get("name") == port]
+        number = _int(named[0].get("containerPort")) if named else None
+    else:
+        number = _int(port)
+    if number is None:
+        return None
+    same = [_protocol(p) for p in ports if _int(p.get("containerPort")) == number]
+    if not same or "TCP" in same or any(_templated(p) for p in same):
+        return None
+    return " and ".join(sorted(set(same)))
+
+
 def probe_port_undeclared(ctx: CheckContext, container: Any, path: FieldPath,
                           params: Any) -> Iterator[Hit]:
     declared = {p["name"] for _, p in _items(container.get("ports")) if isinstance(p.get("name"), str)}
     for hpath, handler in _handlers(container):
-        for action in ("httpGet", "tcpSocket"):
+        for action in ("httpGet", "tcpSocket", "grpc"):
             port = get_path(handler, (action, "port"))
-            if not isinstance(port, str) or _templated(port) or port in declared:
+            values = {"port": port, "container": container.get("name", "?"), "where": ".".join(hpath)}
+            if isinstance(port, str) and _templated(port):
                 continue
-            if port.isdigit() or names.iana_svc_name_problem(port):
-                continue  # a malformed name is invalid-port's finding
-            yield Hit(path + hpath + (action, "port"),
-                      {"port": port, "container": container.get("name", "?"),
-                       "where": ".".join(hpath),
-                       "declared": ", ".join(sorted(d for d in declared if d)) or "none"})
+            if isinstance(port, str) and port not in declared:
+                if action == "grpc" or port.isdigit() or names.iana_svc_name_problem(port):
+                    continue  # a malformed name is invalid-port's finding
+                yield Hit(path + hpath + (action, "port"),
+                          {**values, "declared": ", ".join(sorted(d for d in declared if d)) or "none"})
+                continue
+            protocols = _tcp_unanswered(container, port)
+            if protocols:
+                yield Hit(path + hpath + (action, "port"), {**values, "protocol": protocols, "action": action},
+                          "protocol")
 
 
 def duplicate_container_port(ctx: CheckContext, spec: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
@@ -661,16 +790,17 @@ CHECKS: dict[str, CheckDef] = {
                       "expression": ("problem",)}),
     "invalid-annotation": define(invalid_annotation, ("key", "size"), NO_PARAMS,
         placeholders={"key": ("key", "problem"), "size": ("size", "limit")}),
-    "invalid-quantity": define(invalid_quantity, ("default", "suggest", "negative"), NO_PARAMS,
+    "invalid-quantity": define(invalid_quantity, ("default", "suggest", "negative", "integer"), NO_PARAMS,
         placeholders={"default": ("resource", "value"), "suggest": ("resource", "value", "suggestion"),
-                      "negative": ("resource", "value")}),
+                      "negative": ("resource", "value"), "integer": ("resource", "value")}),
     "requests-exceed-limits": define(requests_exceed_limits, ("default",), NO_PARAMS,
         placeholders=("resource", "request", "limit", "container")),
     "invalid-port": define(invalid_port, ("range", "name", "duplicate-name", "service-name"), NO_PARAMS,
         placeholders={"range": ("field", "value"), "name": ("field", "value", "problem"),
                       "duplicate-name": ("value",), "service-name": ("value", "problem")}),
-    "probe-port-undeclared": define(probe_port_undeclared, ("default",), NO_PARAMS,
-        placeholders=("port", "container", "where", "declared")),
+    "probe-port-undeclared": define(probe_port_undeclared, ("default", "protocol"), NO_PARAMS,
+        placeholders={"default": ("port", "container", "where", "declared"),
+                      "protocol": ("port", "container", "where", "protocol", "action")}),
     "duplicate-container-port": define(duplicate_container_port, ("default",), NO_PARAMS,
         placeholders=("port", "protocol", "first", "container")),
     "duplicate-service-port": define(duplicate_service_port, ("default", "name", "unnamed"), NO_PARAMS,
@@ -695,4 +825,13 @@ CHECKS: dict[str, CheckDef] = {
                       "init": ("policy", "name"), "container": ("policy", "name", "list")}),
     "invalid-rolling-update": define(invalid_rolling_update, ("default", "percent"), NO_PARAMS,
         placeholders={"default": ("kind",), "percent": ("value",)}),
+    "invalid-probe": define(invalid_probe, ("default", "no-handler", "success-threshold"), NO_PARAMS,
+        placeholders={"default": ("where", "container", "first", "second"),
+                      "no-handler": ("where", "container"),
+                      "success-threshold": ("where", "container", "value")}),
+    "overcommitted-resource": define(overcommitted_resource, ("default", "no-limit", "hugepages-alone"),
+                                     NO_PARAMS,
+        placeholders={"default": ("resource", "request", "container", "what", "limit"),
+                      "no-limit": ("resource", "request", "container", "what"),
+                      "hugepages-alone": ("container",)}),
 }
