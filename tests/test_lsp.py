@@ -113,6 +113,8 @@ async def start(root: Path, encodings: list[str] | None = None, command: list[st
         general=types.GeneralClientCapabilities(position_encodings=encodings) if encodings else None,
         text_document=types.TextDocumentClientCapabilities(
             hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
+            completion=types.CompletionClientCapabilities(completion_item=types.ClientCompletionItemOptions(
+                documentation_format=[types.MarkupKind.Markdown])),
             code_action=types.CodeActionClientCapabilities(
                 code_action_literal_support=types.ClientCodeActionLiteralOptions(
                     code_action_kind=types.ClientCodeActionKindOptions(value_set=["quickfix", "source"])))),
@@ -434,5 +436,34 @@ def test_the_server_asks_to_watch_configs_and_manifests(workspace: Path) -> None
         await client.shutdown_session()
         assert client._server is not None and client._server.returncode == 0
         await client.stop()
+
+    run(scenario)
+
+
+def test_completion_of_field_names_from_the_schema_and_the_crd(workspace: Path) -> None:
+    async def scenario() -> None:
+        session = await start(workspace)
+        deployment = ("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n"
+                      "    spec:\n      containers:\n        - name: web\n          ima\n")
+        uri = session.open("apps/web.yaml", deployment)
+        result = await session.client.text_document_completion_async(types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri), position=types.Position(line=9, character=13)))
+        items = result.items if isinstance(result, types.CompletionList) else result
+        by_label = {item.label: item for item in items}
+        assert "image" in by_label and "name" not in by_label  # name is there already
+        image = by_label["image"]
+        assert image.detail == "string"
+        assert image.text_edit is not None and image.text_edit.new_text == "image: "
+        assert (image.text_edit.range.start.character, image.text_edit.range.end.character) == (10, 13)
+        assert "Container image name" in image.documentation.value
+
+        widget = "apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w\nspec:\n  size: 3\n  c\n"
+        other = session.open("apps/w.yaml", widget)
+        result = await session.client.text_document_completion_async(types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=other), position=types.Position(line=6, character=3)))
+        items = result.items if isinstance(result, types.CompletionList) else result
+        assert [(item.label, item.detail) for item in items] == [("colour", "string")]
+        assert "CRD widgets.example.com in crds/widgets.yaml" in items[0].documentation.value
+        assert await finish(session) == 0
 
     run(scenario)

@@ -250,6 +250,14 @@ def build() -> KubelintServer:
             log.exception("kubelint server: hover failed")
             return None
 
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=["-"]))
+    async def completion(ls: KubelintServer, params: types.CompletionParams) -> list[types.CompletionItem] | None:
+        try:
+            return await _completion(ls, params)
+        except Exception:
+            log.exception("kubelint server: completion failed")
+            return None
+
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: KubelintServer, params: Any) -> None:
         for task in ls.state.pending.values():
@@ -371,7 +379,32 @@ async def _hover(server: KubelintServer, params: types.HoverParams) -> types.Hov
     markdown = await _in_worker(server, hover_text, server.state.context, path, text, others, findings, line, column)
     if not markdown:
         return None
-    return types.Hover(contents=types.MarkupContent(kind=types.MarkupKind.Markdown, value=markdown))
+    return types.Hover(contents=types.MarkupContent(kind=_markup(server, "hover"), value=markdown))
+
+
+def _markup(server: KubelintServer, where: str) -> types.MarkupKind:
+    """Markdown where the client says it renders it, else the same text as plain text."""
+    from pygls.capabilities import get_capability
+
+    field = ("text_document.hover.content_format" if where == "hover"
+             else "text_document.completion.completion_item.documentation_format")
+    formats = get_capability(server.client_capabilities, field, None) or ()  # type: ignore[call-overload]
+    return types.MarkupKind.Markdown if types.MarkupKind.Markdown in formats else types.MarkupKind.PlainText
+
+
+async def _completion(server: KubelintServer, params: types.CompletionParams) -> list[types.CompletionItem] | None:
+    uri = params.text_document.uri
+    path = path_of(uri)
+    document = server.workspace.text_documents.get(uri)
+    if path is None or document is None:
+        return None
+    from kubelint.server.completion import complete
+
+    text = document.source
+    index = LineIndex(text, server.workspace.position_encoding or types.PositionEncodingKind.Utf16)
+    others = _open_buffers(server, uri)
+    return await _in_worker(server, complete, server.state.context, path, text, others, index, params.position,
+                            _markup(server, "completion"))
 
 
 def serve_stdio() -> int:

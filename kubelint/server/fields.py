@@ -8,7 +8,7 @@ kube/versions.py). A custom resource's field comes from the `openAPIV3Schema` of
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 from kubelint.engine.documents import expand_lists, is_manifest
@@ -84,8 +84,16 @@ def _kind_file(directory: str, api_version: str, kind: str) -> dict[str, Any] | 
     return None
 
 
-def builtin_field(api_version: str, kind: str, path: FieldPath, version: tuple[int, int],
-                  strict: bool = True) -> FieldDoc | None:
+class SchemaRoot(NamedTuple):
+    """A kind's schema as shipped (with descriptions), how its `$ref`s resolve, and where it is from."""
+
+    root: dict[str, Any]
+    lookup: Callable[[str], Any]
+    origin: str
+    standard_fields: bool = True  # a CRD's schema rarely describes apiVersion, kind, metadata
+
+
+def builtin_root(api_version: str, kind: str, version: tuple[int, int], strict: bool = True) -> SchemaRoot | None:
     directory = version_dir(version, strict)
     if directory is None or not is_builtin_group(api_version):
         return None
@@ -93,36 +101,51 @@ def builtin_field(api_version: str, kind: str, path: FieldPath, version: tuple[i
     if root is None:
         return None
     defs = definitions(directory)
-    origin = f"{api_version} {kind}, Kubernetes {version[0]}.{version[1]}"
-    return _walk(root, path, lambda ref: defs.get(ref.rsplit("/", 1)[-1]), origin)
+    return SchemaRoot(root, lambda ref: defs.get(ref.rsplit("/", 1)[-1]),
+                      f"{api_version} {kind}, Kubernetes {version[0]}.{version[1]}")
 
 
-# -------------------------------------------------------------------------- custom resources
-
-
-def custom_field(crd: Document, api_version: str, path: FieldPath) -> FieldDoc | None:
+def custom_root(crd: Document, api_version: str) -> SchemaRoot | None:
+    """The `openAPIV3Schema` of the CRD's version that serves `api_version`."""
     spec = crd.obj.get("spec") if isinstance(crd.obj, dict) else None
     if not isinstance(spec, dict):
         return None
     version = api_version.rsplit("/", 1)[-1]
     schema = None
     for item in spec.get("versions") or ():
-        if isinstance(item, dict) and item.get("name") == version:
-            schema = (item.get("schema") or {}).get("openAPIV3Schema") if isinstance(item.get("schema"), dict) else None
+        if isinstance(item, dict) and item.get("name") == version and isinstance(item.get("schema"), dict):
+            schema = item["schema"].get("openAPIV3Schema")
     if schema is None and isinstance(spec.get("validation"), dict):
         schema = spec["validation"].get("openAPIV3Schema")
     if not isinstance(schema, dict):
         return None
-    if path and path[0] in ("apiVersion", "kind", "metadata") and path[0] not in (schema.get("properties") or {}):
-        return None  # the standard fields a CRD does not describe
-    return _walk(schema, path, lambda ref: None, f"CRD {crd.name or ''}".strip())
+    return SchemaRoot(schema, lambda ref: None, f"CRD {crd.name or ''}".strip(), standard_fields=False)
+
+
+def builtin_field(api_version: str, kind: str, path: FieldPath, version: tuple[int, int],
+                  strict: bool = True) -> FieldDoc | None:
+    schema = builtin_root(api_version, kind, version, strict)
+    return field_doc(schema, path) if schema is not None else None
+
+
+def custom_field(crd: Document, api_version: str, path: FieldPath) -> FieldDoc | None:
+    schema = custom_root(crd, api_version)
+    return field_doc(schema, path) if schema is not None else None
 
 
 # ------------------------------------------------------------------------------- the walk
 
 
-def _walk(root: dict[str, Any], path: FieldPath, lookup: Any, origin: str) -> FieldDoc | None:
-    node, description = _resolved(root, lookup, "")
+def _undescribed(schema: SchemaRoot, path: FieldPath) -> bool:
+    return (not schema.standard_fields and bool(path) and path[0] in ("apiVersion", "kind", "metadata")
+            and path[0] not in (schema.root.get("properties") or {}))
+
+
+def _descend(schema: SchemaRoot, path: FieldPath) -> tuple[dict[str, Any], str] | None:
+    """The resolved schema node at `path` and its description, or None where the schema ends."""
+    if _undescribed(schema, path):
+        return None
+    node, description = _resolved(schema.root, schema.lookup, "")
     for part in path:
         child: Any = None
         if isinstance(part, int):
@@ -135,8 +158,33 @@ def _walk(root: dict[str, Any], path: FieldPath, lookup: Any, origin: str) -> Fi
                 child = node["additionalProperties"]
         if not isinstance(child, dict):
             return None
-        node, description = _resolved(child, lookup, "")
-    return FieldDoc(format_path(path), _type(node, lookup), description, origin)
+        node, description = _resolved(child, schema.lookup, "")
+    return node, description
+
+
+def field_doc(schema: SchemaRoot, path: FieldPath) -> FieldDoc | None:
+    found = _descend(schema, path)
+    if found is None:
+        return None
+    node, description = found
+    return FieldDoc(format_path(path), _type(node, schema.lookup), description, schema.origin)
+
+
+def children(schema: SchemaRoot, path: FieldPath) -> list[tuple[str, FieldDoc]]:
+    """The fields a mapping at `path` may hold, in the schema's order."""
+    found = _descend(schema, path)
+    if found is None:
+        return []
+    props = found[0].get("properties")
+    if not isinstance(props, dict):
+        return []
+    out = []
+    for name, child in props.items():
+        if isinstance(child, dict):
+            node, description = _resolved(child, schema.lookup, "")
+            out.append((name, FieldDoc(format_path((*path, name)), _type(node, schema.lookup), description,
+                                       schema.origin)))
+    return out
 
 
 def _resolved(node: dict[str, Any], lookup: Any, description: str) -> tuple[dict[str, Any], str]:

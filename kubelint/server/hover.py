@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from kubelint.model import Finding
 from kubelint.server.context import Context
 from kubelint.source import load_text
+
+if TYPE_CHECKING:
+    from kubelint.server.fields import SchemaRoot
 
 
 def _at(finding: Finding, line: int, column: int) -> bool:
@@ -36,30 +40,37 @@ def rule_docs(context: Context, path: str, rule_id: str) -> str | None:
     return "\n".join(section).strip()
 
 
-def field_docs(context: Context, path: str, text: str, open_buffers: Mapping[str, str],
-               line: int, column: int) -> str | None:
-    from kubelint.server.fields import builtin_field, custom_field, field_at
+def schema_for(context: Context, path: str, text: str, open_buffers: Mapping[str, str],
+               api_version: str, kind: str) -> SchemaRoot | None:
+    """The schema (with descriptions) of apiVersion/kind: shipped, or the CRD the lint would use."""
+    from kubelint.server.fields import builtin_root, custom_root
 
-    cursor = field_at(load_text(text, path).documents, line, column)
-    if cursor is None:
-        return None
-    api_version, kind = cursor.doc.api_version, cursor.doc.kind
-    if not api_version or not kind:
-        return None
     try:
         options = context.options_for(path)
     except Exception:
         from kubelint.options import Options
 
         options = Options()
-    doc = builtin_field(api_version, kind, cursor.path, options.kubernetes_version, options.strict)
-    if doc is None:
+    schema = builtin_root(api_version, kind, options.kubernetes_version, options.strict)
+    if schema is None:
         crd = context.custom_definition(api_version, kind, path, text, open_buffers)
         if crd is not None:
-            doc = custom_field(crd, api_version, cursor.path)
-            if doc is not None:
+            schema = custom_root(crd, api_version)
+            if schema is not None:
                 where = context.display_path(crd.file)
-                doc = doc._replace(origin=f"{api_version} {kind}, from {doc.origin} in {where}")
+                schema = schema._replace(origin=f"{api_version} {kind}, from {schema.origin} in {where}")
+    return schema
+
+
+def field_docs(context: Context, path: str, text: str, open_buffers: Mapping[str, str],
+               line: int, column: int) -> str | None:
+    from kubelint.server.fields import field_at, field_doc
+
+    cursor = field_at(load_text(text, path).documents, line, column)
+    if cursor is None or not cursor.doc.api_version or not cursor.doc.kind:
+        return None
+    schema = schema_for(context, path, text, open_buffers, cursor.doc.api_version, cursor.doc.kind)
+    doc = field_doc(schema, cursor.path) if schema is not None else None
     if doc is None:
         return None
     out = [f"**{doc.path}** `<{doc.type}>`", ""]
