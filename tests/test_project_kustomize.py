@@ -394,3 +394,24 @@ def test_the_real_corpus_kustomize_files() -> None:
     assert {os.path.relpath(r, SHARED_CORPUS) for r in info.roots} == {
         "ingress-nginx/deploy/grafana", "ingress-nginx/deploy/prometheus",
         "microservices-demo/kubernetes-manifests", "microservices-demo/kustomize/base"}
+
+
+def test_a_kustomization_of_wrong_types_is_read_without_a_crash(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text(
+        'resources: "x"\nbases: [1, null, "a\\0b"]\ncomponents: {a: 1}\npatches: [{path: 3}, {patch: 4}, "p\\0"]\n'
+        'configMapGenerator: "s"\nsecretGenerator: [{files: "x", envs: [1]}, {env: "a\\0"}]\nlabels: {a: 1}\n'
+        'commonLabels: [1]\nreplacements: [{path: "\\0"}]\nopenapi: {path: 1}\nhelmCharts: [{valuesFile: 3}]\n'
+        'transformers: [{a: 1}, "t\\0"]\n')
+    info = kustomize_files([str(tmp_path / "kustomization.yaml")])
+    assert info.own == {str(tmp_path / "kustomization.yaml"): "a kustomization"}
+    assert info.roots == (str(tmp_path),) and info.patches == frozenset() and info.selector_labels == {}
+
+
+@needs_tool
+def test_two_kustomization_files_are_kustomizes_error_in_its_words(tmp_path: Path) -> None:
+    (tmp_path / "kustomization.yaml").write_text("resources: []\n")
+    (tmp_path / "Kustomization").write_text("resources: []\n")
+    result = build(str(tmp_path), cache=False)
+    assert result.error is not None
+    assert result.error.message == f"couldn't make target for path '{tmp_path}': Found multiple kustomization " \
+                                   f"files under: {tmp_path}"

@@ -65,8 +65,9 @@ def patch_paths(kustomization: Any, directory: str) -> set[str]:
 
 
 def inline(entry: str) -> bool:
-    """Whether a kustomization entry is an inline patch or document rather than a file name."""
-    return "\n" in entry or entry.lstrip().startswith(("{", "["))
+    """Whether a kustomization entry is an inline patch or document rather than a file name
+    (or no name a file could have)."""
+    return "\n" in entry or "\0" in entry or entry.lstrip().startswith(("{", "["))
 
 
 def _read(path: str) -> Any:

@@ -96,9 +96,7 @@ def read_kustomization(path: str) -> Kustomization | None:
             (k.subtrees if os.path.isdir(target) else k.resources).append(target)
     k.patches = patch_paths(obj, directory)
     for key in ("configMapGenerator", "secretGenerator"):
-        for generator in obj.get(key) or ():
-            if not isinstance(generator, dict):
-                continue
+        for generator in _dicts(obj.get(key)):
             for entry in _strings(generator.get("files")):
                 source = entry.split("=", 1)[1] if "=" in entry else entry
                 k.own[_join(directory, source)] = f"{key} files"
@@ -109,13 +107,12 @@ def read_kustomization(path: str) -> Kustomization | None:
     for entry in _strings(obj.get("crds")):
         k.own[_join(directory, entry)] = "crds"
     openapi = obj.get("openapi")
-    if isinstance(openapi, dict) and isinstance(openapi.get("path"), str):
-        k.own[_join(directory, openapi["path"])] = "openapi"
-    for entry in obj.get("replacements") or ():
-        if isinstance(entry, dict) and isinstance(entry.get("path"), str):
-            k.own[_join(directory, entry["path"])] = "replacements"
-    for chart in obj.get("helmCharts") or ():
-        if isinstance(chart, dict):
+    for entry in _strings([openapi.get("path")] if isinstance(openapi, dict) else []):
+        k.own[_join(directory, entry)] = "openapi"
+    for entry in _strings([r.get("path") for r in _dicts(obj.get("replacements"))]):
+        k.own[_join(directory, entry)] = "replacements"
+    for chart in _dicts(obj.get("helmCharts")):
+        if chart:
             for entry in [*_strings([chart.get("valuesFile")]), *_strings(chart.get("additionalValuesFiles"))]:
                 k.own[_join(directory, entry)] = "helmCharts values"
     for key in ("transformers", "generators", "validators"):
@@ -130,8 +127,8 @@ def read_kustomization(path: str) -> Kustomization | None:
     labels = obj.get("commonLabels")
     if isinstance(labels, dict):
         k.selector_labels.update({str(a): str(b) for a, b in labels.items()})
-    for entry in obj.get("labels") or ():
-        if isinstance(entry, dict) and entry.get("includeSelectors") is True and isinstance(entry.get("pairs"), dict):
+    for entry in _dicts(obj.get("labels")):
+        if entry.get("includeSelectors") is True and isinstance(entry.get("pairs"), dict):
             k.selector_labels.update({str(a): str(b) for a, b in entry["pairs"].items()})
     return k
 
@@ -139,7 +136,11 @@ def read_kustomization(path: str) -> Kustomization | None:
 def _strings(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
-    return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+    return [v.strip() for v in value if isinstance(v, str) and v.strip() and "\0" not in v]
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _join(directory: str, entry: str) -> str:

@@ -225,7 +225,7 @@ def _shown(path: str, wrapper: str, real_root: str, root: str) -> str:
     return os.path.normpath(os.path.join(root, os.path.relpath(real, real_root)))
 
 
-_KUBECTL_ERROR = re.compile(r'"command failed" err="(.*)"\s*$')
+_KUBECTL_ERROR = re.compile(r'"command failed" err=(?:"(.*)"|<\s*(.*?)\s*>)\s*$')
 _ERROR_PATH = re.compile(r"(?<![\w/.])((?:\.\./|/)[^\s'\":]+)")
 
 
@@ -236,13 +236,16 @@ def _error(text: str, kustomization: str, wrapper: str, real_root: str, root: st
     message = " ".join(lines)
     quoted = _KUBECTL_ERROR.search(message)  # kubectl logs it: E1207 … "command failed" err="…"
     if quoted:
-        message = quoted.group(1).replace('\\"', '"')
+        message = (quoted.group(1) or quoted.group(2) or "").replace('\\"', '"')
     message = message.removeprefix("Error: ").strip() or "the build failed"
     # the wrapper's own step ("accumulating resources from '<root>': … recursed accumulation
     # of path '<root>': ") says nothing about the user's tree
     wrapped = re.search(r"recursed accumulation of path '[^']*': ", message)
     if wrapped:
         message = message[wrapped.end():]
+    else:
+        message = re.sub(r"^accumulating resources: accumulation err='accumulating resources from '[^']*': "
+                         r"'[^']*' must resolve to a file': ", "", message).removesuffix("'")
     file = None
 
     def rename(match: re.Match[str]) -> str:
