@@ -33,7 +33,9 @@ def lint_paths(paths: list[str] | tuple[str, ...], options: Options | None = Non
     if options is None:
         from kubelint.config import resolve
 
-        options = resolve(list(paths), stdin_filename=kwargs.get("stdin_filename")).options
+        settings = resolve(list(paths), stdin_filename=kwargs.get("stdin_filename"))
+        options = settings.options
+        kwargs.setdefault("options_for", settings.options_for)
     return run(list(paths), options, **kwargs)
 
 

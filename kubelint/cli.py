@@ -198,13 +198,16 @@ def check(
     try:
         result = _usage_errors_exit(lambda: lint_paths(targets, options, stdin_text=stdin_text,
                                                        stdin_filename=stdin_filename, progress=bar,
-                                                       auto_jobs=True))
+                                                       auto_jobs=True, options_for=_per_project(settings, write_baseline)))
     finally:
         if bar is not None:
             bar.close()
     if verbose or result.files == 0:
         _tell_what_was_not_linted(targets, options.exclude, verbose, result.files)
     if verbose:
+        for root, how, count, config in result.projects:
+            where = f", config {config}" if config else ""
+            sys.stderr.write(f"kubelint: project: {root}: {how}; {count} file{'s' if count != 1 else ''}{where}\n")
         for path in sorted(result.skipped_files):
             sys.stderr.write(f"kubelint: skipped: {path}: no Kubernetes object in it (a kustomization, "
                              "values, Chart.yaml or other tool file)\n")
@@ -242,6 +245,17 @@ def check(
             context.color = False if (no_color or target.output or os.environ.get("NO_COLOR")) else None
             _write_report(target, result, context)
     raise typer.Exit(exit_code(result, level))
+
+
+def _per_project(settings: Settings, write_baseline: str | None) -> Any:
+    """Each project's Options from its own config; --write-baseline records everything there is."""
+    if settings.options_for is None:
+        return None
+    if not write_baseline:
+        return settings.options_for
+    from dataclasses import replace
+
+    return lambda config: replace(settings.options_for(config), baseline=None)  # type: ignore[misc]
 
 
 def _refuse_reports_that_would_not_be_written(diff: bool, write_baseline: str | None, formats: list[Any],

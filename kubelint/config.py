@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from kubelint.engine.rules import Rule
     from kubelint.options import Options
 
-CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
+from kubelint.settings import CONFIG_NAMES  # noqa: F401 - one list of names, read here too
+
 FAIL_LEVELS = ("error", "warning", "info", "never")
 STDIN = "-"
 # Words people write for a setting, and the setting they mean (`image-tag: disabled`).
@@ -79,11 +80,15 @@ class Overrides:
 
 @dataclass
 class Settings:
-    """A resolved run: the config file used (if any), the Options, and the fail level."""
+    """A resolved run: the config of its per-run settings (if any), its Options, the fail
+    level, and how each project's Options are made from the project's own config."""
 
     config: Config | None
     options: Options
     fail_on: str = "error"
+    # config path (None: no config) → that project's Options; None when one config is named
+    # for the whole run (--config)
+    options_for: Callable[[str | None], Options] | None = None
 
 
 # ---------------------------------------------------------------------------------- discovery
@@ -107,13 +112,15 @@ def find_config(start: str | None = None) -> str | None:
 
 
 def find_config_for(paths: Sequence[str], stdin_filename: str | None = None) -> str | None:
-    """The config of a run: found from each linted path upward, as ruff and yamllint do.
+    """The config of the run's per-run settings (the fail level; the jobs): the nearest one to
+    the working directory, else the one config that every linted path finds upward.
 
-    Standard input counts as `stdin_filename` (an editor passes the buffer's path). When no
-    path has one, the current directory's is used. One run uses one config: paths that find
-    different config files are a usage error, since their rules and target versions differ.
-    """
-    found: dict[str, str] = {}
+    Each project of the run applies its own nearest config to its files (see `Settings.options_for`);
+    this one only decides what is decided once per run."""
+    here = find_config()
+    if here is not None:
+        return here
+    found: set[str] = set()
     for raw in paths:
         if raw == STDIN:
             if not stdin_filename:
@@ -126,12 +133,8 @@ def find_config_for(paths: Sequence[str], stdin_filename: str | None = None) -> 
             continue
         config = find_config(start)
         if config is not None:
-            found.setdefault(config, raw)
-    if len(found) > 1:
-        (first, a), (second, b) = list(found.items())[:2]
-        raise ConfigError(f"{a} and {b} have different config files ({first} and {second}); "
-                          "lint them in separate runs, or choose one with --config")
-    return next(iter(found), None) or find_config()
+            found.add(config)
+    return next(iter(found)) if len(found) == 1 else None
 
 
 # ------------------------------------------------------------------------------------ loading
@@ -528,4 +531,19 @@ def resolve(paths: Sequence[str] = (), overrides: Overrides | None = None,
     config = load_config(found) if found else None
     options = options_from(config, said)
     fail_on = said.flags.get("fail_on") or (config.fail_on if config else None) or "error"
-    return Settings(config, options, fail_on)
+    # A project with no config of its own takes the run's (the one nearest the working directory).
+    per_project = None if said.config_path is not None else project_options(said, {found: options, None: options})
+    return Settings(config, options, fail_on, per_project)
+
+
+def project_options(overrides: Overrides, known: dict[str | None, Options] | None = None
+                    ) -> Callable[[str | None], Options]:
+    """Each project's Options: its own config merged with the same flags, read once per file."""
+    memo: dict[str | None, Options] = dict(known or {})
+
+    def options_for(config_path: str | None) -> Options:
+        if config_path not in memo:
+            memo[config_path] = options_from(load_config(config_path) if config_path else None, overrides)
+        return memo[config_path]
+
+    return options_for

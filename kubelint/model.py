@@ -277,6 +277,8 @@ class RunResult:
     suppressed: list[Suppressed] = field(default_factory=list, repr=False, compare=False)
     # The files read and skipped as holding no Kubernetes object (for `-v`), sorted.
     skipped_files: list[str] = field(default_factory=list, repr=False, compare=False)
+    # The projects the input was split into (for `-v`): (root, how it was found, files, config).
+    projects: list[tuple[str, str, int, str | None]] = field(default_factory=list, repr=False, compare=False)
 
     @property
     def internal_errors(self) -> int:

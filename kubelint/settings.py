@@ -14,6 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+# The names of the config file, found from each linted file upward.
+CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
+
 Kind = Literal["version", "string", "strings", "paths", "path", "bool", "int", "level"]
 # replace: the flag wins over the config, which wins over the default;
 # extend:  the config's list, then the flag's;

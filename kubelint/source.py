@@ -51,8 +51,11 @@ class SourceResult:
 # ---------------------------------------------------------------------------------- discovery
 
 
-def _excluded(path: str, patterns: list[str]) -> bool:
+def excluded(path: str, patterns: list[str]) -> bool:
     return bool(patterns) and exclusion(path, patterns) is not None
+
+
+_excluded = excluded
 
 
 def exclusion(path: str, patterns: list[str]) -> str | None:

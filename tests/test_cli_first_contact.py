@@ -226,14 +226,18 @@ def test_the_library_resolves_the_config_as_the_cli_does(tmp_path: Path, monkeyp
     assert {str(f.severity) for f in result.findings if f.rule == "image-tag"} == {"warning"}
 
 
-def test_paths_with_different_configs_are_a_usage_error(tmp_path: Path) -> None:
+def test_paths_with_different_configs_each_get_their_own(tmp_path: Path) -> None:
+    """A monorepo with a config per team: one run, each file under its nearest config (issue 22)."""
     repo = _repo_with_config(tmp_path)
     other = tmp_path / "other"
     other.mkdir()
-    (other / ".kubelint.yaml").write_text("fail-on: never\n")
+    (other / ".kubelint.yaml").write_text("rules:\n  image-tag: off\n")
     (other / "pod.yaml").write_text(IMAGES)
-    code, _, err = run_cli(["check", str(repo / "k8s"), str(other)])
-    assert code == 2 and "different config files" in err
+    code, out, err = run_cli(["check", "--format", "json", str(repo / "k8s"), str(other)])
+    assert code == 1, err
+    image_tags = {(Path(f["file"]).parent.name, f["severity"]) for f in json.loads(out)["findings"]
+                  if f["rule"] == "image-tag"}
+    assert image_tags == {("k8s", "error")}  # other/.kubelint.yaml turns it off for its own files
 
 
 # --------------------------------------------------------------------- 15: saying what happened

@@ -19,6 +19,7 @@ from kubelint.engine.documents import crd_group, crds_of, custom_groups, expand_
 from kubelint.engine.facts import ObjectFacts, facts_of
 from kubelint.engine.rules import Rule, all_rules
 from kubelint.kube.groups import is_tool_config
+from kubelint.kube.kustomize import has_patch_directive
 from kubelint.kube.objects import incomplete
 from kubelint.kube.workloads import containers, get_path, pod_spec
 from kubelint.model import Document, Finding, Span, format_path, path_within
@@ -87,6 +88,9 @@ class Linter:
         self.wanted_groups: frozenset[str] = frozenset()
         # Files that a kustomization names as patches: partial objects (see kube/kustomize.py).
         self.partial_files: frozenset[str] = frozenset()
+        # File → the labels kustomize adds to its selectors (commonLabels; labels with
+        # includeSelectors): its workloads get a selector when built, so none is missing.
+        self.selector_labels: dict[str, dict[str, str]] = {}
         # Whether facts carry each workload's Pod Security failures (see engine/passes.py).
         self.pod_security_facts = True
         self.schema = None
@@ -271,7 +275,10 @@ class Linter:
                 if not is_manifest(doc.obj) and doc.index not in refused:
                     findings.append(self._not_a_manifest(not_manifest, doc))
         objects = expand_lists(objects)
-        partial = source.path in self.partial_files
+        # A kustomize patch: named as one by a kustomization, or holding a strategic-merge
+        # directive ($patch: delete …), which only a patch can.
+        partial = source.path in self.partial_files or (
+            "$" in source.text and any(has_patch_directive(d.obj) for d in objects))
         facts: list[ObjectFacts] = []
         silencers: list[suppress.Suppression] = []
         for doc in objects:
@@ -289,8 +296,11 @@ class Linter:
                 findings.append(self._not_a_manifest(not_manifest, doc))
         if source.text and "kubelint:" in source.text:
             silencers.extend(suppress.from_comments(source.path, source.lines, documents))
+        if source.path in self.selector_labels:  # kustomize writes the selector (commonLabels)
+            findings = [f for f in findings if f.rule != "missing-selector"]
         # Suppressions are applied in the reduce step, to run-wide findings too (engine/reduce.py).
-        return FileOutcome(findings, max(source.document_count, len(documents)), False, facts, silencers)
+        return FileOutcome(findings, max(source.document_count, len(documents)), False, facts, silencers,
+                           source.path)
 
     def lint_file(self, path: str) -> FileOutcome:
         return self.lint_source(load_path(path, self.options.max_file_size))

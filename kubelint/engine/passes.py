@@ -225,6 +225,33 @@ class _TwoPasses:
 _PSA_LABEL = b"pod-security.kubernetes.io/"
 
 
+def useful_context(reported: Sequence[str], context: Sequence[str], max_bytes: int,
+                   stdin_text: str | None = None) -> list[str]:
+    """The context files worth reading for `reported`: every file that holds objects (the
+    run-wide rules pair them), but of the files that define CRDs only those of API groups the
+    reported files use (a repository's CRDs are its largest files)."""
+    wanted: set[str] = set()
+    for path in reported:
+        wanted |= _scan(path, max_bytes).groups
+    if stdin_text:
+        wanted |= _values(stdin_text.encode("utf-8", "replace"), b"apiVersion", _API_GROUP)
+    wanted -= BUILTIN_GROUPS
+    out = []
+    for path in context:
+        plan = _scan(path, max_bytes)
+        if not plan.has_crd or plan.crd_groups & wanted:
+            out.append(path)
+    return out
+
+
+def may_define_crds(path: str, max_bytes: int = 20 << 20) -> bool:
+    """Whether a file may hold CRDs (the byte scan: cheap, and never misses one written plainly)."""
+    try:
+        return _CRD_MARKER.search(read_bytes(path, max_bytes)) is not None
+    except (OSError, ReadError):
+        return False
+
+
 def _scan(path: str, max_bytes: int) -> _Plan:
     """Whether a file may hold CRDs, the API groups its apiVersions name, and the groups its
     CRDs may define."""

@@ -9,49 +9,88 @@ working directory.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable, Sequence
 
 from kubelint.engine.documents import crds_of
 from kubelint.engine.linter import FileOutcome, Linter
 from kubelint.engine.parallel import default_jobs
-from kubelint.engine.passes import lint_files, lint_in_two_passes
+from kubelint.engine.passes import lint_files, lint_in_two_passes, useful_context
+from kubelint.engine.projects import Project, split
 from kubelint.engine.reduce import Reduced
 from kubelint.model import Finding, RunResult
 from kubelint.options import Options
-from kubelint.source import discover, load_path, load_text
+from kubelint.project.kustomize import KustomizeInfo, kustomize_files
+from kubelint.source import discover, excluded, load_path, load_text
 
 
 def lint_paths(paths: Sequence[str], options: Options | None = None, *,
                stdin_text: str | None = None, stdin_filename: str | None = None,
-               progress: Callable[[int, int, int], None] | None = None, auto_jobs: bool = False) -> RunResult:
-    """Lint files and directories with `options` (default: the defaults; the public
-    `kubelint.lint_paths` finds the config); `-` reads `stdin_text`. Raises UsageError for bad
-    paths.
+               progress: Callable[[int, int, int], None] | None = None, auto_jobs: bool = False,
+               options_for: Callable[[str | None], Options] | None = None) -> RunResult:
+    """Lint files and directories, project by project (engine/projects.py); `-` reads
+    `stdin_text`. Raises UsageError for bad paths.
 
+    `options` apply to every project, unless `options_for(config_path)` gives each project the
+    Options of its own .kubelint.yaml (what the CLI and `kubelint.lint_paths` pass).
     `progress(files_done, files_total, findings_so_far)` is called as each file is done;
-    `auto_jobs` spreads a big tree over every CPU when `options.jobs` is not set."""
-    return _lint_paths(paths, options or Options(), stdin_text, stdin_filename, progress, auto_jobs)
+    `auto_jobs` spreads a big project over every CPU when `options.jobs` is not set."""
+    return _lint_paths(paths, options or Options(), stdin_text, stdin_filename, progress, auto_jobs, options_for)
 
 
-def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str | None,
-                stdin_filename: str | None,
-                progress: Callable[[int, int, int], None] | None = None, auto_jobs: bool = False) -> RunResult:
+def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, stdin_filename: str | None,
+                progress: Callable[[int, int, int], None] | None = None, auto_jobs: bool = False,
+                options_for: Callable[[str | None], Options] | None = None) -> RunResult:
     started = time.perf_counter()
-    linter = Linter(options)
-    files = discover(paths, linter.options.exclude)
-    from kubelint.kube.kustomize import partial_files
-
-    linter.partial_files = partial_files(files)
-    result = RunResult(findings=[], rules=linter.rules)
+    files = discover(paths, options.exclude)
+    kustomize = kustomize_files(files)
+    used = {os.path.realpath(os.path.dirname(k)) for k in kustomize.kustomizations} - {
+        os.path.realpath(r) for r in kustomize.roots}
+    projects = split(paths, files, options.exclude, stdin_filename, used)
+    result = RunResult(findings=[])
     done = _progress_counter(progress, sum(1 for path in files if path != "-"))
-    on_disk = [path for path in files if path != "-"]
+    for project in projects:
+        project_options = options_for(project.config) if options_for is not None else options
+        if options_for is not None and project_options.exclude != options.exclude:
+            project.files = [f for f in project.files if f == "-" or not excluded(f, project_options.exclude)]
+        part = _lint_project(project, project_options, kustomize, stdin_text, stdin_filename, done, auto_jobs)
+        result.files += part.files
+        result.documents += part.documents
+        result.skipped += part.skipped
+        result.skipped_files += part.skipped_files
+        result.findings += part.findings
+        result.suppressed += part.suppressed
+        for rule_id, rule in part.rules.items():
+            result.rules.setdefault(rule_id, rule)
+        result.projects.append((project.root, project.how, len(project.files), project.config))
+    if not projects:
+        result.rules = Linter(options).rules
+    result.findings.sort(key=Finding.sort_key)
+    result.suppressed.sort(key=lambda s: s.finding.sort_key())
+    result.skipped_files.sort()
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, stdin_text: str | None,
+                  stdin_filename: str | None, done: Callable[[FileOutcome], None], auto_jobs: bool) -> RunResult:
+    """One project: its files (and context) mapped, then reduced on their own."""
+    linter = Linter(options)
+    own = {f for f in (*project.files, *project.context) if kustomize.is_own(f)}
+    linter.partial_files = frozenset(kustomize.patches)
+    linter.selector_labels = kustomize.selector_labels
+    result = RunResult(findings=[], rules=linter.rules)
+    reported = [path for path in project.files if path != "-" and path not in own]
+    context = useful_context(reported, [path for path in project.context if path not in own],
+                             linter.options.max_file_size, stdin_text if "-" in project.files else None)
+    on_disk = reported + context
     # The library works in its caller's process unless asked: a pool forked inside a threaded
     # host (an editor, a web service) is the caller's decision, not ours.
     jobs = linter.options.jobs or (default_jobs(on_disk) if auto_jobs else 1)
     outcomes: list[FileOutcome] = []
     stdin_source = None
-    if "-" in files:
+    if "-" in project.files:
         stdin_source = load_path("-", linter.options.max_file_size, stdin_text, stdin_filename or "<stdin>")
     if linter.schema is None:
         for _, outcome in lint_files(linter, on_disk, jobs):
@@ -61,17 +100,22 @@ def _lint_paths(paths: Sequence[str], options: Options | None, stdin_text: str |
             outcomes.append(linter.lint_source(stdin_source))
     else:
         outcomes = lint_in_two_passes(linter, on_disk, jobs, stdin_source, done)
+    hidden = set(context)
     for outcome in outcomes:
+        if outcome.path in hidden:
+            continue
         result.files += 1
         result.documents += outcome.documents
         result.skipped += outcome.skipped
         if outcome.skipped:
             result.skipped_files.append(outcome.path)
+    for path in sorted(own & set(project.files)):  # kustomize's own files: read by kustomize, not objects
+        result.files += 1
+        result.skipped += 1
+        result.skipped_files.append(path)
     reduced = reduce_run(linter, outcomes)
-    result.findings = reduced.findings
-    result.suppressed = reduced.suppressed
-    result.findings.sort(key=Finding.sort_key)
-    result.seconds = time.perf_counter() - started
+    result.findings = [f for f in reduced.findings if f.file not in hidden]
+    result.suppressed = [s for s in reduced.suppressed if s.finding.file not in hidden]
     return result
 
 
