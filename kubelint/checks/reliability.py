@@ -8,13 +8,14 @@ Jobs and resources of ephemeral containers, which the API forbids or which make 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from kubelint.checks.base import CheckContext, CheckDef, Hit, define
-from kubelint.kube.selectors import is_empty, matches
+from kubelint.checks.run.file_index import file_index
+from kubelint.kube.selectors import is_empty, matches, requirement_matches
 from kubelint.kube.workloads import get_path
-from kubelint.model import FieldPath
+from kubelint.model import Document, FieldPath
 
 # A pod that runs to completion: its containers need no readiness or liveness probe.
 RUN_TO_COMPLETION_KINDS = frozenset({"Job", "CronJob"})
@@ -98,13 +99,49 @@ def _selected_by_service(ctx: CheckContext) -> bool:
     labels = _pod_labels(ctx)
     if not labels:
         return False
-    for other in ctx.documents:
+    by_pair, unkeyed = file_index(ctx.documents).memoized("services-by-pair", _services_by_pair)
+    namespace = ctx.document.namespace
+    candidates = [*unkeyed.get(namespace, ())]
+    for key, value in labels.items():
+        if isinstance(key, str):
+            candidates += by_pair.get((namespace, key, str(value)), ())
+    return any(matches(selector, labels) for selector in candidates)
+
+
+# A Service selector by one pair it requires (namespace, key, value as text); those requiring
+# none (every pair malformed) by namespace.
+_ServiceTables = tuple[dict[tuple[Any, str, str], list[dict[str, Any]]], dict[Any, list[dict[str, Any]]]]
+
+
+def _services_by_pair(documents: Sequence[Document]) -> _ServiceTables:
+    """The selectors of the file's Services that send traffic to ready pods only, each under
+    one label pair it requires: a pod's labels find the candidates, not every Service."""
+    by_pair: dict[tuple[Any, str, str], list[dict[str, Any]]] = {}
+    unkeyed: dict[Any, list[dict[str, Any]]] = {}
+    for other in documents:
+        if other.kind != "Service" or _group(other.api_version) != "":
+            continue
         selector = get_path(other.obj, ("spec", "selector"))
-        if (other.kind == "Service" and _group(other.api_version) == "" and other.namespace == ctx.document.namespace
-                and isinstance(selector, dict) and selector and matches(selector, labels)
-                and get_path(other.obj, ("spec", "publishNotReadyAddresses")) is not True):
-            return True
-    return False
+        if (not isinstance(selector, dict) or not selector
+                or get_path(other.obj, ("spec", "publishNotReadyAddresses")) is True):
+            continue
+        pair = _required_pair(selector)
+        if pair is None:
+            unkeyed.setdefault(other.namespace, []).append(selector)
+        else:
+            by_pair.setdefault((other.namespace, *pair), []).append(selector)
+    return by_pair, unkeyed
+
+
+def _required_pair(pairs: Any) -> tuple[str, str] | None:
+    """A (key, value as text) that labels must hold for the map `pairs` to select them (what
+    kube.selectors.unmatched requires), or None when no pair is well formed."""
+    if not isinstance(pairs, dict):
+        return None
+    for key, value in pairs.items():
+        if isinstance(key, str) and not isinstance(value, (dict, list)) and value is not None:
+            return key, str(value)
+    return None
 
 
 _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
@@ -208,15 +245,31 @@ def _group(api_version: str | None) -> str:
 def _scaled_by_other(ctx: CheckContext) -> bool:
     """Whether an autoscaler among the documents linted with this one targets it."""
     doc = ctx.document
-    for other in ctx.documents:
-        if other is doc or (_group(other.api_version), other.kind) not in _SCALERS:
-            continue
+    return (doc.namespace, doc.kind, doc.name) in file_index(ctx.documents).memoized("scalers", _scalers)
+
+
+def _scalers(documents: Sequence[Document]) -> dict[tuple[Any, Any, Any], int]:
+    """(namespace, kind, name) of each workload an autoscaler of the file targets, with the
+    fewest replicas the first such autoscaler may leave it with.
+
+    An HPA defaults minReplicas to 1; KEDA may scale to 0, but then there is nothing to evict,
+    and the budget matters again at 1."""
+    found: dict[tuple[Any, Any, Any], int] = {}
+    for other in documents:
         target = get_path(other.obj, ("spec", "scaleTargetRef"))
-        if not isinstance(target, dict) or other.namespace != doc.namespace:
+        if (_group(other.api_version), other.kind) not in _SCALERS or not isinstance(target, dict):
             continue
-        if target.get("name") == doc.name and target.get("kind", "Deployment") == doc.kind:
-            return True
-    return False
+        name, kind = target.get("name"), target.get("kind", "Deployment")
+        if not _hashable(name) or not _hashable(kind):
+            continue  # a list or mapping where a name belongs names no workload
+        field = "minReplicas" if other.kind == "HorizontalPodAutoscaler" else "minReplicaCount"
+        minimum = _count(get_path(other.obj, ("spec", field)))
+        found.setdefault((other.namespace, kind, name), max(minimum if minimum is not None else 1, 1))
+    return found
+
+
+def _hashable(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
 
 
 def single_replica(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
@@ -269,22 +322,57 @@ def _count(value: Any) -> int | None:
 _BUDGETED = _REPLICATED | {("apps", "ReplicaSet")}
 
 
-def _autoscaler_minimum(ctx: CheckContext, workload: Any) -> int | None:
-    """The fewest replicas an autoscaler in the input may leave the workload with, if one scales it.
+def _autoscaler_minimum(ctx: CheckContext, workload: Document) -> int | None:
+    """The fewest replicas an autoscaler in the input may leave the workload with, if one scales it."""
+    return file_index(ctx.documents).memoized("scalers", _scalers).get(
+        (workload.namespace, workload.kind, workload.name))
 
-    An HPA defaults minReplicas to 1; KEDA may scale to 0, but then there is nothing to evict,
-    and the budget matters again at 1.
-    """
-    for other in ctx.documents:
-        target = get_path(other.obj, ("spec", "scaleTargetRef"))
-        if ((_group(other.api_version), other.kind) not in _SCALERS or not isinstance(target, dict)
-                or other.namespace != workload.namespace or target.get("name") != workload.name
-                or target.get("kind", "Deployment") != workload.kind):
+
+# A budgeted workload: (its position in the file, the document, the labels its pods carry).
+_Budgeted = tuple[int, Document, dict[Any, Any]]
+_BudgetTables = tuple[dict[Any, list[_Budgeted]], dict[tuple[Any, str, str], list[_Budgeted]],
+                      dict[tuple[Any, str], list[_Budgeted]]]
+
+
+def _budgeted_tables(documents: Sequence[Document]) -> _BudgetTables:
+    """The workloads a budget may cover, by namespace, by each label pair and by each label
+    key of their pods: a budget's selector finds its candidates, not every workload."""
+    by_namespace: dict[Any, list[_Budgeted]] = {}
+    by_pair: dict[tuple[Any, str, str], list[_Budgeted]] = {}
+    by_key: dict[tuple[Any, str], list[_Budgeted]] = {}
+    for position, other in enumerate(documents):
+        if (_group(other.api_version), other.kind) not in _BUDGETED:
             continue
-        field = "minReplicas" if other.kind == "HorizontalPodAutoscaler" else "minReplicaCount"
-        minimum = _count(get_path(other.obj, ("spec", field)))
-        return max(minimum if minimum is not None else 1, 1)
-    return None
+        labels = get_path(other.obj, ("spec", "template", "metadata", "labels"))
+        if not isinstance(labels, dict) or not labels:  # a template-less workload: what it selects
+            labels = get_path(other.obj, ("spec", "selector", "matchLabels"))
+        if not isinstance(labels, dict) or not labels:
+            continue
+        item = (position, other, labels)
+        namespace = other.namespace
+        by_namespace.setdefault(namespace, []).append(item)
+        for key, value in labels.items():
+            if isinstance(key, str):
+                by_pair.setdefault((namespace, key, str(value)), []).append(item)
+                by_key.setdefault((namespace, key), []).append(item)
+    return by_namespace, by_pair, by_key
+
+
+def _budget_candidates(ctx: CheckContext, selector: dict[str, Any]) -> list[_Budgeted]:
+    """The workloads of the budget's namespace that may match `selector`, in file order: those
+    with a label pair it requires, else a label key it requires, else all of them."""
+    by_namespace, by_pair, by_key = file_index(ctx.documents).memoized("budgeted", _budgeted_tables)
+    namespace = ctx.document.namespace
+    pair = _required_pair(selector.get("matchLabels"))
+    if pair is not None:
+        return by_pair.get((namespace, *pair), [])
+    expressions = selector.get("matchExpressions")
+    for expression in expressions if isinstance(expressions, list) else []:
+        # a well-formed In or Exists fails on no labels: the key must be there
+        if (isinstance(expression, dict) and expression.get("operator") in ("In", "Exists")
+                and requirement_matches(expression, {}) is False):
+            return by_key.get((namespace, expression["key"]), [])
+    return by_namespace.get(namespace, [])
 
 
 def _budgeted_workloads(ctx: CheckContext, selector: Any) -> Iterator[tuple[Any, int, bool]]:
@@ -293,13 +381,8 @@ def _budgeted_workloads(ctx: CheckContext, selector: Any) -> Iterator[tuple[Any,
     minimum counts: left out, replicas are usually set by an autoscaler in another file."""
     if not isinstance(selector, dict) or is_empty(selector):
         return
-    for other in ctx.documents:
-        if (_group(other.api_version), other.kind) not in _BUDGETED or other.namespace != ctx.document.namespace:
-            continue
-        labels = get_path(other.obj, ("spec", "template", "metadata", "labels"))
-        if not isinstance(labels, dict) or not labels:  # a template-less workload: what it selects
-            labels = get_path(other.obj, ("spec", "selector", "matchLabels"))
-        if not isinstance(labels, dict) or not labels or not matches(selector, labels):
+    for _, other, labels in _budget_candidates(ctx, selector):
+        if not matches(selector, labels):
             continue
         minimum = _autoscaler_minimum(ctx, other)
         replicas = minimum if minimum is not None else _count(get_path(other.obj, ("spec", "replicas")))

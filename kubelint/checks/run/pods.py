@@ -130,21 +130,40 @@ def pod_labels(pods: ObjectFacts, selector: dict[str, Any]) -> dict[str, str]:
     return labels
 
 
-def selected(index: RunIndex, namespace: str | None, selector: dict[str, Any]) -> list[ObjectFacts]:
-    """The pod sources of `namespace` whose pods `selector` selects. A required label pair
-    narrows the candidates first: a namespace may hold thousands of workloads and Services."""
+def _candidates(index: RunIndex, namespace: str | None, selector: dict[str, Any]) -> list[ObjectFacts]:
+    """The pod sources of `namespace` that may match `selector`, in index order: those with the
+    rarest label pair it requires, else those carrying the keys it requires. A namespace may
+    hold thousands of workloads and selectors; none is compared with all of them."""
     if "matchLabels" in selector or "matchExpressions" in selector:
         pairs = selector.get("matchLabels") or {}
     else:
         pairs = selector
-    candidates = pod_sources(index, namespace)
-    for key, value in pairs.items():
-        if isinstance(key, str) and key not in _ADDED_KEYS and isinstance(value, str):
-            candidates = _by_label(index, namespace).get((key, value), [])
-            break
-    else:  # no plain pair: the pods that carry the keys it requires
-        candidates = _carrying(index, namespace, {k for k in _positive_keys(selector) if isinstance(k, str)})
-    return [p for p in candidates if matches(selector, pod_labels(p, selector))]
+    table = _by_label(index, namespace)
+    found = [table.get((key, value), []) for key, value in pairs.items()
+             if isinstance(key, str) and key not in _ADDED_KEYS and isinstance(value, str)]
+    if found:
+        return min(found, key=len)
+    return _carrying(index, namespace, {k for k in _positive_keys(selector) if isinstance(k, str)})
+
+
+def _selector_key(selector: dict[str, Any]) -> Any:
+    """A hashable form of a selector of the facts (string labels, expressions with string values)."""
+    return repr(sorted((str(k), repr(v)) for k, v in selector.items()))
+
+
+def selected(index: RunIndex, namespace: str | None, selector: dict[str, Any]) -> list[ObjectFacts]:
+    """The pod sources of `namespace` whose pods `selector` selects, worked out once per
+    selector and namespace (many policies of a namespace share their peers' selectors)."""
+    memo = index.memoized("selected", dict)
+    key = (namespace, _selector_key(selector))
+    if key not in memo:
+        memo[key] = [p for p in _candidates(index, namespace, selector) if matches(selector, pod_labels(p, selector))]
+    return memo[key]  # type: ignore[no-any-return]
+
+
+def selects_any(index: RunIndex, namespace: str | None, selector: dict[str, Any]) -> bool:
+    """Whether `selector` selects a pod source of `namespace`: the first match ends the search."""
+    return any(matches(selector, pod_labels(p, selector)) for p in _candidates(index, namespace, selector))
 
 
 def describe_selector(selector: dict[str, Any]) -> str:

@@ -11,7 +11,14 @@ from kubelint.checks.run.common import in_namespace
 from kubelint.checks.run.facts import ObjectFacts
 from kubelint.checks.run.index import RunHit, RunIndex
 from kubelint.checks.run.operators import operated
-from kubelint.checks.run.pods import describe_selector, nearest, pod_sources, same_label_scheme, selected
+from kubelint.checks.run.pods import (
+    describe_selector,
+    nearest,
+    pod_sources,
+    same_label_scheme,
+    selected,
+    selects_any,
+)
 from kubelint.kube.selectors import is_empty
 
 
@@ -45,7 +52,7 @@ def service_selects_nothing(index: RunIndex, params: Any) -> Iterator[RunHit]:
             continue
         namespace = index.namespace_of(service)
         pods = pod_sources(index, namespace)
-        if (not pods or namespace in operator_run or selected(index, namespace, selector)
+        if (not pods or namespace in operator_run or selects_any(index, namespace, selector)
                 or not same_label_scheme(index, namespace, selector)
                 or fed_by_endpoints(index, service, namespace)):
             continue
@@ -62,7 +69,7 @@ def _selects_nothing(index: RunIndex, kind: str, field: str) -> Iterator[RunHit]
             continue  # an empty selector selects every pod of the namespace
         namespace = index.namespace_of(policy)
         pods = pod_sources(index, namespace)
-        if (not pods or namespace in operator_run or selected(index, namespace, selector)
+        if (not pods or namespace in operator_run or selects_any(index, namespace, selector)
                 or not same_label_scheme(index, namespace, selector)):
             continue
         yield RunHit(policy, ("spec", field), {
@@ -94,7 +101,7 @@ def _peers_select_nothing(index: RunIndex) -> Iterator[RunHit]:
         if not pod_sources(index, namespace) or namespace in operator_run:
             continue
         for path, selector in policy.peers:
-            if (is_empty(selector) or selected(index, namespace, selector)
+            if (is_empty(selector) or selects_any(index, namespace, selector)
                     or not same_label_scheme(index, namespace, selector)):
                 continue
             yield RunHit(policy, tuple(path), {
