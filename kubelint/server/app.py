@@ -2,7 +2,8 @@
 quick fixes from the fixers, hover from the rule docs and the schemas.
 
 Every lint runs in one worker thread, off the event loop, so the server keeps answering while a
-big buffer is linted; one worker because a Linter is not shared between threads. A change waits
+big buffer is linted; one worker because a Linter is not shared between threads. Hover and
+completion, which read only schemas, have a thread of their own. A change waits
 ~150 ms for the next one (typing is a burst of changes); a newer version cancels the pending
 run, and a result computed for an older version is never published. Whatever the client sends,
 a handler that fails logs the error and answers nothing rather than ending the server.
@@ -51,6 +52,9 @@ class State:
     linted: dict[str, Linted] = field(default_factory=dict)
     pending: dict[str, asyncio.Task[None]] = field(default_factory=dict)
     executor: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "kubelint-lint"))
+    # Hover and completion read schemas and the context's caches, never a Linter: their own
+    # thread, so that they answer while a long lint runs.
+    docs: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(1, "kubelint-docs"))
 
 
 class KubelintServer(LanguageServer):
@@ -264,6 +268,7 @@ def build() -> KubelintServer:
             task.cancel()
         ls.state.pending.clear()
         ls.state.executor.shutdown(wait=False, cancel_futures=True)
+        ls.state.docs.shutdown(wait=False, cancel_futures=True)
 
     return server
 
@@ -291,6 +296,10 @@ def _current(server: KubelintServer, uri: str) -> Linted | None:
 
 async def _in_worker(server: KubelintServer, function: Callable[..., T], *args: Any) -> T:
     return await asyncio.get_running_loop().run_in_executor(server.state.executor, function, *args)
+
+
+async def _in_docs_worker(server: KubelintServer, function: Callable[..., T], *args: Any) -> T:
+    return await asyncio.get_running_loop().run_in_executor(server.state.docs, function, *args)
 
 
 async def _code_actions(server: KubelintServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
@@ -376,7 +385,7 @@ async def _hover(server: KubelintServer, params: types.HoverParams) -> types.Hov
     linted = _current(server, uri)
     findings = linted.findings if linted is not None else []
     others = _open_buffers(server, uri)
-    markdown = await _in_worker(server, hover_text, server.state.context, path, text, others, findings, line, column)
+    markdown = await _in_docs_worker(server, hover_text, server.state.context, path, text, others, findings, line, column)
     if not markdown:
         return None
     return types.Hover(contents=types.MarkupContent(kind=_markup(server, "hover"), value=markdown))
@@ -403,7 +412,7 @@ async def _completion(server: KubelintServer, params: types.CompletionParams) ->
     text = document.source
     index = LineIndex(text, server.workspace.position_encoding or types.PositionEncodingKind.Utf16)
     others = _open_buffers(server, uri)
-    return await _in_worker(server, complete, server.state.context, path, text, others, index, params.position,
+    return await _in_docs_worker(server, complete, server.state.context, path, text, others, index, params.position,
                             _markup(server, "completion"))
 
 
