@@ -26,7 +26,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from kubelint.config import ConfigError, find_config_for, load_config, options_from
+from kubelint.config import ConfigError, find_config, load_config, options_from
 from kubelint.engine.documents import crds_of
 from kubelint.engine.runner import FileOutcome, Linter, reduce_run
 from kubelint.kube.kustomize import KUSTOMIZATION_NAMES
@@ -173,8 +173,9 @@ class Context:
         return fix_text(linter, self.display_path(path), text, unsafe).after
 
     def options_for(self, path: str) -> Options:
-        """The Options of the nearest `.kubelint.yaml` (raises ConfigError when it is wrong)."""
-        found = find_config_for(["-"], stdin_filename=path)
+        """The Options of the `.kubelint.yaml` nearest the buffer's directory, upward (the defaults
+        without one, as `kubelint.lint_text` does); raises ConfigError when it is wrong."""
+        found = find_config(os.path.dirname(path))
         key = found or ""
         stamp = _stamp(found) if found else None
         with self._lock:
