@@ -159,6 +159,15 @@ def check(
         "--namespace", "-n", help="Namespace of objects that name none, for cross-object rules (default: default).")] = None,
     rules_dir: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--rules-dir", help="A directory of your own rule files; repeatable.")] = None,
+    no_render: Annotated[bool, typer.Option(
+        "--no-render", help="Lint Helm charts' and Kustomize roots' files one by one instead of rendering "
+        "them with helm / kustomize (render: off).")] = False,
+    values: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--values", help="A Helm values file for rendering charts (as helm --values); repeatable.")] = None,
+    set_values: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
+        "--set", help="A Helm value key=value for rendering charts (as helm --set); repeatable.")] = None,
+    release_name: Annotated[Optional[str], typer.Option(  # noqa: UP045
+        "--release-name", help="The release name charts are rendered with (default: release-name).")] = None,
     fix: Annotated[bool, typer.Option(
         "--fix", help="Rewrite what has one right answer (safe fixes), then report what remains.")] = False,
     diff: Annotated[bool, typer.Option(
@@ -182,7 +191,9 @@ def check(
         "exclude": exclude, "strict": strict, "schema_dirs": schema_dir, "jobs": jobs,
         "schema_only": schema_only or None, "enable": enable, "disable": disable, "only": only,
         "profile": profile, "baseline": None if write_baseline else baseline,
-        "report_unused_suppressions": report_unused, "rules_dirs": rules_dir, "namespace": namespace})
+        "report_unused_suppressions": report_unused, "rules_dirs": rules_dir, "namespace": namespace,
+        "render": "off" if no_render else None, "helm_values": values, "helm_set": set_values,
+        "release_name": release_name})
     settings = _settings(targets, overrides, stdin_filename)
     options, level = settings.options, settings.fail_on
     if write_baseline:

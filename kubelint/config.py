@@ -309,9 +309,13 @@ class _Reader:
             return config
         for setting in SETTINGS:
             key = setting.key
-            if key is None or key not in data or key in self.bad_keys or setting.name == "rules_dirs":
+            if key is None or key.split(".")[0] in self.bad_keys or setting.name == "rules_dirs":
                 continue
-            value = self.value(setting.kind, key, data[key])
+            section, _, sub = key.partition(".")  # `helm.values`: values under helm:
+            raw = data.get(section) if not sub else (data.get(section) or {}).get(sub)
+            if raw is None:
+                continue
+            value = self.value(setting.kind, key, raw)
             if value is not None:
                 config.values[setting.name] = value
         if "ignore" not in self.bad_keys:
@@ -354,7 +358,7 @@ class _Reader:
             for index, directory in enumerate(_as_list(raw)):
                 full = os.path.join(self.base, directory)
                 if not os.path.exists(full):
-                    where = (key, index) if isinstance(raw, list) else (key,)
+                    where = (*key.split("."), index) if isinstance(raw, list) else tuple(key.split("."))
                     self.errors.append(str(self.error(where, f"{key}: no such directory or file: {directory} "
                                                       f"(relative to the config file's directory, {self.base})")))
                     continue

@@ -37,6 +37,12 @@ class Options:
     ignores: list[dict[str, Any]] = field(default_factory=list)
     baseline: str | None = None  # a baseline file: its findings are not reported again
     report_unused_suppressions: bool = False
+    # Helm charts and Kustomize roots: rendered where helm / kustomize are at hand ("auto"), or
+    # never ("off": their files are linted one by one; a chart's templates are skipped).
+    render: str = "auto"
+    helm_values: list[str] = field(default_factory=list)  # --values files, later ones win
+    helm_set: list[str] = field(default_factory=list)  # --set key=value
+    release_name: str = "release-name"  # as `helm template` names the release by default
 
     def __post_init__(self) -> None:
         """Parse what has one written form (a version string) and refuse what cannot work, by
@@ -52,7 +58,7 @@ class Options:
         elif not (isinstance(version, tuple) and len(version) == 2 and all(isinstance(p, int) for p in version)):
             raise ValueError(f"Options.kubernetes_version: expected a version such as \"1.30\" or (1, 30), "
                              f"not {version!r}")
-        for name in ("exclude", "schema_dirs", "enable", "disable", "only", "rules_dirs"):
+        for name in ("exclude", "schema_dirs", "enable", "disable", "only", "rules_dirs", "helm_values", "helm_set"):
             value = getattr(self, name)
             if isinstance(value, str) or not isinstance(value, (list, tuple)) or not all(
                     isinstance(v, str) for v in value):
@@ -67,5 +73,9 @@ class Options:
             raise ValueError(f"Options.max_file_size: expected a positive number of bytes, not {self.max_file_size!r}")
         if self.profile not in (None, "baseline", "restricted"):
             raise ValueError(f"Options.profile: unknown profile {self.profile!r}; choose baseline or restricted")
+        if self.render not in ("auto", "off"):
+            raise ValueError(f"Options.render: expected auto or off, not {self.render!r}")
+        if not isinstance(self.release_name, str) or not self.release_name:
+            raise ValueError(f"Options.release_name: expected a release name, not {self.release_name!r}")
         if not isinstance(self.namespace, str) or not self.namespace:
             raise ValueError(f"Options.namespace: expected a namespace name, not {self.namespace!r}")

@@ -20,7 +20,10 @@ from kubelint.resources import data_dir
 RULES = builtin_rules()
 # Rules that no manifest can trigger; each has a dedicated test named here.
 NO_EXAMPLE = {"internal-error": "tests/test_engine.py::test_a_failing_check_becomes_an_internal_error",
-              "unused-suppression": "tests/test_suppressions.py::test_unused_suppressions_are_reported_at_their_place"}
+              "unused-suppression": "tests/test_suppressions.py::test_unused_suppressions_are_reported_at_their_place",
+              # a chart or a kustomization tree, not one manifest
+              "render-failed": "tests/test_render.py::test_a_chart_that_does_not_render_is_a_finding_at_its_template_line",
+              "render-skipped": "tests/test_render.py::test_rendering_off_says_so_once_per_chart_and_root"}
 EXAMPLES = list(examples_of(RULES.values()))
 
 

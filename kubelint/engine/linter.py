@@ -149,9 +149,11 @@ class Linter:
         must have would only report what the patch leaves to its base.
         """
         if partial:
-            found = self._schema_findings(doc, [], partial=True) if self.schema is not None else []
-            return found + [f for rule in self._by_target.get("object", ()) if rule.category == "api"
+            api = [f for rule in self._by_target.get("object", ()) if rule.category == "api"
                    for f in self._run_one(rule, doc, documents)]
+            # one problem, one finding: a removed API is not a schema error as well
+            found = self._schema_findings(doc, api, partial=True) if self.schema is not None else []
+            return found + api
         ctx = CheckContext(doc, self.options.kubernetes_version, documents)
         findings: list[Finding] = []
         kind = doc.kind

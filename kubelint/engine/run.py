@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from kubelint.engine.documents import crds_of
 from kubelint.engine.linter import FileOutcome, Linter
@@ -19,6 +20,7 @@ from kubelint.engine.parallel import default_jobs
 from kubelint.engine.passes import lint_files, lint_in_two_passes, useful_context
 from kubelint.engine.projects import Project, split
 from kubelint.engine.reduce import Reduced
+from kubelint.engine.rendered import Rendering, build_root, kustomize_skipped, merge_builds, render_chart
 from kubelint.model import Finding, RunResult
 from kubelint.options import Options
 from kubelint.project.kustomize import KustomizeInfo, kustomize_files
@@ -50,11 +52,21 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
     projects = split(paths, files, options.exclude, stdin_filename, used)
     result = RunResult(findings=[])
     done = _progress_counter(progress, sum(1 for path in files if path != "-"))
-    for project in projects:
-        project_options = options_for(project.config) if options_for is not None else options
+    plans = [(project, options_for(project.config) if options_for is not None else options) for project in projects]
+    renderings = _render(plans, kustomize)
+    consumed = set().union(*(r.consumed for r in renderings.values())) if renderings else set()
+    origins: dict[int, str] = {}  # id(finding) → the Kustomize root it was built from
+    for project, project_options in plans:
         if options_for is not None and project_options.exclude != options.exclude:
             project.files = [f for f in project.files if f == "-" or not excluded(f, project_options.exclude)]
-        part = _lint_project(project, project_options, kustomize, stdin_text, stdin_filename, done, auto_jobs)
+        rendering = renderings.get(id(project))
+        if consumed:  # files a chart or a build stands for are linted as what they render
+            kept = [f for f in project.files if f == "-" or os.path.realpath(f) not in consumed]
+            result.files += len(project.files) - len(kept)
+            project.files = kept
+            project.context = [f for f in project.context if os.path.realpath(f) not in consumed]
+        part = _lint_project(project, project_options, kustomize, stdin_text, stdin_filename, done, auto_jobs,
+                             rendering, origins)
         result.files += part.files
         result.documents += part.documents
         result.skipped += part.skipped
@@ -64,6 +76,9 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
         for rule_id, rule in part.rules.items():
             result.rules.setdefault(rule_id, rule)
         result.projects.append((project.root, project.how, len(project.files), project.config))
+    if origins:
+        result.findings.sort(key=Finding.sort_key)
+        result.findings = merge_builds(result.findings, origins)
     if not projects:
         result.rules = Linter(options).rules
     result.findings.sort(key=Finding.sort_key)
@@ -73,10 +88,39 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
     return result
 
 
+def _render(plans: Sequence[tuple[Project, Options]], kustomize: KustomizeInfo) -> dict[int, Rendering]:
+    """Each chart rendered and each Kustomize root built (or a finding saying why not), by
+    id(project)."""
+    out: dict[int, Rendering] = {}
+    tool = None
+    if any(p.kind == "kustomize" for p, _ in plans):
+        from kubelint.project.kustomize_build import find_kustomize
+
+        tool = find_kustomize()
+    roots = {os.path.realpath(r) for r in kustomize.roots}
+    for project, options in plans:
+        if project.kind == "chart":
+            out[id(project)] = render_chart(project.root, options, Linter(options).rules)
+        elif project.kind == "kustomize" and os.path.realpath(project.root) in roots:
+            if tool is None or options.render == "off":
+                from kubelint.project.kustomize import find_kustomization
+
+                where = find_kustomization(project.root) or os.path.join(project.root, "kustomization.yaml")
+                rendering = Rendering()
+                rendering.findings = kustomize_skipped(project.root, where, Linter(options).rules, options.render == "off")
+                out[id(project)] = rendering
+            else:
+                out[id(project)] = build_root(project.root, options, Linter(options).rules, tool)
+    return out
+
+
 def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, stdin_text: str | None,
-                  stdin_filename: str | None, done: Callable[[FileOutcome], None], auto_jobs: bool) -> RunResult:
-    """One project: its files (and context) mapped, then reduced on their own."""
+                  stdin_filename: str | None, done: Callable[[FileOutcome], None], auto_jobs: bool,
+                  rendering: Rendering | None = None, origins: dict[int, str] | None = None) -> RunResult:
+    """One project: its files (and context) mapped, its rendering linted, then reduced on their own."""
     linter = Linter(options)
+    if rendering is not None and rendering.sources and linter.schema is not None:
+        linter.schema.add_crds([d for source in rendering.sources for d in crds_of(source.documents)])
     own = {f for f in (*project.files, *project.context) if kustomize.is_own(f)}
     linter.partial_files = frozenset(kustomize.patches)
     linter.selector_labels = kustomize.selector_labels
@@ -100,6 +144,9 @@ def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, 
             outcomes.append(linter.lint_source(stdin_source))
     else:
         outcomes = lint_in_two_passes(linter, on_disk, jobs, stdin_source, done)
+    if rendering is not None:
+        for source in rendering.sources:  # in this process: a few objects per chart or root
+            outcomes.append(linter.lint_source(source))
     hidden = set(context)
     for outcome in outcomes:
         if outcome.path in hidden:
@@ -116,7 +163,24 @@ def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, 
     reduced = reduce_run(linter, outcomes)
     result.findings = [f for f in reduced.findings if f.file not in hidden]
     result.suppressed = [s for s in reduced.suppressed if s.finding.file not in hidden]
+    if rendering is not None:
+        result.findings = [_moved(f, rendering, origins) for f in result.findings] + rendering.findings
+        result.suppressed = [replace(s, finding=_moved(s.finding, rendering, None)) for s in result.suppressed]
     return result
+
+
+def _moved(finding: Finding, rendering: Rendering, origins: dict[int, str] | None) -> Finding:
+    """A finding of a rendered object, at the line a person wrote."""
+    remap = rendering.remaps.get(finding.file)
+    if remap is None:
+        return finding
+    try:
+        moved = remap(finding)
+    except Exception:  # a source map that cannot place it: the finding stays where it was rendered
+        return finding
+    if origins is not None and finding.file in rendering.roots:
+        origins[id(moved)] = rendering.roots[finding.file]
+    return moved
 
 
 def _progress_counter(progress: Callable[[int, int, int], None] | None,

@@ -88,7 +88,9 @@ def named_as_patch(path: str) -> bool:
     such files are applied with `kubectl patch --patch-file` or by a kustomization outside the
     linted tree, and hold partial objects too."""
     stem = os.path.basename(path).rsplit(".", 1)[0]
-    return _PATCH_NAME.search(stem) is not None
+    # kubebuilder's crd/patches/*.yaml: kept for a kustomization that lists them (often commented out)
+    folder = os.path.basename(os.path.dirname(os.path.abspath(path))).lower()
+    return _PATCH_NAME.search(stem) is not None or folder in ("patches", "patch")
 
 
 def partial_files(files: Iterable[str]) -> frozenset[str]:

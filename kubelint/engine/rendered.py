@@ -1,0 +1,240 @@
+"""Helm charts and Kustomize roots linted as what they deploy, each finding at its source line.
+
+Why: a chart's templates are not YAML until rendered, and an overlay's objects exist only once
+kustomize has built them (its `images:` tag, name prefix and patches are nowhere else). The
+rules see the rendered objects, cross-object rules included, and each finding is moved back
+to the line a person wrote: the template line (engine of kubelint/project/helm.py), or the
+origin file, kustomization entry or patch (kubelint/project/kustomize_map.py). Nothing here
+edits a user's file; a render that fails is a finding at its template or kustomization.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from kubelint.kube.workloads import get_path
+from kubelint.model import FieldPath, Finding, Rule
+from kubelint.source import SourceResult, load_text
+
+_PATH_PART = re.compile(r'\.?([A-Za-z0-9_-]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
+
+
+def parse_path(text: str) -> FieldPath:
+    """`spec.containers[0].image` → ("spec", "containers", 0, "image"): format_path reversed."""
+    out: list[Any] = []
+    at = 0
+    while at < len(text):
+        match = _PATH_PART.match(text, at)
+        if match is None:
+            break
+        if match.group(1) is not None:
+            out.append(match.group(1))
+        elif match.group(2) is not None:
+            out.append(int(match.group(2)))
+        else:
+            out.append(re.sub(r"\\(.)", r"\1", match.group(3)))
+        at = match.end()
+    return tuple(out)
+
+
+@dataclass
+class Rendering:
+    """What rendering a project gave: virtual sources to lint, how to move their findings back,
+    the input files the rendering stands for (not linted raw), and findings of its own."""
+
+    sources: list[SourceResult] = field(default_factory=list)
+    remaps: dict[str, Callable[[Finding], Finding]] = field(default_factory=dict)
+    consumed: set[str] = field(default_factory=set)  # real paths
+    findings: list[Finding] = field(default_factory=list)
+    # virtual file → the root it was built from, for "(in overlays/a, overlays/b)"
+    roots: dict[str, str] = field(default_factory=dict)
+
+
+def _finding(rule: Rule | None, message: str, file: str, line: int = 1, column: int = 1) -> list[Finding]:
+    if rule is None or not rule.enabled:
+        return []
+    return [Finding(rule=rule.id, severity=rule.severity, message=rule.message(detail=message), file=file, line=line, column=column,
+                    end_line=line, end_column=column)]
+
+
+def _column(text: str, key: str | None) -> tuple[int, int]:
+    """The column of `key:` on a template line (else its first non-blank) and the end column."""
+    if key:
+        at = text.find(f"{key}:")
+        if at >= 0:
+            return at + 1, at + 1 + len(key)
+    stripped = len(text) - len(text.lstrip())
+    return stripped + 1, len(text.rstrip()) + 1
+
+
+def _read_line(path: str, line: int) -> str:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            for number, text in enumerate(handle, 1):
+                if number == line:
+                    return text.rstrip("\n")
+    except OSError:
+        pass
+    return ""
+
+
+# ----------------------------------------------------------------------------------- Helm
+
+
+def render_chart(chart: str, options: Any, rules: dict[str, Rule]) -> Rendering:
+    from kubelint.project import helm
+
+    out = Rendering()
+    templates = [p for p in _files_below(chart) if _is_template(chart, p)]
+    out.consumed = {os.path.realpath(p) for p in templates}
+    if getattr(options, "render", "auto") == "off" or not (helm.find_helm() or helm.sdk_available()):
+        why = "rendering is off (render: off or --no-render)" if getattr(options, "render", "auto") == "off" \
+            else "neither the `helm` binary nor the helm extra (pip install 'kubelint[helm]') is at hand"
+        out.findings += _finding(rules.get("render-skipped"), f"Helm chart `{chart}` was not rendered: {why}; its "
+                                 f"{len(templates)} template{'s' if len(templates) != 1 else ''} were not linted",
+                                 os.path.join(chart, helm.CHART_FILE))
+        return out
+    result = helm.render(chart, values_files=list(getattr(options, "helm_values", [])),
+                         set_values=list(getattr(options, "helm_set", [])),
+                         release_name=getattr(options, "release_name", "release-name"),
+                         namespace=options.namespace)
+    if result.error is not None:
+        error = result.error
+        out.findings += _finding(rules.get("render-failed"), f"Helm could not render chart `{chart}`: {error.message}",
+                                 error.file or os.path.join(chart, helm.CHART_FILE), error.line or 1,
+                                 error.column or 1)
+        return out
+    values_files = list(getattr(options, "helm_values", []))
+    for doc in result.documents:
+        name = f"{doc.template} (rendered #{doc.index + 1})"
+        out.sources.append(load_text(doc.text, name))
+        out.remaps[name] = _helm_remap(doc, values_files)
+    return out
+
+
+def _files_below(directory: str) -> list[str]:
+    found = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [os.path.join(root, f) for f in sorted(files)]
+    return found
+
+
+def _is_template(chart: str, path: str) -> bool:
+    """A file Helm renders: under templates/ of the chart or of a subchart below charts/."""
+    parts = os.path.relpath(path, chart).split(os.sep)
+    return "templates" in parts[:-1]
+
+
+def _helm_remap(doc: Any, values_files: Sequence[str]) -> Callable[[Finding], Finding]:
+    from kubelint.project import helm
+
+    def remap(finding: Finding) -> Finding:
+        path = parse_path(finding.path)
+        at = helm.position(doc, finding.line, path, values_files)
+        if at is None:
+            mapped = next((n for n in doc.lines if n), 1)
+            at = helm.TemplatePosition(doc.template, mapped, False)
+        key = next((p for p in reversed(path) if isinstance(p, str)), None)
+        column, end = _column(_read_line(at.file, at.line), key)
+        notes = []
+        if at.helper and not at.exact:
+            notes.append(f"written by helper `{at.helper}`")
+        if at.value:
+            expression, values_file, values_line = at.value
+            notes.append(f"the value comes from {expression} ({values_file}:{values_line})")
+        message = finding.message + (f" ({'; '.join(notes)})" if notes else "")
+        return replace(finding, file=at.file, line=at.line, column=column, end_line=at.line, end_column=end,
+                       message=message)
+
+    return remap
+
+
+# ------------------------------------------------------------------------------ Kustomize
+
+
+def build_root(root: str, options: Any, rules: dict[str, Rule], tool: tuple[str, ...] | None) -> Rendering:
+    from kubelint.project.kustomize import tree_files
+    from kubelint.project.kustomize_build import build
+
+    out = Rendering()
+    if tool is None or getattr(options, "render", "auto") == "off":
+        return out
+    result = build(root, tool)
+    out.consumed = {os.path.realpath(p) for p in tree_files(root)}
+    if result.error is not None:
+        error = result.error
+        out.findings += _finding(rules.get("render-failed"), f"kustomize could not build `{root}`: {error.message}",
+                                 error.file or error.kustomization)
+        return out
+    name = f"{result.kustomization} (built)"
+    out.sources.append(load_text(result.text, name))
+    out.remaps[name] = _kustomize_remap(result)
+    out.roots[name] = root
+    return out
+
+
+def _kustomize_remap(result: Any) -> Callable[[Finding], Finding]:
+    from kubelint.project.kustomize_map import locate
+
+    def remap(finding: Finding) -> Finding:
+        index = finding.document if finding.document is not None else 0
+        if not 0 <= index < len(result.objects):
+            return replace(finding, file=result.kustomization, line=1, column=1, end_line=1, end_column=1,
+                           message=f"{finding.message} (after building {result.root})")
+        built = result.objects[index]
+        path = parse_path(finding.path)
+        located = None
+        try:
+            value = get_path(built.obj, path)
+            located = locate(built, path, value) if value is not None else locate(built, path)
+        except Exception:  # a field the build has and the sources do not say: the object
+            located = None
+        if located is None:
+            try:
+                located = locate(built, ())
+            except Exception:
+                located = None
+        if located is None:
+            return replace(finding, file=result.kustomization, line=1, column=1, end_line=1, end_column=1,
+                           message=f"{finding.message} (after building {result.root})")
+        note = "" if located.how == "origin" else f" ({located.note()})"
+        return replace(finding, file=located.file, line=located.line, column=located.column,
+                       end_line=located.line, end_column=located.column, message=finding.message + note)
+
+    return remap
+
+
+def kustomize_skipped(root: str, kustomization: str, rules: dict[str, Rule], off: bool) -> list[Finding]:
+    why = "rendering is off (render: off or --no-render)" if off else \
+        "neither `kustomize` nor `kubectl` is on PATH"
+    return _finding(rules.get("render-skipped"), f"Kustomize root `{root}` was not built: {why}; its files were "
+                    "linted one by one, without the overlay's images, names and patches", kustomization)
+
+
+def merge_builds(findings: list[Finding], origins: dict[int, str]) -> list[Finding]:
+    """A base built by several overlays: each finding once, naming the overlays that build it.
+
+    `origins` maps id(finding) to the root it was built from, for findings of builds."""
+    out: list[Finding] = []
+    seen: dict[tuple[Any, ...], tuple[int, list[str]]] = {}
+    for finding in findings:
+        root = origins.get(id(finding))
+        if root is None:
+            out.append(finding)
+            continue
+        key = (finding.rule, finding.file, finding.line, finding.column, finding.message)
+        if key in seen:
+            seen[key][1].append(root)
+            continue
+        seen[key] = (len(out), [root])
+        out.append(finding)
+    for index, roots in seen.values():
+        unique = sorted(set(roots))
+        if len(unique) > 1:
+            out[index] = replace(out[index], message=f"{out[index].message} (in {', '.join(unique)})")
+    return out
