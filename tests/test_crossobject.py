@@ -7,11 +7,13 @@ others must not (the false alarms peers are known for).
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
 
+from kubelint.checks.run import facts_of
 from kubelint.engine.runner import Options, lint_paths, lint_text
 
 ROOT = Path(__file__).parent / "fixtures" / "crossobject"
@@ -67,6 +69,11 @@ EXPECTED = {
         ("pod-security-warning", "workloads.yaml", 54, 25),
     ],
     "operator": [],
+    "operator-evidence": [
+        ("service-selects-nothing", "shop.yaml", 27, 3),
+        ("pdb-selects-nothing", "shop.yaml", 35, 3),
+        ("networkpolicy-selects-nothing", "shop.yaml", 42, 3),
+    ],
 }
 
 
@@ -192,7 +199,6 @@ def test_odd_types_never_break_a_run_rule() -> None:
 
 
 def test_facts_hold_key_names_never_values() -> None:
-    from kubelint.checks.run import facts_of
     from kubelint.parser import parse
 
     text = "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData: {password: hunter2}\n"
@@ -267,3 +273,69 @@ def test_duplicates_across_files_only_on_request(tmp_path) -> None:
     found = lint_paths([str(tmp_path)], options).findings
     assert [(f.file.rsplit("/", 1)[-1], f.line, f.column) for f in found] == [("b.yaml", 4, 9)]
     assert f"already defined at {tmp_path / 'a.yaml'}:4" in found[0].message
+
+
+def test_operator_namespaces_name_the_object_that_made_them() -> None:
+    """A custom resource makes its namespace operator-run for the selector rules only with
+    evidence that it runs pods: its CRD describes pods, or its CRD is not in the input. For the
+    references (Secrets, Services) any custom resource not known to be inert counts."""
+    from kubelint.checks.run import RunIndex, operator_namespaces
+    from kubelint.parser import parse
+
+    folder = ROOT / "operator-evidence"
+    facts = [facts_of(doc) for path in sorted(folder.glob("*.yaml"))
+             for doc in parse(path.read_text(), str(path)).documents]
+    index = RunIndex(facts)
+    data, shop = str(folder / "data.yaml"), str(folder / "shop.yaml")
+    assert operator_namespaces(index, runs_pods=True) == {
+        "data": ("Database", "main", data), "queue": ("Queue", "jobs", data)}
+    assert operator_namespaces(index) == {
+        "data": ("Database", "main", data), "queue": ("Queue", "jobs", data), "shop": ("Backup", "nightly", shop)}
+
+
+def test_the_reduce_step_says_which_namespaces_are_operator_run() -> None:
+    from kubelint.engine import reduce as reduce_step
+
+    seen: list[object] = []
+    original = reduce_step.reduce
+
+    def keep(*args: object, **kwargs: object) -> object:
+        reduced = original(*args, **kwargs)  # type: ignore[arg-type]
+        seen.append(reduced)
+        return reduced
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(reduce_step, "reduce", keep)
+        lint_paths([str(ROOT / "operator-evidence")], Options(only=RULES))
+    [reduced] = seen
+    assert sorted(reduced.pod_operator_namespaces) == ["data", "queue"]  # type: ignore[attr-defined]
+    assert reduced.operator_namespaces["shop"][:2] == ("Backup", "nightly")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("spec_schema", "evidence"), [
+    ({"properties": {"retentionDays": {"type": "integer"}, "template": {"type": "string"}}}, ""),
+    ({"properties": {"rules": {"type": "array", "items": {"type": "object", "properties": {
+        "resources": {"type": "array", "items": {"type": "string"}}}}}}}, ""),
+    ({"properties": {"podTemplate": {"type": "object", "x-kubernetes-preserve-unknown-fields": True}}},
+     "spec.podTemplate"),
+    ({"properties": {"server": {"type": "object", "properties": {"image": {"type": "string"}}}}},
+     "spec.server.image"),
+    ({"properties": {"nodes": {"type": "array", "items": {"type": "object", "properties": {
+        "replicas": {"type": "integer"}}}}}}, "spec.nodes[].replicas"),
+    ({"type": "object", "x-kubernetes-preserve-unknown-fields": True}, "(unknown fields kept)"),
+    (None, "(no schema)"),
+])
+def test_a_crd_describes_pods_or_not(spec_schema: dict[str, object] | None, evidence: str) -> None:
+    from kubelint.parser import parse
+
+    version: dict[str, object] = {"name": "v1", "served": True, "storage": True}
+    if spec_schema is not None:
+        version["schema"] = {"openAPIV3Schema": {"type": "object", "properties": {"spec": spec_schema}}}
+    crd = {"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+           "metadata": {"name": "things.example.com"},
+           "spec": {"group": "example.com", "scope": "Namespaced", "names": {"kind": "Thing", "plural": "things"},
+                    "versions": [version]}}
+    [doc] = parse(json.dumps(crd), "crd.json").documents
+    defines = facts_of(doc).defines
+    assert defines is not None
+    assert (defines.runs_pods, defines.pod_field) == (bool(evidence), evidence)

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from kubelint.checks.run import RunHit, RunIndex
+from kubelint.checks.run import RunHit, RunIndex, operator_namespaces
 from kubelint.engine import suppress
 from kubelint.engine.rules import Rule
 from kubelint.model import Finding, Severity, Suppressed, format_path
@@ -25,6 +25,12 @@ from kubelint.model import Finding, Severity, Suppressed, format_path
 class Reduced:
     findings: list[Finding]
     suppressed: list[Suppressed]
+    # The namespaces the run-wide rules treat as operator-run, each with the object that made
+    # it so: (kind, name, file). Empty when no run-wide rule ran. For `-v` to list. There the
+    # references to Services, Secrets, ConfigMaps and ServiceAccounts are not judged; in
+    # `pod_operator_namespaces` (where the operator may run pods) the selectors neither.
+    operator_namespaces: dict[str | None, tuple[str, str, str]] = field(default_factory=dict)
+    pod_operator_namespaces: dict[str | None, tuple[str, str, str]] = field(default_factory=dict)
 
 
 def run_rules(rules: Iterable[tuple[Rule, Any, Any]], index: RunIndex) -> list[Finding]:
@@ -46,9 +52,13 @@ def reduce(rules: Sequence[tuple[Rule, Any, Any]], outcomes: Sequence[Any], opti
     `outcomes` are the FileOutcomes of the map step; `options` the run's Options.
     """
     findings = [f for outcome in outcomes for f in outcome.findings]
+    operated: dict[str | None, tuple[str, str, str]] = {}
+    run_pods: dict[str | None, tuple[str, str, str]] = {}
     if rules:
         index = RunIndex([f for outcome in outcomes for f in outcome.facts], options.namespace, memo={})
         findings.extend(run_rules(rules, index))
+        operated = dict(sorted(operator_namespaces(index).items(), key=lambda item: str(item[0])))
+        run_pods = dict(sorted(operator_namespaces(index, runs_pods=True).items(), key=lambda item: str(item[0])))
     suppressions = [s for outcome in outcomes for s in outcome.suppressions]
     suppressions += config_suppressions(options.ignores, options.namespace)
     kept, silenced = suppress.apply(findings, suppressions)
@@ -63,7 +73,7 @@ def reduce(rules: Sequence[tuple[Rule, Any, Any]], outcomes: Sequence[Any], opti
         kept.extend(_unused(suppressions, unused_rule))
     kept.sort(key=Finding.sort_key)
     out.sort(key=lambda s: s.finding.sort_key())
-    return Reduced(kept, out)
+    return Reduced(kept, out, operated, run_pods)
 
 
 def config_suppressions(entries: Iterable[dict[str, Any]], default_namespace: str) -> list[suppress.Suppression]:

@@ -14,6 +14,7 @@ finding, never an exception here.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -108,11 +109,16 @@ class ScaleTarget:
 
 @dataclass(slots=True)
 class CrdFacts:
-    """What a CustomResourceDefinition defines."""
+    """What a CustomResourceDefinition defines, and whether its resources may run pods: the
+    evidence that a namespace holding one is run by an operator (checks/run/operators.py)."""
 
     group: str
     kind: str
     scope: str
+    # The schema describes pods (a field named as a pod spec's or a template's), or says too
+    # little to tell (no schema, or a spec that keeps unknown fields): its operator may run pods.
+    runs_pods: bool = True
+    pod_field: str = ""  # the field that says so, for `-v` and the explain text
 
 
 @dataclass(slots=True)
@@ -243,6 +249,77 @@ def _item_keys(out: list[KeyRef], source: dict[str, Any], path: FieldPath, name:
             out.append(KeyRef(path + ("items", index, "key"), name, item["key"]))
 
 
+# Fields of a custom resource's schema that describe the pods its operator runs: a pod spec or
+# template of its own, or what one is made of (images, replicas, scheduling, resources).
+POD_FIELDS = frozenset({
+    "containers", "initContainers", "podTemplate", "podSpec", "template", "jobTemplate", "image",
+    "replicas", "resources", "affinity", "tolerations", "nodeSelector", "serviceAccountName",
+    "imagePullSecrets", "volumes", "volumeMounts", "securityContext", "podSecurityContext",
+})
+_SCHEMA_NODES = 20_000  # a bound on the walk: the largest CRDs of the corpus hold ~15,000 nodes
+
+
+def _pod_evidence(spec: dict[str, Any]) -> str | None:
+    """The first field of a CRD's schemas (any version) named as pods' fields (POD_FIELDS), or
+    "(no schema)" / "(unknown fields kept)" when a version's schema cannot tell, or None: its
+    resources describe no pods, so its operator runs none (a Backup, a Certificate request)."""
+    versions = [v for v in _list(spec.get("versions")) if isinstance(v, dict)]
+    schemas = [get_path(v, ("schema", "openAPIV3Schema")) for v in versions]
+    if not versions or not any(isinstance(s, dict) for s in schemas):
+        schemas = [get_path(spec, ("validation", "openAPIV3Schema"))]  # apiextensions v1beta1
+    for schema in schemas:
+        if not isinstance(schema, dict):
+            return "(no schema)"
+        keeps = "x-kubernetes-preserve-unknown-fields"
+        body = get_path(schema, ("properties", "spec"))
+        if not isinstance(body, dict):
+            if schema.get(keeps) is True:
+                return "(unknown fields kept)"
+            continue  # no spec at all
+        found = _named_pod_field(body)
+        if found is not None:
+            return found
+        if body.get(keeps) is True:
+            return "(unknown fields kept)"
+    return None
+
+
+def _describes_pods(name: str, schema: Any) -> bool:
+    """Whether the property `name` has the type a pod's field of that name has: an image is a
+    string, replicas a number, a template or resources an object (a `template` string renders
+    text, `resources: [pods]` lists API resources: neither is a pod)."""
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    if name in ("image", "serviceAccountName"):
+        return kind in (None, "string")
+    if name == "replicas":
+        return kind in (None, "integer", "number")
+    if kind == "array":
+        items = schema.get("items")
+        return isinstance(items, dict) and items.get("type") in (None, "object")
+    return kind in (None, "object")
+
+
+def _named_pod_field(schema: dict[str, Any]) -> str | None:
+    """The first property below `schema` named in POD_FIELDS (breadth first, bounded)."""
+    queue: deque[tuple[str, Any]] = deque([("spec", schema)])
+    seen = 0
+    while queue and seen < _SCHEMA_NODES:
+        path, node = queue.popleft()
+        seen += 1
+        if not isinstance(node, dict):
+            continue
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name, child in properties.items():
+                if name in POD_FIELDS and _describes_pods(name, child):
+                    return f"{path}.{name}"
+                queue.append((f"{path}.{name}", child))
+        for key in ("items", "additionalProperties"):
+            if isinstance(node.get(key), dict):
+                queue.append((path + ("[]" if key == "items" else ".*"), node[key]))
+    return None
+
+
 class _Extractor:
     """Reads the facts of one object and records the spans of the fields they come from."""
 
@@ -302,7 +379,9 @@ class _Extractor:
         elif kind == "CustomResourceDefinition":
             names = _dict(spec.get("names"))
             if isinstance(spec.get("group"), str) and isinstance(names.get("kind"), str):
-                facts.defines = CrdFacts(spec["group"], names["kind"], _str(spec.get("scope")) or "")
+                pod_field = _pod_evidence(spec)
+                facts.defines = CrdFacts(spec["group"], names["kind"], _str(spec.get("scope")) or "",
+                                         pod_field is not None, pod_field or "")
 
     def policy_peers(self, spec: dict[str, Any]) -> None:
         """The podSelectors of a NetworkPolicy's ingress and egress peers that select pods of the

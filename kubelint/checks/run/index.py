@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from kubelint.checks.run.facts import ObjectFacts
+from kubelint.checks.run.facts import CrdFacts, ObjectFacts
 from kubelint.kube.scopes import is_cluster_scoped
 from kubelint.model import FieldPath, Span
 
@@ -27,6 +27,7 @@ class RunIndex:
     objects: list[ObjectFacts]
     default_namespace: str = "default"
     crd_scopes: dict[tuple[str, str], str] = field(default_factory=dict)
+    crds: dict[tuple[str, str], CrdFacts] = field(default_factory=dict)  # by (group, kind)
     _by_kind: dict[str, list[ObjectFacts]] = field(default_factory=dict)
     _namespaces: dict[int, str | None] = field(default_factory=dict)
     _named: dict[tuple[str, str | None, str], list[ObjectFacts]] = field(default_factory=dict)
@@ -38,6 +39,7 @@ class RunIndex:
         for facts in self.objects:
             if facts.defines is not None:
                 self.crd_scopes.setdefault((facts.defines.group, facts.defines.kind), facts.defines.scope)
+                self.crds.setdefault((facts.defines.group, facts.defines.kind), facts.defines)
         for facts in self.objects:
             self._by_kind.setdefault(facts.kind, []).append(facts)
             namespace = self._namespace(facts)

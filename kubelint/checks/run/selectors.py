@@ -45,7 +45,7 @@ def service_selects_nothing(index: RunIndex, params: Any) -> Iterator[RunHit]:
     Only where the namespace has workloads in the input (otherwise the pods are deployed by
     other means), and never for a Service without a selector, an ExternalName Service, or one
     whose Endpoints/EndpointSlices are in the input."""
-    operator_run = operated(index) if index.of_kind("Service") else set()
+    operator_run = operated(index, runs_pods=True) if index.of_kind("Service") else set()
     for service in index.of_kind("Service"):
         selector = _service_selector(service)
         if selector is None:
@@ -62,7 +62,7 @@ def service_selects_nothing(index: RunIndex, params: Any) -> Iterator[RunHit]:
 
 
 def _selects_nothing(index: RunIndex, kind: str, field: str) -> Iterator[RunHit]:
-    operator_run = operated(index) if index.of_kind(kind) else set()
+    operator_run = operated(index, runs_pods=True) if index.of_kind(kind) else set()
     for policy in index.of_kind(kind):
         selector = policy.selector
         if selector is None or is_empty(selector):
@@ -95,7 +95,7 @@ def _peers_select_nothing(index: RunIndex) -> Iterator[RunHit]:
     namespace: that part of the rule lets no traffic through (the name of the peer's pods has
     a typo, or they were renamed). Judged like the policy's own selector."""
     policies = [p for p in index.of_kind("NetworkPolicy") if p.peers]
-    operator_run = operated(index) if policies else set()
+    operator_run = operated(index, runs_pods=True) if policies else set()
     for policy in policies:
         namespace = index.namespace_of(policy)
         if not pod_sources(index, namespace) or namespace in operator_run:
