@@ -61,7 +61,7 @@ def reduce(rules: Sequence[tuple[Rule, Any, Any]], outcomes: Sequence[Any], opti
         run_pods = dict(sorted(operator_namespaces(index, runs_pods=True).items(), key=lambda item: str(item[0])))
     suppressions = [s for outcome in outcomes for s in outcome.suppressions]
     suppressions += config_suppressions(options.ignores, options.namespace)
-    kept, silenced = suppress.apply(findings, suppressions)
+    kept, silenced = apply_suppressions(findings, suppressions)
     out = [Suppressed(f, by.mechanism, by.reason) for f, by in silenced]
     if options.baseline:
         from kubelint.engine.baseline import Baseline
@@ -74,6 +74,68 @@ def reduce(rules: Sequence[tuple[Rule, Any, Any]], outcomes: Sequence[Any], opti
     kept.sort(key=Finding.sort_key)
     out.sort(key=lambda s: s.finding.sort_key())
     return Reduced(kept, out, operated, run_pods)
+
+
+# A comment's range of at most this many lines is found by its lines; a longer one by its file.
+_SHORT_RANGE = 200
+
+
+class _Candidates:
+    """The suppressions that may silence a finding, looked up by its file, document and line
+    instead of trying every suppression of the run: a rendered stream of 20,000 objects with
+    an annotation on each would otherwise compare every finding with every annotation. Each
+    list keeps the suppressions' order, so the first that silences is the one `apply` picks."""
+
+    def __init__(self, suppressions: Sequence[suppress.Suppression]) -> None:
+        Entry = tuple[int, suppress.Suppression]  # noqa: N806 - a local alias
+        self.everywhere: list[Entry] = []  # config entries, and suppressions of no file
+        self.by_document: dict[tuple[str, int], list[Entry]] = {}  # annotations
+        self.by_line: dict[tuple[str, int], list[Entry]] = {}  # comments over a few lines
+        self.by_file: dict[str, list[Entry]] = {}  # disable-file, long ranges
+        for order, item in enumerate(suppressions):
+            entry = (order, item)
+            if item.mechanism == "config" or item.file is None:
+                self.everywhere.append(entry)
+            elif item.document is not None:
+                self.by_document.setdefault((item.file, item.document), []).append(entry)
+            elif item.first_line and 0 <= item.last_line - item.first_line <= _SHORT_RANGE:
+                for line in range(item.first_line, item.last_line + 1):
+                    self.by_line.setdefault((item.file, line), []).append(entry)
+            else:
+                self.by_file.setdefault(item.file, []).append(entry)
+
+    def of(self, finding: Finding) -> list[suppress.Suppression]:
+        found = [*self.everywhere, *self.by_file.get(finding.file, ())]
+        if finding.document is not None:
+            found += self.by_document.get((finding.file, finding.document), ())
+        found += self.by_line.get((finding.file, finding.line), ())
+        found.sort(key=lambda entry: entry[0])
+        return [item for _, item in found]
+
+
+def apply_suppressions(findings: Sequence[Finding], suppressions: Sequence[suppress.Suppression]
+                       ) -> tuple[list[Finding], list[tuple[Finding, suppress.Suppression]]]:
+    """What suppress.apply does (the findings left, and those silenced with what silenced
+    each), in time linear in findings and suppressions: each finding tries only the
+    suppressions that can apply to its file, document and line (see `_Candidates`)."""
+    findings = list(findings)
+    # the preparation suppress.apply makes: peers' check ids to rules, misspelt names dropped
+    suppress._resolve_peers(suppressions)  # noqa: SLF001 - apply's own steps, shared
+    suppress._drop_misspelt(suppressions, findings)  # noqa: SLF001
+    candidates = _Candidates(suppressions)
+    kept: list[Finding] = []
+    silenced: list[tuple[Finding, suppress.Suppression]] = []
+    for finding in findings:
+        if finding.rule in ("internal-error", "unused-suppression"):
+            kept.append(finding)
+            continue
+        by = next((s for s in candidates.of(finding) if s.silences(finding)), None)
+        if by is None:
+            kept.append(finding)
+        else:
+            by.used += 1
+            silenced.append((finding, by))
+    return kept, silenced
 
 
 def config_suppressions(entries: Iterable[dict[str, Any]], default_namespace: str) -> list[suppress.Suppression]:
