@@ -10,7 +10,7 @@ import pytest
 from kubelint.engine.rules import RuleError, builtin_rules, load_rules_dir
 from kubelint.engine.runner import lint_text
 from kubelint.options import Options
-from kubelint.report.catalog import explain_text, to_markdown
+from kubelint.report.catalog import explain_text, rule_dict, to_markdown
 
 POD = """\
 apiVersion: v1
@@ -178,3 +178,6 @@ def test_explain_and_the_docs_show_each_parameter_from_the_schema() -> None:
             "| `floating` | list of strings | `[latest]` | Tags that move: an image with one of them is "
             "reported. |\n") in docs
     assert "Parameters" not in explain_text(builtin_rules()["host-network"])
+    assert rule_dict(rule)["parameters"] == [{"name": "floating", "type": "list of strings", "required": False,
+                                              "description": "Tags that move: an image with one of them is "
+                                                             "reported.", "default": ["latest"]}]

@@ -37,6 +37,7 @@ def rule_dict(rule: Rule) -> dict[str, Any]:
         "peers": {tool: list(ids) for tool, ids in sorted(rule.peers.items()) if ids},
         "profile": rule.pss.get("level"),
         "pssControl": rule.pss.get("control"),
+        "parameters": parameters(rule),
     }
 
 
