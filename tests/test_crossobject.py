@@ -339,3 +339,32 @@ def test_a_crd_describes_pods_or_not(spec_schema: dict[str, object] | None, evid
     defines = facts_of(doc).defines
     assert defines is not None
     assert (defines.runs_pods, defines.pod_field) == (bool(evidence), evidence)
+
+
+def test_a_pairing_across_directories_names_the_other_file(tmp_path: Path) -> None:
+    """Issue 22: in a tree of samples the pod a Service pairs with may live in another
+    directory; the message then names its file (and stays as it was within one directory)."""
+    (tmp_path / "apps").mkdir()
+    (tmp_path / "services").mkdir()
+    workload = tmp_path / "apps" / "web.yaml"
+    workload.write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+        "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web, tier: front}}\n"
+        "    spec: {containers: [{name: c, image: nginx:1.27, ports: [{name: http, containerPort: 80}]}]}\n")
+    (tmp_path / "services" / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n"
+        "  selector: {app: web}\n  ports: [{port: 80, targetPort: https}]\n---\n"
+        "apiVersion: v1\nkind: Service\nmetadata: {name: typo}\nspec:\n"
+        "  selector: {app: web, tier: back}\n  ports: [{port: 80}]\n---\n"
+        "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata: {name: web}\nspec:\n"
+        "  scaleTargetRef: {apiVersion: apps/v1, kind: StatefulSet, name: web}\n  maxReplicas: 3\n")
+    found = {f.rule: f.message for f in lint_paths([str(tmp_path)], Options(only=RULES)).findings}
+    where = f"({workload}:3)"
+    assert f"which no pod it selects declares (Deployment `web` {where};" in found["service-target-port-undeclared"]
+    assert f"the nearest, Deployment `web` {where}, has pod labels" in found["service-selects-nothing"]
+    assert f"but `web` in namespace default {where} in the input is a Deployment" in found["hpa-target-missing"]
+    # the same objects in one directory: no file named
+    (tmp_path / "services" / "svc.yaml").rename(tmp_path / "apps" / "svc.yaml")
+    found = {f.rule: f.message for f in lint_paths([str(tmp_path)], Options(only=RULES)).findings}
+    assert all(str(workload) not in message for message in found.values()), found
+    assert len(found) == 3

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.checks.base import NO_PARAMS, CheckDef, define_run
-from kubelint.checks.run.common import SCALABLE_KINDS, in_namespace, is_placeholder, where
+from kubelint.checks.run.common import SCALABLE_KINDS, elsewhere, in_namespace, is_placeholder, where
 from kubelint.checks.run.facts import ObjectFacts, ScaleTarget
 from kubelint.checks.run.index import RunHit, RunIndex
 from kubelint.checks.run.operators import operated
@@ -67,9 +67,10 @@ def hpa_target_missing(index: RunIndex, params: Any) -> Iterator[RunHit]:
         other = _pods_by_name(index, namespace).get(target.name)
         if other is not None:
             values["other"] = other.kind
+            values["namespace"] += elsewhere(other, hpa)
             yield RunHit(hpa, ("spec", "scaleTargetRef", "name"), values, "other-kind")
         else:
-            values["workloads"] = ", ".join(f"{p.kind} {p.name}" for p in pods[:5]) + (
+            values["workloads"] = ", ".join(f"{p.kind} {p.name}{elsewhere(p, hpa)}" for p in pods[:5]) + (
                 ", …" if len(pods) > 5 else "")
             yield RunHit(hpa, ("spec", "scaleTargetRef", "name"), values)
 

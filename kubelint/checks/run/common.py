@@ -40,6 +40,15 @@ def where(facts: ObjectFacts) -> str:
     return f"{facts.file}:{span.line}"
 
 
+def elsewhere(facts: ObjectFacts, origin: ObjectFacts) -> str:
+    """" (file:line)" of `facts` when it lives in another directory than `origin`, the object a
+    finding is about: a finding that pairs objects of two directories shows the pairing (in a
+    tree of samples, the nearest object of a name may not be the one the user meant)."""
+    if os.path.dirname(facts.file) == os.path.dirname(origin.file):
+        return ""
+    return f" ({where(facts)})"
+
+
 def in_namespace(namespace: str | None) -> str:
     return f" in namespace {namespace}" if namespace else ""
 

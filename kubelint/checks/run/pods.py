@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from kubelint.checks.run.common import elsewhere
 from kubelint.checks.run.facts import ObjectFacts
 from kubelint.checks.run.index import RunIndex
 from kubelint.kube.selectors import describe_requirement, matches, unmatched
@@ -179,9 +180,10 @@ def labels_text(labels: dict[str, str]) -> str:
     return "{" + ", ".join(f"{k}: {v}" for k, v in sorted(labels.items())) + "}" if labels else "no labels"
 
 
-def nearest(index: RunIndex, namespace: str | None, selector: dict[str, Any]) -> str:
-    """Which pods come closest to `selector`, and what they lack: the likely typo. Candidates
-    are the pods sharing the most label pairs with the selector, else the namespace's first."""
+def nearest(index: RunIndex, namespace: str | None, selector: dict[str, Any], origin: ObjectFacts) -> str:
+    """Which pods come closest to `selector` (of `origin`), and what they lack: the likely typo.
+    Candidates are the pods sharing the most label pairs with the selector, else the
+    namespace's first; one in another directory than `origin` is named with its file."""
     pairs = selector.get("matchLabels") or {} if "matchLabels" in selector or "matchExpressions" in selector \
         else selector
     table = _by_label(index, namespace)
@@ -206,7 +208,8 @@ def nearest(index: RunIndex, namespace: str | None, selector: dict[str, Any]) ->
     _, candidate, missing = best
     labels = labels_of(candidate)
     has = f"has pod labels {labels_text(labels)}" if labels else "has no pod labels"
-    return f"; the nearest, {candidate.kind} `{candidate.name}`, {has} and lacks {', '.join(missing)}"
+    return (f"; the nearest, {candidate.kind} `{candidate.name}`{elsewhere(candidate, origin)}, {has} and lacks "
+            f"{', '.join(missing)}")
 
 
 def _sharing_values(pods: list[ObjectFacts], pairs: dict[Any, Any]) -> list[ObjectFacts]:

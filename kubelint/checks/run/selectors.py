@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.checks.base import NO_PARAMS, CheckDef, define_run
-from kubelint.checks.run.common import in_namespace
+from kubelint.checks.run.common import elsewhere, in_namespace
 from kubelint.checks.run.facts import ObjectFacts
 from kubelint.checks.run.index import RunHit, RunIndex
 from kubelint.checks.run.operators import operated
@@ -58,7 +58,7 @@ def service_selects_nothing(index: RunIndex, params: Any) -> Iterator[RunHit]:
             continue
         yield RunHit(service, ("spec", "selector"), {
             "name": service.name, "selector": describe_selector(selector), "namespace": in_namespace(namespace),
-            "nearest": nearest(index, namespace, selector)})
+            "nearest": nearest(index, namespace, selector, service)})
 
 
 def _selects_nothing(index: RunIndex, kind: str, field: str) -> Iterator[RunHit]:
@@ -74,7 +74,7 @@ def _selects_nothing(index: RunIndex, kind: str, field: str) -> Iterator[RunHit]
             continue
         yield RunHit(policy, ("spec", field), {
             "kind": kind, "name": policy.name, "selector": describe_selector(selector),
-            "namespace": in_namespace(namespace), "nearest": nearest(index, namespace, selector)})
+            "namespace": in_namespace(namespace), "nearest": nearest(index, namespace, selector, policy)})
 
 
 def pdb_selects_nothing(index: RunIndex, params: Any) -> Iterator[RunHit]:
@@ -106,7 +106,7 @@ def _peers_select_nothing(index: RunIndex) -> Iterator[RunHit]:
                 continue
             yield RunHit(policy, tuple(path), {
                 "kind": "NetworkPolicy", "name": policy.name, "selector": describe_selector(selector),
-                "namespace": in_namespace(namespace), "nearest": nearest(index, namespace, selector),
+                "namespace": in_namespace(namespace), "nearest": nearest(index, namespace, selector, policy),
                 "direction": "ingress from" if path[1] == "ingress" else "egress to"}, "peer")
 
 
@@ -133,7 +133,7 @@ def service_target_port_undeclared(index: RunIndex, params: Any) -> Iterator[Run
                 continue
             names = sorted({str(p.name) for p in declared if p.name})
             values = {"name": service.name, "target": target, "protocol": protocol,
-                      "pods": ", ".join(f"{p.kind} `{p.name}`" for p in pods[:3])
+                      "pods": ", ".join(f"{p.kind} `{p.name}`{elsewhere(p, service)}" for p in pods[:3])
                       + (f" and {len(pods) - 3} more" if len(pods) > 3 else ""),
                       "declared": ", ".join(names) if names else "none"}
             if same_name:
