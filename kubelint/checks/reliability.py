@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from kubelint.checks.base import CheckContext, CheckDef, Hit, define
+from kubelint.checks.base import NO_PARAMS, CheckContext, CheckDef, Hit, define
 from kubelint.checks.run.file_index import file_index
 from kubelint.kube.selectors import is_empty, matches, requirement_matches
 from kubelint.kube.workloads import get_path
@@ -19,8 +19,6 @@ from kubelint.model import Document, FieldPath
 
 # A pod that runs to completion: its containers need no readiness or liveness probe.
 RUN_TO_COMPLETION_KINDS = frozenset({"Job", "CronJob"})
-
-NO_PARAMS: dict[str, Any] = {"type": "object", "additionalProperties": False}
 
 
 def role(container: Any, path: FieldPath) -> str:
@@ -427,14 +425,16 @@ def _resource_params() -> dict[str, Any]:
 
 
 CHECKS: dict[str, CheckDef] = {
-    "missing-resource": define(missing_resource, params=_resource_params()),
+    "missing-resource": define(missing_resource, params=_resource_params(), placeholders=("container", "resource")),
     "missing-probe": define(missing_probe, ("default", "selected"), params={
         "type": "object", "additionalProperties": False, "required": ["probe"],
         "properties": {"probe": {"enum": ["readinessProbe", "livenessProbe", "startupProbe"]},
                        "serving_only": {"type": "boolean"}}},
-        variants_for=lambda params: ("default", "selected") if params.get("serving_only") else ("default",)),
-    "identical-probes": define(identical_probes, params=NO_PARAMS),
-    "single-replica": define(single_replica, params=NO_PARAMS),
-    "job-ttl": define(job_ttl, params=NO_PARAMS),
-    "pdb-blocks-eviction": define(pdb_blocks_eviction, ("default", "replicas"), params=NO_PARAMS),
+        variants_for=lambda params: ("default", "selected") if params.get("serving_only") else ("default",),
+        placeholders=("container",)),
+    "identical-probes": define(identical_probes, params=NO_PARAMS, placeholders=("container",)),
+    "single-replica": define(single_replica, params=NO_PARAMS, placeholders=("kind", "name")),
+    "job-ttl": define(job_ttl, params=NO_PARAMS, placeholders=("name",)),
+    "pdb-blocks-eviction": define(pdb_blocks_eviction, ("default", "replicas"), params=NO_PARAMS, placeholders={
+        "default": ("field", "value"), "replicas": ("value", "kind", "workload", "replicas")}),
 }

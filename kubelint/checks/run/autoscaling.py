@@ -94,6 +94,9 @@ def hpa_replicas_conflict(index: RunIndex, params: Any) -> Iterator[RunHit]:
 
 
 CHECKS: dict[str, CheckDef] = {
-    "hpa-target-missing": define_run(hpa_target_missing, ("default", "other-kind"), params=NO_PARAMS),
-    "hpa-replicas-conflict": define_run(hpa_replicas_conflict, params=NO_PARAMS),
+    "hpa-target-missing": define_run(hpa_target_missing, ("default", "other-kind"), params=NO_PARAMS,
+                                     placeholders={"default": ("kind", "name", "namespace", "workloads"),
+                                                   "other-kind": ("kind", "name", "namespace", "other")}),
+    "hpa-replicas-conflict": define_run(hpa_replicas_conflict, params=NO_PARAMS,
+                                        placeholders=("kind", "name", "replicas", "hpa", "where")),
 }

@@ -57,5 +57,6 @@ CHECKS: dict[str, CheckDef] = {
     "duplicate-object": define_run(duplicate_object, params={
         "type": "object", "additionalProperties": False,
         "properties": {"variant_threshold": {"type": "integer", "minimum": 1},
-                       "across_files": {"type": "boolean"}}}),
+                       "across_files": {"type": "boolean"}}},
+        placeholders=("kind", "name", "namespace", "other")),
 }

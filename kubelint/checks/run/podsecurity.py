@@ -74,5 +74,6 @@ def pod_security(index: RunIndex, params: Any) -> Iterator[RunHit]:
 CHECKS: dict[str, CheckDef] = {
     "pod-security": define_run(pod_security, params={
         "type": "object", "additionalProperties": False, "required": ["mode"],
-        "properties": {"mode": {"enum": ["enforce", "warn"]}}}),
+        "properties": {"mode": {"enum": ["enforce", "warn"]}}},
+        placeholders=("kind", "name", "namespace", "level", "controls")),
 }

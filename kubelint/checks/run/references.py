@@ -196,12 +196,23 @@ def missing_secret(index: RunIndex, params: Any) -> Iterator[RunHit]:
     yield from _missing(index, "Secret")
 
 
+_MISSING_PLACEHOLDERS = {"default": ("kind", "workload", "name", "namespace"),
+                         "key": ("kind", "workload", "name", "namespace", "key", "keys", "where")}
+
 CHECKS: dict[str, CheckDef] = {
-    "ingress-service-missing": define_run(ingress_service_missing, params=NO_PARAMS),
-    "ingress-service-port-missing": define_run(ingress_service_port_missing, params=NO_PARAMS),
-    "statefulset-service-missing": define_run(statefulset_service_missing,
-                                              ("default", "not-headless", "not-selecting"), params=NO_PARAMS),
-    "missing-service-account": define_run(missing_service_account, params=NO_PARAMS),
-    "missing-configmap": define_run(missing_configmap, ("default", "key"), params=NO_PARAMS),
-    "missing-secret": define_run(missing_secret, ("default", "key"), params=NO_PARAMS),
+    "ingress-service-missing": define_run(ingress_service_missing, params=NO_PARAMS,
+                                          placeholders=("service", "namespace", "services")),
+    "ingress-service-port-missing": define_run(ingress_service_port_missing, params=NO_PARAMS,
+                                               placeholders=("service", "port", "what", "where", "ports")),
+    "statefulset-service-missing": define_run(
+        statefulset_service_missing, ("default", "not-headless", "not-selecting"), params=NO_PARAMS,
+        placeholders={"default": ("name", "service", "namespace"),
+                      "not-headless": ("name", "service", "namespace", "where"),
+                      "not-selecting": ("name", "service", "namespace", "where", "selector", "labels")}),
+    "missing-service-account": define_run(missing_service_account, params=NO_PARAMS,
+                                          placeholders=("kind", "workload", "name", "namespace")),
+    "missing-configmap": define_run(missing_configmap, ("default", "key"), params=NO_PARAMS,
+                                    placeholders=_MISSING_PLACEHOLDERS),
+    "missing-secret": define_run(missing_secret, ("default", "key"), params=NO_PARAMS,
+                                 placeholders=_MISSING_PLACEHOLDERS),
 }

@@ -144,10 +144,16 @@ def service_target_port_undeclared(index: RunIndex, params: Any) -> Iterator[Run
 
 
 CHECKS: dict[str, CheckDef] = {
-    "service-selects-nothing": define_run(service_selects_nothing, params=NO_PARAMS),
-    "service-target-port-undeclared": define_run(service_target_port_undeclared, ("default", "protocol"),
-                                                 params=NO_PARAMS),
-    "pdb-selects-nothing": define_run(pdb_selects_nothing, params=NO_PARAMS),
-    "networkpolicy-selects-nothing": define_run(networkpolicy_selects_nothing, ("default", "peer"),
-                                                params=NO_PARAMS),
+    "service-selects-nothing": define_run(service_selects_nothing, params=NO_PARAMS,
+                                          placeholders=("name", "selector", "namespace", "nearest")),
+    "service-target-port-undeclared": define_run(
+        service_target_port_undeclared, ("default", "protocol"), params=NO_PARAMS,
+        placeholders={"default": ("name", "target", "protocol", "pods", "declared"),
+                      "protocol": ("name", "target", "protocol", "pods", "declared", "other")}),
+    "pdb-selects-nothing": define_run(pdb_selects_nothing, params=NO_PARAMS,
+                                      placeholders=("kind", "name", "selector", "namespace", "nearest")),
+    "networkpolicy-selects-nothing": define_run(
+        networkpolicy_selects_nothing, ("default", "peer"), params=NO_PARAMS,
+        placeholders={"default": ("kind", "name", "selector", "namespace", "nearest"),
+                      "peer": ("kind", "name", "selector", "namespace", "nearest", "direction")}),
 }
