@@ -168,3 +168,17 @@ def test_disable_goes_above_a_line_that_opens_a_multi_line_string() -> None:
     assert _disabled(block, 3) is None
     # the input rules are silenced for the whole file, from its first line
     assert _disabled(block, 3, "input").startswith("# kubelint: disable-file=single-replica -- reason\ndata:")
+
+
+def test_the_documented_helix_setup_is_the_shipped_one() -> None:
+    import re
+
+    tomllib = pytest.importorskip("tomllib", reason="tomllib comes with Python 3.11")
+    root = Path(__file__).resolve().parent.parent
+    shipped = tomllib.loads((root / "editors" / "helix" / "languages.toml").read_text(encoding="utf-8"))
+    assert shipped["language-server"]["kubelint"] == {"command": "kubelint", "args": ["lsp", "--stdio"]}
+    blocks = [block for doc in ("README.md", "docs/editors.md") if (root / doc).exists()
+              for block in re.findall(r"```toml\n(.*?)```", (root / doc).read_text(encoding="utf-8"), re.S)
+              if "[language-server.kubelint]" in block]
+    assert blocks, "the Editors section shows the Helix setup"
+    assert all(tomllib.loads(block) == shipped for block in blocks)
