@@ -30,6 +30,15 @@ def test_columns_after_emoji_and_cjk_in_each_encoding() -> None:
         assert index.from_lsp(types.Position(line=0, character=expected)) == (1, column)
 
 
+def test_a_byte_order_mark_is_not_a_column_of_kubelints() -> None:
+    text = "\ufeffapiVersion: extensions/v1beta1\nkind: Ingress\nmetadata: {name: a}\nspec: {}\n"
+    removed = next(f for f in kubelint.lint_text(text, "a.yaml", Options()) if f.rule == "removed-api")
+    index = LineIndex(text, UTF16)
+    start = index.to_lsp(removed.line, removed.column)
+    assert text.splitlines()[0][start.character:].startswith("extensions/v1beta1")
+    assert index.from_lsp(start) == (removed.line, removed.column)
+
+
 def test_half_a_surrogate_pair_counts_as_the_character() -> None:
     index = LineIndex("😀x\n", UTF16)
     assert index.from_lsp(types.Position(line=0, character=1)) == (1, 2)  # inside 😀: after it

@@ -44,6 +44,8 @@ class LineIndex:
         self._lsp = [0] + [m.end() for m in _LSP_BREAK.finditer(text)]
         self._lsp_ends = [m.start() for m in _LSP_BREAK.finditer(text)] + [len(text)]
         self._our_ends = [m.start() for m in _KUBELINT_BREAK.finditer(text)] + [len(text)]
+        # kubelint reads a text without its byte order mark: its line 1 starts after one
+        self._ours[0] = 1 if text.startswith("\ufeff") else 0
 
     @property
     def lsp_lines(self) -> int:
@@ -62,8 +64,8 @@ class LineIndex:
     def place(self, offset: int) -> tuple[int, int]:
         """1-based (line, column) of an offset, as kubelint counts them."""
         offset = min(max(offset, 0), len(self.text))
-        row = bisect.bisect_right(self._ours, offset) - 1
-        return row + 1, offset - self._ours[row] + 1
+        row = max(bisect.bisect_right(self._ours, offset) - 1, 0)
+        return row + 1, max(offset - self._ours[row], 0) + 1
 
     # offset ↔ LSP position
     def position(self, offset: int) -> types.Position:
