@@ -159,6 +159,8 @@ def check(
         "--namespace", "-n", help="Namespace of objects that name none, for cross-object rules (default: default).")] = None,
     rules_dir: Annotated[Optional[list[str]], typer.Option(  # noqa: UP045
         "--rules-dir", help="A directory of your own rule files; repeatable.")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Lint every file afresh: neither read nor write the result cache (cache: false).")] = False,
     no_render: Annotated[bool, typer.Option(
         "--no-render", help="Lint Helm charts' and Kustomize roots' files one by one instead of rendering "
         "them with helm / kustomize (render: off).")] = False,
@@ -192,7 +194,7 @@ def check(
         "schema_only": schema_only or None, "enable": enable, "disable": disable, "only": only,
         "profile": profile, "baseline": None if write_baseline else baseline,
         "report_unused_suppressions": report_unused, "rules_dirs": rules_dir, "namespace": namespace,
-        "render": "off" if no_render else None, "helm_values": values, "helm_set": set_values,
+        "render": "off" if no_render else None, "cache": False if no_cache else None, "helm_values": values, "helm_set": set_values,
         "release_name": release_name})
     settings = _settings(targets, overrides, stdin_filename)
     options, level = settings.options, settings.fail_on
@@ -577,6 +579,34 @@ def explain(
     if links:
         out += ["See also:"] + [f"  {link}" for link in links] + [""]
     sys.stdout.write("\n".join(out).rstrip() + "\n")
+
+
+cache_app = typer.Typer(help="The result cache: each file's findings, reused while nothing that changes "
+                        "them has changed.", no_args_is_help=True, add_completion=False)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info() -> None:
+    """Where the cache is, how many entries it holds and how big it is."""
+    from kubelint import resultcache
+
+    found = resultcache.info()
+    if not found.get("where"):
+        sys.stdout.write("no cache folder: no home directory and no KUBELINT_CACHE_DIR\n")
+        return
+    state = "off (KUBELINT_NO_CACHE)" if not resultcache.enabled() else "on"
+    sys.stdout.write(f"{found['where']}: {found['entries']} entries, {found['bytes'] / 1e6:.1f} MB "
+                     f"(at most {found['max_bytes'] / 1e6:.0f} MB, the least recently used go first); {state}\n")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Remove every entry of the result cache (of every kubelint version)."""
+    from kubelint import resultcache
+
+    entries, size = resultcache.clear()
+    sys.stdout.write(f"removed {entries} entries ({size / 1e6:.1f} MB)\n")
 
 
 @app.command()

@@ -43,6 +43,9 @@ class Options:
     helm_values: list[str] = field(default_factory=list)  # --values files, later ones win
     helm_set: list[str] = field(default_factory=list)  # --set key=value
     release_name: str = "release-name"  # as `helm template` names the release by default
+    # Keep each file's outcome in the result cache (kubelint/resultcache.py) and reuse it when
+    # nothing that changes it has changed; KUBELINT_NO_CACHE=1 turns it off too.
+    cache: bool = True
 
     def __post_init__(self) -> None:
         """Parse what has one written form (a version string) and refuse what cannot work, by
@@ -64,7 +67,7 @@ class Options:
                     isinstance(v, str) for v in value):
                 raise ValueError(f"Options.{name}: expected a list of strings, not {value!r}")
             setattr(self, name, list(value))
-        for name in ("strict", "schema_only", "report_unused_suppressions"):
+        for name in ("strict", "schema_only", "report_unused_suppressions", "cache"):
             if not isinstance(getattr(self, name), bool):
                 raise ValueError(f"Options.{name}: expected true or false, not {getattr(self, name)!r}")
         if self.jobs is not None and (not isinstance(self.jobs, int) or isinstance(self.jobs, bool) or self.jobs < 1):

@@ -49,6 +49,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("rules_dirs", "rules-dir", "--rules-dir", "paths", "extend"),
     Setting("namespace", "namespace", "--namespace", "string"),
     Setting("render", "render", "--no-render", "string"),
+    Setting("cache", "cache", "--no-cache", "bool"),
     Setting("helm_values", "helm.values", "--values", "paths", "extend"),
     Setting("helm_set", "helm.set", "--set", "strings", "extend"),
     Setting("release_name", "helm.release-name", "--release-name", "string"),

@@ -25,9 +25,11 @@ from kubelint.kube.workloads import containers, get_path, pod_spec
 from kubelint.model import Document, Finding, Span, format_path, path_within
 from kubelint.options import Options
 from kubelint.parser import ParseProblem
-from kubelint.source import SourceResult, load_path, template_in_value
+from kubelint.source import ReadError, SourceResult, load_bytes, load_path, read_bytes, template_in_value
 
 INTERNAL_ERROR = "internal-error"
+# A file that may define CRDs is always parsed: the run needs its CRDs, whatever the cache says.
+_CRD_BYTES = re.compile(rb"kind[\"']?\s*:\s*[\"']?CustomResourceDefinition\b")
 SCHEMA_RULES = ("schema-invalid", "unknown-field", "unknown-kind")
 
 
@@ -93,6 +95,8 @@ class Linter:
         self.selector_labels: dict[str, dict[str, str]] = {}
         # Whether facts carry each workload's Pod Security failures (see engine/passes.py).
         self.pod_security_facts = True
+        # The result cache of this run's settings (kubelint/resultcache.py), when it is on.
+        self.cache: Any = None
         self.schema = None
         if any(self.rules[r].enabled for r in SCHEMA_RULES if r in self.rules):
             from kubelint.schema import SchemaValidator
@@ -304,8 +308,43 @@ class Linter:
         return FileOutcome(findings, max(source.document_count, len(documents)), False, facts, silencers,
                            source.path)
 
-    def lint_file(self, path: str) -> FileOutcome:
-        return self.lint_source(load_path(path, self.options.max_file_size))
+    # ------------------------------------------------------------------------- result cache
+
+    def file_key(self, path: str, data: bytes, *extras: str) -> str:
+        """Everything of a file that changes its outcome, beside the run's key: its bytes, its
+        name (findings name it), whether it is a patch, whether facts carry Pod Security
+        failures, the selector labels kustomize gives it, and `extras` (the CRDs it needs)."""
+        from kubelint.resultcache import file_key
+
+        labels = self.selector_labels.get(path)
+        return file_key(data, path, "partial" if path in self.partial_files else "",
+                        "pss" if self.pod_security_facts else "",
+                        repr(sorted(labels.items())) if labels else "", *extras)
+
+    def _read(self, path: str) -> bytes | None:
+        try:
+            return read_bytes(path, self.options.max_file_size)
+        except (OSError, ReadError):
+            return None  # load_path says why, as a finding
+
+    def _store(self, key: str, value: Any) -> None:
+        """Keep an outcome unless something went wrong inside kubelint (never cache a bug)."""
+        outcome = value if isinstance(value, FileOutcome) else value[1]
+        if self.cache is not None and not (outcome and any(f.rule == INTERNAL_ERROR for f in outcome.findings)):
+            self.cache.put(key, value)
+
+    def lint_file(self, path: str, *extras: str) -> FileOutcome:
+        """One file's outcome: from the result cache when its key is there, else linted."""
+        data = self._read(path) if self.cache is not None else None
+        if data is None:
+            return self.lint_source(load_path(path, self.options.max_file_size))
+        key = self.file_key(path, data, *extras)
+        found = self.cache.get(key)  # type: ignore[union-attr]
+        if isinstance(found, FileOutcome):
+            return found
+        outcome = self.lint_source(load_bytes(data, path))
+        self._store(key, outcome)
+        return outcome
 
     def first_pass(self, path: str) -> FirstPass:
         """The file's CRDs of `wanted_groups` and, when nothing in it depends on CRDs, its outcome.
@@ -316,7 +355,16 @@ class Linter:
         sending every CRD of a big tree from a worker process costs more than parsing the
         files that use them.
         """
-        source = load_path(path, self.options.max_file_size)
+        data = self._read(path) if self.cache is not None else None
+        key = None
+        if data is not None:
+            # (the API groups of its custom resources, its outcome when it needs none)
+            key = self.file_key(path, data, "first-pass")
+            found = self.cache.get(key)  # type: ignore[union-attr]
+            if isinstance(found, tuple) and len(found) == 2 and not _CRD_BYTES.search(data):
+                needs, outcome = found
+                return FirstPass([], outcome if not needs else None, needs)
+        source = load_bytes(data, path) if data is not None else load_path(path, self.options.max_file_size)
         try:
             crds = [d for d in crds_of(source.documents) if crd_group(d) in self.wanted_groups]
             needs = custom_groups(source.documents)
@@ -324,8 +372,16 @@ class Linter:
             return FirstPass([], FileOutcome([self._file_internal_error(path, exc)], 0, False, path=path),
                              frozenset())
         if needs:
+            if key is not None:
+                self._store(key, (needs, None))
             return FirstPass(crds, None, needs)
-        return FirstPass(crds, self.lint_source(source), needs)
+        found = self.cache.get(key) if key is not None else None  # type: ignore[union-attr]
+        if isinstance(found, tuple) and len(found) == 2 and found[1] is not None:
+            return FirstPass(crds, found[1], needs)  # a CRD file: parsed for its CRDs, not linted
+        outcome = self.lint_source(source)
+        if key is not None:
+            self._store(key, (needs, outcome))
+        return FirstPass(crds, outcome, needs)
 
     def _incomplete_objects(self, documents: Sequence[Document], path: str) -> dict[int, list[Finding]]:
         """The incomplete-object findings of each document that has some (see kube/objects.py)."""

@@ -157,6 +157,8 @@ class _TwoPasses:
         self.definers = {g: sorted(paths) for g, paths in self.unseen.items()}
         self.complete: set[str] = set()
         self.gathered: dict[str, list[Document]] = {}
+        self.group_crds: dict[str, list[Document]] = {}  # the CRDs registered for each group
+        self.digests: dict[frozenset[str], str] = {}  # crd_digest's, worked out once
         self.outcomes: list[Outcome] = []
         self.later: dict[str, Outcome] = {}  # second-pass outcomes
         # files waiting for groups, with the groups they wait for
@@ -190,8 +192,28 @@ class _TwoPasses:
         self.complete.add(group)
         docs = [d for d in self.stdin_crds if crd_group(d) == group]
         docs += [d for path in self.definers[group] for d in self.gathered.get(path, ()) if crd_group(d) == group]
+        self.group_crds[group] = docs
         if docs:
             self.schema.add_crds(docs)  # type: ignore[union-attr]
+
+    def crd_digest(self, groups: frozenset[str]) -> str:
+        """What the CRDs of `groups` say, as part of a result-cache key: a custom resource's
+        findings change with its CRD."""
+        known = self.digests.get(groups)
+        if known is not None:
+            return known
+        import json
+
+        from kubelint.resultcache import file_key
+        from kubelint.schema.crd import PackedSchema
+
+        def plain(value: Any) -> Any:  # a CRD's schema as a worker packed it, or as parsed here
+            return value.load() if isinstance(value, PackedSchema) else repr(value)
+
+        parts = [[g, [json.dumps(d.obj, sort_keys=True, default=plain) for d in self.group_crds.get(g, ())]]
+                 for g in sorted(groups)]
+        self.digests[groups] = file_key(json.dumps(parts).encode(), "crds")
+        return self.digests[groups]
 
     def lint_ready(self, everything: bool = False) -> None:
         """Lint the waiting files whose groups are complete (all of them, at the end)."""
@@ -206,7 +228,10 @@ class _TwoPasses:
             del self.waiting[path]
             self.unplanned = self.unplanned or not needs <= self.wanted
             relinted = path in self.later
-            self.later[path] = self.linter.lint_source(source)
+            if self.unplanned or getattr(self.linter, "cache", None) is None:
+                self.later[path] = self.linter.lint_source(source)
+            else:  # its outcome depends on the CRDs of the groups it uses: their digest is in the key
+                self.later[path] = self.linter.lint_file(path, self.crd_digest(needs))
             if self.on_outcome and not relinted:
                 self.on_outcome(self.later[path])
 

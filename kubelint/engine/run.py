@@ -13,6 +13,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from typing import Any
 
 from kubelint.engine.documents import crds_of
 from kubelint.engine.linter import FileOutcome, Linter
@@ -88,6 +89,28 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
     return result
 
 
+def _result_cache(linter: Linter) -> Any:
+    """The result cache for this project's settings, or None when it is off."""
+    from kubelint import resultcache
+
+    options = linter.options
+    if not options.cache or not resultcache.enabled():
+        return None
+    try:
+        key = resultcache.run_fingerprint({
+            "code": resultcache.code_fingerprint(),
+            "rules": {r.id: (r.enabled, str(r.severity), r.params) for r in linter.rules.values()},
+            "rules_dirs": resultcache.digest_paths(options.rules_dirs),
+            "schema_dirs": resultcache.digest_paths(options.schema_dirs),
+            "options": {name: getattr(options, name) for name in (
+                "kubernetes_version", "strict", "schema_only", "namespace", "max_file_size", "profile",
+                "enable", "disable", "only")},
+        })
+    except (OSError, TypeError, ValueError):
+        return None
+    return resultcache.ResultCache.open(key)
+
+
 def _render(plans: Sequence[tuple[Project, Options]], kustomize: KustomizeInfo) -> dict[int, Rendering]:
     """Each chart rendered and each Kustomize root built (or a finding saying why not), by
     id(project)."""
@@ -119,6 +142,7 @@ def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, 
                   rendering: Rendering | None = None, origins: dict[int, str] | None = None) -> RunResult:
     """One project: its files (and context) mapped, its rendering linted, then reduced on their own."""
     linter = Linter(options)
+    linter.cache = _result_cache(linter)
     if rendering is not None and rendering.sources and linter.schema is not None:
         linter.schema.add_crds([d for source in rendering.sources for d in crds_of(source.documents)])
     own = {f for f in (*project.files, *project.context) if kustomize.is_own(f)}
@@ -161,6 +185,8 @@ def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, 
         result.skipped += 1
         result.skipped_files.append(path)
     reduced = reduce_run(linter, outcomes)
+    if linter.cache is not None:
+        linter.cache.maybe_prune()
     result.findings = [f for f in reduced.findings if f.file not in hidden]
     result.suppressed = [s for s in reduced.suppressed if s.finding.file not in hidden]
     if rendering is not None:

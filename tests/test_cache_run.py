@@ -1,0 +1,183 @@
+"""The result cache in the run (issue 23): a wrong hit is a wrong report, so every input of the
+key is changed here and the warm report must equal a --no-cache one."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from kubelint.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+CRD = """apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: backups.example.com}
+spec:
+  group: example.com
+  names: {kind: Backup, plural: backups}
+  scope: Namespaced
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              retentionDays: {type: %s}
+"""
+BACKUP = "apiVersion: example.com/v1\nkind: Backup\nmetadata: {name: nightly}\nspec:\n  retentionDays: \"7\"\n"
+DEPLOYMENT = """apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  replicas: 1
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      hostNetwork: true
+      containers:
+      - name: web
+        image: nginx:1.27
+"""
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(folder))
+    monkeypatch.delenv("KUBELINT_NO_CACHE", raising=False)
+    return folder
+
+
+def _report(*args: str) -> str:
+    result = CliRunner().invoke(app, ["check", "--format", "json", "--fail-on", "never", *args])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    report.pop("summary", None)  # it holds the run's seconds
+    return json.dumps(report, sort_keys=True)
+
+
+def _entries(folder: Path) -> int:
+    """Result entries (the schema cache shares the folder)."""
+    return sum(1 for p in (folder / "results").rglob("*") if p.is_file() and not p.name.startswith("."))
+
+
+def _same_warm_and_fresh(*args: str) -> dict[str, Any]:
+    warm = _report(*args)
+    fresh = _report("--no-cache", *args)
+    assert warm == fresh
+    return json.loads(warm)
+
+
+def test_a_warm_run_reads_the_cache_and_reports_the_same(tmp_path: Path, cache_dir: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "crd.yaml").write_text(CRD % "integer")
+    (project / "backup.yaml").write_text(BACKUP)
+    (project / "deploy.yaml").write_text(DEPLOYMENT)
+    cold = _report(str(project))
+    assert _entries(cache_dir) >= 3
+    assert _report(str(project)) == cold == _report("--no-cache", str(project))
+    rules = {f["rule"] for f in json.loads(cold)["findings"]}
+    assert {"schema-invalid", "host-network"} <= rules
+
+
+def test_every_part_of_the_key_changes_the_report(tmp_path: Path, cache_dir: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "crd.yaml").write_text(CRD % "integer")
+    (project / "backup.yaml").write_text(BACKUP)
+    (project / "deploy.yaml").write_text(DEPLOYMENT)
+    path = str(project)
+
+    def rules(report: dict[str, Any]) -> set[tuple[str, str]]:
+        return {(Path(f["file"]).name, f["rule"]) for f in report["findings"]}
+
+    first = _same_warm_and_fresh(path)
+    assert ("backup.yaml", "schema-invalid") in rules(first)
+    # the file's content
+    (project / "deploy.yaml").write_text(DEPLOYMENT.replace("      hostNetwork: true\n", ""))
+    assert ("deploy.yaml", "host-network") not in rules(_same_warm_and_fresh(path))
+    # the CRD its custom resource is checked against
+    (project / "crd.yaml").write_text(CRD % "string")
+    assert ("backup.yaml", "schema-invalid") not in rules(_same_warm_and_fresh(path))
+    (project / "crd.yaml").write_text(CRD % "integer")
+    # the target Kubernetes version
+    (project / "old.yaml").write_text("apiVersion: flowcontrol.apiserver.k8s.io/v1beta3\nkind: PriorityLevelConfiguration\n"
+                                      "metadata: {name: p}\nspec: {type: Exempt}\n")
+    assert ("old.yaml", "removed-api") not in rules(_same_warm_and_fresh("-k", "1.29", path))
+    assert ("old.yaml", "removed-api") in rules(_same_warm_and_fresh(path))
+    # the config: a rule turned off, a rule's parameters
+    (project / ".kubelint.yaml").write_text("rules:\n  host-network: off\n")
+    (project / "deploy.yaml").write_text(DEPLOYMENT)
+    assert ("deploy.yaml", "host-network") not in rules(_same_warm_and_fresh(path))
+    (project / ".kubelint.yaml").write_text("rules:\n  image-registry: {enabled: true, params: {allowed: [quay.io]}}\n")
+    assert ("deploy.yaml", "image-registry") in rules(_same_warm_and_fresh(path))
+    (project / ".kubelint.yaml").write_text("rules:\n  image-registry: {enabled: true, params: {allowed: [docker.io]}}\n")
+    _same_warm_and_fresh(path)
+    (project / ".kubelint.yaml").unlink()
+    # strictness
+    (project / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndta: {a: b}\n")
+    assert ("cm.yaml", "unknown-field") not in rules(_same_warm_and_fresh("--no-strict", path))
+    assert ("cm.yaml", "unknown-field") in rules(_same_warm_and_fresh(path))
+    # a file becomes a patch when a kustomization names it
+    (project / "kustomization.yaml").write_text("resources: [deploy.yaml]\npatches: [{path: cm.yaml}]\n")
+    _same_warm_and_fresh("--no-render", path)
+    (project / "kustomization.yaml").unlink()
+    # a Namespace that enforces a Pod Security level (facts of other files change)
+    (project / "ns.yaml").write_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n  labels:\n"
+                                     "    pod-security.kubernetes.io/enforce: baseline\n")
+    assert ("deploy.yaml", "pod-security-violation") in rules(_same_warm_and_fresh(path))
+
+
+def test_a_rules_dir_rules_change_changes_the_report(tmp_path: Path, cache_dir: Path) -> None:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "deploy.yaml").write_text(DEPLOYMENT)
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    rule = ("id: house-replicas\ncategory: house\nseverity: error\nsummary: s\ntarget: object\nkinds: [Deployment]\n"
+            "schema:\n  properties:\n    spec:\n      properties:\n        replicas: {minimum: %d}\n"
+            "message: \"too few replicas\"\ndocs: {what: replicas, why: availability, fix: more}\nexamples: {bad: [], good: []}\n")
+    (policies / "house-replicas.yaml").write_text(rule % 1)
+    report = _same_warm_and_fresh("--rules-dir", str(policies), str(project))
+    assert "house-replicas" not in {f["rule"] for f in report["findings"]}
+    (policies / "house-replicas.yaml").write_text(rule % 2)
+    report = _same_warm_and_fresh("--rules-dir", str(policies), str(project))
+    assert "house-replicas" in {f["rule"] for f in report["findings"]}
+
+
+def test_the_cache_can_be_turned_off_and_cleared(tmp_path: Path, cache_dir: Path) -> None:
+    (tmp_path / "deploy.yaml").write_text(DEPLOYMENT)
+    _report("--no-cache", str(tmp_path))
+    assert not cache_dir.exists() or _entries(cache_dir) == 0
+    (tmp_path / ".kubelint.yaml").write_text("cache: false\n")
+    _report(str(tmp_path))
+    assert not cache_dir.exists() or _entries(cache_dir) == 0
+    (tmp_path / ".kubelint.yaml").unlink()
+    _report(str(tmp_path))
+    assert _entries(cache_dir) >= 1
+    info = CliRunner().invoke(app, ["cache", "info"])
+    assert info.exit_code == 0 and str(cache_dir) in info.output and "entries" in info.output
+    cleared = CliRunner().invoke(app, ["cache", "clear"])
+    assert cleared.exit_code == 0 and cleared.output.startswith("removed ")
+    assert _entries(cache_dir) == 0
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
+def test_the_corpus_report_is_the_same_cold_warm_and_without_the_cache(cache_dir: Path) -> None:
+    cold = _report("-j", "2", str(CORPUS))
+    warm = _report("-j", "1", str(CORPUS))
+    assert warm == cold
+    assert _report("--no-cache", "-j", "2", str(CORPUS)) == cold
