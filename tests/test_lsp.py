@@ -467,3 +467,22 @@ def test_completion_of_field_names_from_the_schema_and_the_crd(workspace: Path) 
         assert await finish(session) == 0
 
     run(scenario)
+
+
+def test_a_config_saved_in_the_editor_is_read_again(workspace: Path) -> None:
+    async def scenario() -> None:
+        session = await start(workspace)
+        uri = session.open("apps/unicode.yaml")
+        assert any(d.code == "image-tag" for d in await session.diagnostics(uri))
+        config = workspace / ".kubelint.yaml"
+        config.write_text("rules:\n  image-tag: off\n", encoding="utf-8")
+        config_uri = session.open(".kubelint.yaml")
+        count = len(session.published)
+        session.client.text_document_did_save(types.DidSaveTextDocumentParams(
+            text_document=types.TextDocumentIdentifier(uri=config_uri)))
+        after = await until(lambda: next((p.diagnostics for p in session.published[count:] if p.uri == uri), None))
+        assert not any(d.code == "image-tag" for d in after)
+        assert any(d.code == "run-as-root" for d in after)
+        assert await finish(session) == 0
+
+    run(scenario)

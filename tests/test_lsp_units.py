@@ -191,3 +191,16 @@ def test_the_documented_helix_setup_is_the_shipped_one() -> None:
               if "[language-server.kubelint]" in block]
     assert blocks, "the Editors section shows the Helix setup"
     assert all(tomllib.loads(block) == shipped for block in blocks)
+
+
+def test_an_unsafe_fix_is_labelled_and_not_preferred() -> None:
+    from kubelint.fix.model import Edit, Fix
+    from kubelint.server.actions import fix_action
+
+    text = "spec:\n  template: {}\n"
+    fix = Fix("missing-selector", "add spec.selector from the pod template's labels", (
+        Edit(1, 6, 1, 6, "\n  selector: {}"),), safe=False)
+    action = fix_action("file:///f.yaml", 3, LineIndex(text), fix, None)
+    assert action.title == "kubelint: add spec.selector from the pod template's labels (unsafe)"
+    assert action.is_preferred is False
+    assert action.edit.document_changes[0].text_document.version == 3
