@@ -88,6 +88,9 @@ def test_thousands_of_random_edits_leave_the_server_answering(workspace: Path) -
                     context=types.CodeActionContext(diagnostics=[])))
                 checked += 1
         assert checked == EDITS // CHECK_EVERY
+        # debounced and never stale: far fewer lints than edits, and never an older version after a newer one
+        versions = [p.version for p in session.published if p.uri == uri]
+        assert versions == sorted(versions) and len(versions) < EDITS // 4
         final = await session.diagnostics(uri)
         # The server's copy is the client's: the same text opened fresh gives the same diagnostics.
         fresh = session.open("apps/fresh.yaml", text)
