@@ -87,7 +87,6 @@ def test_list_items_without_kind() -> None:
 
 
 @pytest.mark.parametrize("filename,text", [
-    ("kustomization.yaml", "kind: Kustomization\nmetadata:\n  name: x\nresources: [a.yaml]\n"),
     ("overlay.yaml", "kind: Kustomization\nresources: [a.yaml]\n"),
     ("Chart.yaml", "apiVersion: v2\nname: web\nversion: 1.0.0\n"),
     ("values.yaml", "kind: Deployment\nmetadata:\n  name: x\nspec: {}\n"),
@@ -108,6 +107,21 @@ def test_tool_yaml_stays_skipped_quietly(tmp_path: Path, filename: str, text: st
     path.write_text(text)
     result = lint_paths([str(path)], Options())
     assert (result.findings, result.skipped) == ([], 1)
+
+
+def test_a_kustomization_given_alone_is_built_and_a_missing_resource_is_its_finding(tmp_path: Path) -> None:
+    """Never linted as an object; built (kubectl kustomize), and what fails to build is said at it."""
+    import shutil
+
+    if not (shutil.which("kubectl") or shutil.which("kustomize")):
+        pytest.skip("neither kubectl nor kustomize is on PATH")
+    path = tmp_path / "kustomization.yaml"
+    path.write_text("kind: Kustomization\nmetadata:\n  name: x\nresources: [a.yaml]\n")
+    result = lint_paths([str(path)], Options())
+    assert [(f.rule, f.file, f.line) for f in result.findings] == [("render-failed", str(path), 1)]
+    assert "a.yaml" in result.findings[0].message
+    (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\n")
+    assert lint_paths([str(path)], Options()).findings == []
 
 
 def test_a_kustomize_patch_without_kind_is_left_alone(tmp_path: Path) -> None:

@@ -181,6 +181,18 @@ def build_root(root: str, options: Any, rules: dict[str, Rule], tool: tuple[str,
 def _kustomize_remap(result: Any) -> Callable[[Finding], Finding]:
     from kubelint.project.kustomize_map import locate
 
+    parsed: list[Any] = []  # the built documents, parsed once when a finding needs them
+
+    def at_key(index: int, path: FieldPath, finding: Finding) -> bool:
+        """Whether the finding points at the field's key in the built text (a finding about
+        what a mapping lacks), so that it points at the key in the source too."""
+        if not parsed:
+            parsed.append(result.documents())
+        docs = parsed[0]
+        node = docs[index].node(path) if 0 <= index < len(docs) else None
+        return node is not None and node.key is not None and (node.key.line, node.key.column) == (
+            finding.line, finding.column)
+
     def remap(finding: Finding) -> Finding:
         index = finding.document if finding.document is not None else 0
         if not 0 <= index < len(result.objects):
@@ -191,7 +203,8 @@ def _kustomize_remap(result: Any) -> Callable[[Finding], Finding]:
         located = None
         try:
             value = get_path(built.obj, path)
-            located = locate(built, path, value) if value is not None else locate(built, path)
+            where = "key" if path and at_key(index, path, finding) else "value"
+            located = locate(built, path, value, at=where) if value is not None else locate(built, path, at=where)
         except Exception:  # a field the build has and the sources do not say: the object
             located = None
         if located is None:

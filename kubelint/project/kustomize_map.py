@@ -62,9 +62,12 @@ class Location:
         return f"after building {self.root}"
 
 
-def locate(built: BuiltObject, path: FieldPath, value: Any = _UNSET) -> Location | None:
+def locate(built: BuiltObject, path: FieldPath, value: Any = _UNSET, at: str = "value") -> Location | None:
     """Where the field at `path` of a built object (with `value`, by default the built one)
-    was written; None when the object names no local file or kustomization to point at."""
+    was written; None when the object names no local file or kustomization to point at.
+
+    `at="key"`: in the origin file, the field's key (a finding about what a mapping lacks
+    points at the mapping's key, as in a file linted alone)."""
     path = tuple(path)
     if value is _UNSET:
         value = _get(built.obj, path, _UNSET)
@@ -73,9 +76,9 @@ def locate(built: BuiltObject, path: FieldPath, value: Any = _UNSET) -> Location
     if doc is not None:
         translated, complete = _translate(built.obj, path, doc.obj)
         if complete and _same(_get(doc.obj, translated, _UNSET), value):
-            return _at(doc, translated, "origin", origin.root)
+            return _at(doc, translated, "origin", origin.root, at=at)
         if value is _UNSET:  # a missing field: where it would be added
-            return _at(doc, translated, "origin", origin.root)
+            return _at(doc, translated, "origin", origin.root, at=at)
     if value is not _UNSET:
         for step in reversed(origin.transformations):
             found = _by_transformer(step, built, path, value, doc)
@@ -170,8 +173,8 @@ def _get(obj: Any, path: FieldPath, default: Any) -> Any:
     return obj
 
 
-def _at(doc: Document, path: FieldPath, how: str, root: str, entry: str = "") -> Location:
-    span, _ = doc.locate(path, "value")
+def _at(doc: Document, path: FieldPath, how: str, root: str, entry: str = "", at: str = "value") -> Location:
+    span, _ = doc.locate(path, at)
     return Location(doc.file, span.line, span.column, how, root, entry)
 
 
