@@ -557,28 +557,9 @@ def explain(
         close = closest(rule_id, catalog)  # as --only and the config suggest rule ids
         hint = f"; did you mean `{close}`?" if close else "; `kubelint rules` lists them"
         raise _fail(f"unknown rule `{rule_id}`{hint}")
-    out: list[str] = [f"{rule.id} ({rule.severity}, {rule.category}, "
-                      f"{'on' if rule.enabled else 'off'} by default)", "", rule.summary, ""]
-    for title, key in (("What it finds", "what"), ("Why it matters", "why"), ("How to fix it", "fix")):
-        if rule.docs.get(key):
-            out += [f"{title}:", f"  {rule.docs[key].strip()}", ""]
-        if key == "fix" and rule.docs.get("snippet"):
-            out += ["  " + line for line in rule.docs["snippet"].rstrip().splitlines()] + [""]
-    if rule.pss:
-        out += ["Pod Security Standards:", f"  {rule.pss['level'].capitalize()} level, control "
-                f"\"{rule.pss['control']}\" (`--profile {rule.pss['level']}` turns it on as an error)", ""]
-    for title, key in (("Bad example", "bad"), ("Good example", "good")):
-        examples = [e for e in rule.examples.get(key, []) if "manifest" in e]
-        if examples:
-            out.append(f"{title}:")
-            out += ["  " + line for line in examples[0]["manifest"].rstrip().splitlines()]
-            out.append("")
-    if rule.peers:
-        out += ["The same check elsewhere:"] + [f"  {tool}: {', '.join(ids)}" for tool, ids in rule.peers.items()] + [""]
-    links = rule.docs.get("links") or []
-    if links:
-        out += ["See also:"] + [f"  {link}" for link in links] + [""]
-    sys.stdout.write("\n".join(out).rstrip() + "\n")
+    from kubelint.report.catalog import explain_text
+
+    sys.stdout.write(explain_text(rule))
 
 
 cache_app = typer.Typer(help="The result cache: each file's findings, reused while nothing that changes "

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kubelint.errors import KubelintError
-from kubelint.model import Document, format_path
+from kubelint.model import Document
 from kubelint.resources import data_dir
 
 if TYPE_CHECKING:
@@ -245,58 +245,21 @@ class _Reader:
     # ----------------------------------------------------------------------------- validation
 
     def validate(self, schema: dict[str, Any], data: Any, prefix: tuple[Any, ...]) -> None:
+        """Every mistake of `data`, in kubelint/schemawords.py's words (the rule loader's too)."""
         import jsonschema_rs
 
+        from kubelint.schemawords import explain_all
+
         validator = jsonschema_rs.validator_for(schema)
+        for item in explain_all(schema, data, prefix, whole="the config", aliases=_VALUE_ALIASES,
+                                validator=validator):
+            self.errors.append(str(self.error(item.path, item.message, item.at)))
         for error in validator.iter_errors(data):
-            explained = self.explain(error, schema, prefix)
-            if explained is not None:  # None: a nested validation collected it already
-                self.errors.append(str(explained))
             where = prefix + tuple(error.instance_path)
             if where:
                 self.bad_keys.add(where[0])
             elif type(error.kind).__name__ == "AdditionalProperties":
                 self.bad_keys.update(error.kind.unexpected)
-
-    def explain(self, error: Any, schema: dict[str, Any], prefix: tuple[Any, ...]) -> ConfigError | None:
-        """A schema error in plain words, at the key or value it is about."""
-        from kubelint.suggest import closest
-
-        where = prefix + tuple(error.instance_path)
-        node = _schema_at(schema, list(error.schema_path)[:-1])
-        kind = type(error.kind).__name__
-        shown = format_path(where) or "the config"
-        value = error.instance
-        if kind == "AdditionalProperties":
-            allowed = sorted(node.get("properties") or {})
-            key = str(error.kind.unexpected[0])
-            guess = _guess(key, allowed)
-            hint = f"; did you mean `{guess}`?" if guess else ""
-            place = f" under `{shown}`" if where else ""
-            return self.error(where + (key,), f"unknown key `{key}`{place}{hint} "
-                              f"(known: {', '.join(allowed)})", "key")
-        if kind == "Enum":
-            options = [str(o).lower() if isinstance(o, bool) else str(o) for o in error.kind.options]
-            return self.error(where, _bad_value(shown, value, options, closest))
-        if kind == "OneOfNotValid":
-            branches = node.get("oneOf") or []
-            if isinstance(value, dict):
-                branch = next((b for b in branches if b.get("type") == "object"), None)
-                if branch is not None:
-                    before = len(self.errors)
-                    self.validate(branch, value, where)
-                    if len(self.errors) > before:
-                        return None
-            options = [o for b in branches for o in b.get("enum", [])
-                       if isinstance(o, str)] + (["{enabled, severity, params}"]
-                                                 if any(b.get("type") == "object" for b in branches) else [])
-            return self.error(where, _bad_value(shown, value, options, closest))
-        if kind == "Type":
-            wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in _types(node.get("type")))
-            return self.error(where, f"{shown} must be {wanted}, not {_describe(value)}")
-        if kind == "Minimum":
-            return self.error(where, f"{shown} must be at least {node.get('minimum')}, not {value!r}")
-        return self.error(where, f"{shown}: {error.message}")
 
     # -------------------------------------------------------------------------- normalising
 
@@ -414,10 +377,11 @@ class _Reader:
     def check_params(self, rule: Rule, params: dict[str, Any]) -> None:
         """Parameters for a rule, checked against what its check declares, at their line."""
         from kubelint.checks import CHECKS
+        from kubelint.checks.base import NO_PARAMS
 
         where = ("rules", rule.id, "params")
         declared = CHECKS[rule.check].params if rule.check and rule.check in CHECKS else None
-        if declared is None:
+        if declared is None or declared is NO_PARAMS:
             if params:
                 self.errors.append(str(self.error(where, f"rule `{rule.id}` takes no parameters", "key")))
             return
@@ -435,52 +399,6 @@ def _normalise_rule(value: Any) -> dict[str, Any]:
     if isinstance(value, str):
         return {"enabled": True, "severity": value}
     return dict(value)
-
-
-_TYPE_WORDS = {"array": "a list", "string": "a string", "number": "a number", "integer": "a whole number",
-               "boolean": "true or false", "object": "a mapping"}
-
-
-def _types(declared: Any) -> list[str]:
-    return [declared] if isinstance(declared, str) else list(declared or [])
-
-
-def _describe(value: Any) -> str:
-    if value is None:
-        return "empty"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if isinstance(value, (list, dict)):
-        return "a list" if isinstance(value, list) else "a mapping"
-    return f"`{value}`"
-
-
-def _guess(word: str, options: Sequence[str]) -> str | None:
-    from kubelint.suggest import closest
-
-    alias = _VALUE_ALIASES.get(word.lower())
-    if alias in options:
-        return alias
-    return closest(word, options)
-
-
-def _bad_value(shown: str, value: Any, options: list[str], closest: Any) -> str:
-    word = str(value).lower() if isinstance(value, bool) else str(value)
-    guess = _guess(word, [o for o in options if not o.startswith("{")]) if not isinstance(value, dict) else None
-    hint = f"; did you mean `{guess}`?" if guess else ""
-    return f"{_describe(value)} is not a valid {shown}{hint} (choose {', '.join(options)})"
-
-
-def _schema_at(schema: dict[str, Any], path: list[Any]) -> dict[str, Any]:
-    node: Any = schema
-    for part in path:
-        if isinstance(node, dict):
-            node = node.get(part if not isinstance(part, int) else str(part), node.get(part))
-        elif isinstance(node, list) and isinstance(part, int):
-            node = node[part]
-        else:
-            return {}
-    return node if isinstance(node, dict) else {}
 
 
 # ---------------------------------------------------------------------------------- resolving
