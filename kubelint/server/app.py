@@ -44,6 +44,7 @@ class Linted:
     text: str
     findings: list[Finding]
     fixes: dict[Finding, Any] | None = None  # computed on the first code action request
+    fixed: str | None = None  # the text with every safe fix, for source.fixAll.kubelint
 
 
 @dataclass
@@ -315,13 +316,31 @@ async def _code_actions(server: KubelintServer, params: types.CodeActionParams) 
     if not wanted or any(kind in (types.CodeActionKind.QuickFix,) or
                          str(kind).startswith("quickfix") for kind in wanted):
         out += await _quick_fixes(server, uri, path, linted, index, params)
-    if not wanted or any(actions.FIX_ALL_KIND.startswith(str(kind)) for kind in wanted):
-        others = _open_buffers(server, uri)
-        fixed = await _in_worker(server, context.fix_all, path, linted.text, others)
-        action = actions.fix_all_action(uri, linted.version, index, fixed)
+    if (not wanted or any(actions.FIX_ALL_KIND.startswith(str(kind)) for kind in wanted)) \
+            and await _has_safe_fix(server, path, linted):
+        if linted.fixed is None:  # the passes of --fix re-lint: once per version, only when there is a fix
+            others = _open_buffers(server, uri)
+            linted.fixed = await _in_worker(server, context.fix_all, path, linted.text, others)
+        action = actions.fix_all_action(uri, linted.version, index, linted.fixed)
         if action is not None:
             out.append(action)
     return out
+
+
+async def _fixes(server: KubelintServer, path: str, linted: Linted) -> dict[Finding, Any]:
+    """The fixes of the findings of this version, computed once."""
+    if linted.fixes is None:
+        linted.fixes = await _in_worker(server, server.state.context.fixes, path, linted.text, linted.findings)
+    return linted.fixes
+
+
+async def _has_safe_fix(server: KubelintServer, path: str, linted: Linted) -> bool:
+    from kubelint.fix import FIXABLE
+    from kubelint.fix.model import Fix
+
+    if not any(f.rule in FIXABLE for f in linted.findings):
+        return False
+    return any(isinstance(fix, Fix) and fix.safe for fix in (await _fixes(server, path, linted)).values())
 
 
 async def _quick_fixes(server: KubelintServer, uri: str, path: str, linted: Linted, index: LineIndex,
@@ -334,9 +353,7 @@ async def _quick_fixes(server: KubelintServer, uri: str, path: str, linted: Lint
             chosen.append((finding, diagnostic))
     if not chosen:
         return []
-    if linted.fixes is None:
-        linted.fixes = await _in_worker(server, server.state.context.fixes, path, linted.text, linted.findings)
-    fixes = linted.fixes
+    fixes = await _fixes(server, path, linted)
     return await _in_worker(server, _actions_for, server.state.context, uri, path, linted.version, index,
                             chosen, fixes)
 
