@@ -39,6 +39,9 @@ _SUFFIXES = (".yaml", ".yml", ".json")
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "venv", ".venv"})
 _MAX_LINTERS = 8
 _MAX_SCAN_BYTES = 16 * 1024 * 1024
+# A workspace opened on a home directory must not stall the first lint: the CRD scan reads at
+# most this many YAML files (a monorepo's manifests are far fewer).
+MAX_SCANNED_FILES = 20_000
 CONFIG_RULE = "config-error"  # not a rule of the catalog: the config itself cannot be used
 
 
@@ -310,7 +313,10 @@ class Context:
         with self._lock:
             known = self._crd_files
         if known is None:
-            known = sorted(p for root in self.roots for p in _walk(root) if _mentions_crds(p))
+            import itertools
+
+            walked = itertools.islice((p for root in self.roots for p in _walk(root)), MAX_SCANNED_FILES)
+            known = sorted(p for p in walked if _mentions_crds(p))
             with self._lock:
                 self._crd_files = known
         return known
