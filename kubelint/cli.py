@@ -453,15 +453,10 @@ def _configured_rules(config_path: str | None, rules_dirs: list[str] | None = No
 
 
 def exit_code(result: object, level: str) -> int:
-    from kubelint.model import RunResult, Severity
+    from kubelint.model import RunResult
 
     assert isinstance(result, RunResult)
-    if result.internal_errors:
-        return EXIT_ERROR
-    if level == "never":
-        return EXIT_CLEAN
-    threshold = Severity.parse(level)
-    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_CLEAN
+    return result.exit_code(level)
 
 
 @app.command()

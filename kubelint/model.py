@@ -1,7 +1,9 @@
-"""The small value types every stage shares.
+"""The small value types every stage shares: documents with their positions, findings, rules
+as a run applied them, and the run's result.
 
-They are plain frozen dataclasses so that findings can be sorted, compared and serialised
-deterministically, and so that an editor plugin can use them without the CLI.
+Findings and spans are frozen dataclasses, so that they sort, compare and serialise
+deterministically; a Document (the parsed tree and its positions) and the RunResult a run
+fills are not. An editor plugin can use all of them without the CLI.
 """
 
 from __future__ import annotations
@@ -249,8 +251,8 @@ class Rule:
     supersedes: tuple[str, ...] = ()
 
     def message(self, variant: str = "default", **values: Any) -> str:
-        template = self.messages.get(variant) or self.messages["default"]
-        return template.format(**values)
+        # The loader has made sure the file defines every variant its check may report.
+        return self.messages[variant].format(**values)
 
     def applies_to(self, kind: str | None) -> bool:
         return not self.kinds or (kind is not None and kind in self.kinds)
@@ -283,6 +285,16 @@ class RunResult:
     @property
     def internal_errors(self) -> int:
         return sum(1 for f in self.findings if f.rule == "internal-error")
+
+    def exit_code(self, fail_on: str = "error") -> int:
+        """0 clean, 1 findings at or above `fail_on` (error, warning, info, never), 2 when
+        kubelint itself failed on something (an internal error): what the CLI exits with."""
+        if self.internal_errors:
+            return 2
+        if fail_on == "never":
+            return 0
+        threshold = Severity.parse(fail_on)
+        return 1 if any(f.severity >= threshold for f in self.findings) else 0
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
