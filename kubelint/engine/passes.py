@@ -49,7 +49,7 @@ class FileLinter(Protocol):
     wanted_groups: frozenset[str]
     pod_security_facts: bool
 
-    def lint_file(self, path: str) -> Outcome: ...
+    def lint_file(self, path: str, *extras: str) -> Outcome: ...
 
     def lint_source(self, source: SourceResult) -> Outcome: ...
 
@@ -107,7 +107,7 @@ def lint_in_two_passes(linter: FileLinter, files: Sequence[str], jobs: int,
     for path, done in first_pass(linter, by_size(crd_files), by_size(rest), jobs):
         run.first_done(path, done)
         run.lint_ready()  # between results: the workers go on meanwhile
-    run.finish()
+    run.finish(jobs)
     outcomes = run.outcomes + list(run.later.values())
     if stdin_source is not None:
         outcomes.append(linter.lint_source(stdin_source))
@@ -235,9 +235,12 @@ class _TwoPasses:
             if self.on_outcome and not relinted:
                 self.on_outcome(self.later[path])
 
-    def finish(self) -> None:
+    def finish(self, jobs: int = 1) -> None:
         for group in sorted(self.wanted - self.complete):  # files that failed to come back
             self._complete(group)
+        ready = sorted(p for p, groups in self.waiting.items() if groups <= self.complete)
+        if jobs > 1 and len(ready) >= _POOL_AT_LEAST and not self.unplanned:
+            self._second_pass_in_pool(ready, jobs)
         self.lint_ready(everything=True)
         if self.unplanned:
             every = [doc for path in sorted(self.files)
@@ -245,6 +248,34 @@ class _TwoPasses:
             self.schema.replace_crds(self.stdin_crds + every)  # type: ignore[union-attr]
             self.waiting = dict.fromkeys(self.later, frozenset())
             self.lint_ready(everything=True)
+
+
+    def _second_pass_in_pool(self, paths: list[str], jobs: int) -> None:
+        """The files that waited for CRDs, over the workers: forked now, they hold every CRD
+        of the run, so the parent no longer lints them one by one while the workers idle."""
+        digests = {p: self.crd_digest(self.waiting[p]) for p in paths} if getattr(
+            self.linter, "cache", None) is not None else {}
+        work = functools.partial(_second_pass, self.linter, digests)
+        for path, needs, outcome in map_files(work, by_size(paths), jobs):
+            del self.waiting[path]
+            if needs is not None and not needs <= self.complete:  # an alias hid a group from the scan
+                self.unplanned = True
+            self.later[path] = outcome
+            if self.on_outcome:
+                self.on_outcome(outcome)
+
+
+# Fewer waiting files than this are linted in this process: a pool costs more than it saves.
+_POOL_AT_LEAST = 8
+
+
+def _second_pass(linter: FileLinter, digests: dict[str, str], path: str) -> tuple[str, frozenset[str] | None, Outcome]:
+    """A waiting file's outcome in a worker, with the API groups it was found to use (None
+    when the result cache answered without parsing it)."""
+    if path in digests:
+        return path, None, linter.lint_file(path, digests[path])
+    source = load_path(path, linter.options.max_file_size)
+    return path, custom_groups(source.documents), linter.lint_source(source)
 
 
 _PSA_LABEL = b"pod-security.kubernetes.io/"
