@@ -300,6 +300,11 @@ def useful_context(reported: Sequence[str], context: Sequence[str], max_bytes: i
     return out
 
 
+def custom_groups_named(path: str, max_bytes: int = 20 << 20) -> frozenset[str]:
+    """The API groups a file's apiVersions name that Kubernetes itself does not serve."""
+    return _scan(path, max_bytes).groups - BUILTIN_GROUPS
+
+
 def may_define_crds(path: str, max_bytes: int = 20 << 20) -> bool:
     """Whether a file may hold CRDs (the byte scan: cheap, and never misses one written plainly)."""
     try:

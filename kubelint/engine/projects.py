@@ -158,6 +158,7 @@ def split(paths: Sequence[str], files: Sequence[str], exclude: Sequence[str] = (
         root, kind = found if found else (under, "path")
         projects.setdefault((os.path.normpath(root), kind), Project(os.path.normpath(root), kind)).files.append(path)
     reported = set(files)
+    needs_context: list[Project] = []
     for path in alone:
         found = bounds.root(path, None)
         if found is not None:
@@ -169,10 +170,15 @@ def split(paths: Sequence[str], files: Sequence[str], exclude: Sequence[str] = (
         project = projects.get(key)
         if project is None:
             project = projects[key] = Project(os.path.normpath(root), kind)
-            if kind != "file":
-                # A repository is no boundary between samples: only its CRDs are context.
-                project.context = _context(project.root, reported, exclude, crds_only=kind == "repository")
+            needs_context.append(project)
         project.files.append(path)
+    for project in needs_context:
+        if project.kind == "file":
+            continue
+        if project.kind == "repository" and not _uses_custom_groups(project.files):
+            continue  # a repository is context only for its CRDs: none needed
+        # A repository is no boundary between samples: only its CRDs are context.
+        project.context = _context(project.root, reported, exclude, crds_only=project.kind == "repository")
     if "-" in files:
         root_kind: tuple[str, str] | None = None
         if stdin_filename:
@@ -218,6 +224,13 @@ def nearest_config(start: str) -> str | None:
 def _within(path: str, directory: str) -> bool:
     path_abs, dir_abs = os.path.abspath(path), os.path.abspath(directory)
     return path_abs == dir_abs or path_abs.startswith(dir_abs.rstrip(os.sep) + os.sep)
+
+
+def _uses_custom_groups(files: Sequence[str]) -> bool:
+    """Whether any of `files` names an API group that only a CRD defines (the byte scan)."""
+    from kubelint.engine.passes import custom_groups_named
+
+    return any(custom_groups_named(path) for path in files)
 
 
 def _context(root: str, reported: set[str], exclude: Sequence[str], crds_only: bool = False) -> list[str]:

@@ -150,6 +150,8 @@ def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, 
     linter.selector_labels = kustomize.selector_labels
     result = RunResult(findings=[], rules=linter.rules)
     reported = [path for path in project.files if path != "-" and path not in own]
+    if project.kind == "repository" and options.schema_dirs:
+        project.context = []  # the CRDs were named (--schema-dir): a repository's others do not judge
     context = useful_context(reported, [path for path in project.context if path not in own],
                              linter.options.max_file_size, stdin_text if "-" in project.files else None)
     on_disk = reported + context
