@@ -37,6 +37,8 @@ class Project:
     files: list[str] = field(default_factory=list)  # linted and reported
     context: list[str] = field(default_factory=list)  # read for CRDs and objects, never reported
     config: str | None = None  # the .kubelint.yaml that applies to its files
+    # Made of files given alone (pre-commit, an editor): only findings in them are reported.
+    alone: bool = False
 
     @property
     def how(self) -> str:
@@ -169,7 +171,7 @@ def split(paths: Sequence[str], files: Sequence[str], exclude: Sequence[str] = (
         key = (os.path.normpath(root), kind)
         project = projects.get(key)
         if project is None:
-            project = projects[key] = Project(os.path.normpath(root), kind)
+            project = projects[key] = Project(os.path.normpath(root), kind, alone=True)
             needs_context.append(project)
         project.files.append(path)
     for project in needs_context:
@@ -180,18 +182,26 @@ def split(paths: Sequence[str], files: Sequence[str], exclude: Sequence[str] = (
         # A repository is no boundary between samples: only its CRDs are context.
         project.context = _context(project.root, reported, exclude, crds_only=project.kind == "repository")
     if "-" in files:
-        root_kind: tuple[str, str] | None = None
-        if stdin_filename:
-            named = os.path.abspath(stdin_filename)
-            found = bounds.root(named, None)
-            repository = _repository_of(named)
-            root_kind = found or ((repository, "repository") if repository else None)
-        project = Project(root_kind[0] if root_kind else "-", "stdin")
-        if root_kind:
-            project.context = _context(root_kind[0], reported | {os.path.abspath(stdin_filename or "")}, exclude,
-                                       crds_only=root_kind[1] == "repository")
-        project.files.append("-")
-        projects[("-", "stdin")] = project
+        # Standard input joins the project its name (--stdin-filename) is in, or the only one
+        # of the files given beside it; else it is a project of its own, in its name's context.
+        named = os.path.abspath(stdin_filename) if stdin_filename else None
+        holding = [p for p in projects.values() if named and os.path.isdir(p.root) and _within(named, p.root)]
+        if holding:
+            max(holding, key=lambda p: len(os.path.abspath(p.root))).files.append("-")
+        elif len(projects) == 1 and not named:
+            next(iter(projects.values())).files.append("-")
+        else:
+            root_kind: tuple[str, str] | None = None
+            if named:
+                found = bounds.root(named, None)
+                repository = _repository_of(named)
+                root_kind = found or ((repository, "repository") if repository else None)
+            project = Project(root_kind[0] if root_kind else "-", "stdin", alone=True)
+            if root_kind:
+                project.context = _context(root_kind[0], reported | {named or ""}, exclude,
+                                           crds_only=root_kind[1] == "repository")
+            project.files.append("-")
+            projects[("-", "stdin")] = project
     out = sorted(projects.values(), key=lambda p: (p.root == "-", p.root, p.kind))
     for project in out:
         project.files.sort()

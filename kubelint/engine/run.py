@@ -174,8 +174,12 @@ def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, 
         for source in rendering.sources:  # in this process: a few objects per chart or root
             outcomes.append(linter.lint_source(source))
     hidden = set(context)
+    virtual = set(rendering.remaps) if rendering is not None else set()
     for outcome in outcomes:
         if outcome.path in hidden:
+            continue
+        if outcome.path in virtual:  # the files it renders from are counted once, above
+            result.documents += outcome.documents
             continue
         result.files += 1
         result.documents += outcome.documents
@@ -194,6 +198,11 @@ def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, 
     if rendering is not None:
         result.findings = [_moved(f, rendering, origins) for f in result.findings] + rendering.findings
         result.suppressed = [replace(s, finding=_moved(s.finding, rendering, None)) for s in result.suppressed]
+        if project.alone:  # files given alone: what the build says of the others is not theirs
+            given = {os.path.realpath(f) for f in project.files if f != "-"}
+            result.findings = [f for f in result.findings if f.rule == "render-failed"
+                               or os.path.realpath(f.file) in given]
+            result.suppressed = [s for s in result.suppressed if os.path.realpath(s.finding.file) in given]
     return result
 
 
