@@ -71,3 +71,29 @@ def test_fix_checks_the_custom_resource_against_its_crd(tmp_path: Path) -> None:
     code, _, err = run_cli(["check", "--no-color", "--fix", str(tmp_path)])
     assert code == 0 and "fixed 0 findings" in err
     assert target.read_text() == BACKUP
+
+
+def test_the_json_report_and_fix_agree_on_a_rename_the_crd_refuses(tmp_path: Path) -> None:
+    """A misspelt field whose value has another shape than the CRD's field: no rename in the
+    report given the run's targets, and none by --fix; a scalar for a scalar is renamed, then
+    retyped by the next pass."""
+    from kubelint.engine.runner import Options, lint_paths
+    from kubelint.fix.run import fixes_for_report, reader
+
+    (tmp_path / "crd.yaml").write_text(CRD)
+    backup = tmp_path / "backup.yaml"
+    backup.write_text(BACKUP.replace('retentionDays: "7"', "retentionDay: {days: 7}"))
+    deploy = tmp_path / "deploy.yaml"
+    deploy.write_text('apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  replica: "3"\n'
+                      "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+                      '    spec:\n      containers: [{name: web, image: "nginx:1.27"}]\n')
+    options = Options()
+    findings = lint_paths([str(tmp_path)], options).findings
+    offered = {Path(f.file).name: f.fix.description if f.fix else None
+               for f in fixes_for_report(findings, options, reader(options, None, "-"), targets=[str(tmp_path)])
+               if f.rule == "unknown-field"}
+    assert offered == {"backup.yaml": None, "deploy.yaml": "rename `replica` to `replicas`"}
+    code, _, err = run_cli(["check", "--no-color", "--fix", "--unsafe-fixes", str(tmp_path)])
+    assert "fixed 2 findings in 1 file" in err, err
+    assert "retentionDay: {days: 7}" in backup.read_text()
+    assert "  replicas: 3\n" in deploy.read_text()

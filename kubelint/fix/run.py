@@ -121,16 +121,26 @@ def unified_diff(fixed: FileFix) -> str:
 
 
 def fixes_for_report(findings: Sequence[Finding], options: Options,
-                     read: object = None) -> list[Finding]:
+                     read: object = None, *, targets: Sequence[str] = (),
+                     stdin_text: str | None = None, stdin_name: str = "<stdin>") -> list[Finding]:
     """The findings with the fix of each that has one (for the JSON report), computed in the
     main process from the files' text; findings whose rule has no fixer are returned as they are,
-    and a run with none of them reads no file."""
+    and a run with none of them reads no file.
+
+    With the run's `targets`, each fix is validated with the run's CRDs, as `--fix` validates
+    it, so the report advertises exactly the fixes that `--fix` applies."""
     files = files_to_fix(findings)
     if not files:
         return list(findings)
     from kubelint.fix.session import FixSession, verified
 
     session = FixSession(options)
+    if targets:
+        from kubelint.source import discover
+
+        on_disk = [p for p in discover(targets, options.exclude) if p != "-"]
+        session.validator().add_crds(run_crds(on_disk, options, stdin_text if "-" in targets else None,
+                                              stdin_name))
     by_file: dict[str, list[Finding]] = {}
     for finding in findings:
         by_file.setdefault(finding.file, []).append(finding)

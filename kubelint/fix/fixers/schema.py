@@ -57,10 +57,27 @@ def rename_unknown(ctx: FixContext) -> Fix | NoFix | None:
     # is not `service: web` (an object), nor `port: 80` a list of `ports`. The schema of the
     # target version says what the new field holds; a value of another shape withholds the fix.
     renamed = ctx.path[:-1] + (guess,)
-    if any(p.category == "type" and tuple(p.path) == renamed for p in ctx.validate([edit])):
+    value = parent.get(ctx.path[-1])
+    if any(p.category == "type" and tuple(p.path) == renamed and _shape(value) not in _shapes(p.detail)
+           for p in ctx.validate([edit])):
         return None
     # Unsafe: a suggestion is the closest name, not always the one meant.
     return ctx.fix(f"rename `{ctx.path[-1]}` to `{guess}`", [edit], safe=False)
+
+
+def _shape(value: object) -> str:
+    return "object" if isinstance(value, dict) else "array" if isinstance(value, list) else "scalar"
+
+
+def _shapes(detail: str) -> set[str]:
+    """The shapes (object, array, scalar) a type problem's `expected …` allows; none if unsaid.
+
+    A scalar of another scalar type (`"7"` for an integer) still fits: the rename is right and
+    the retype fix of the finding that follows it makes the value right."""
+    match = _TYPE.search(detail) or re.search(r": expected ([a-z ]+?), got ", detail)
+    if match is None:
+        return set()
+    return {t if t in ("object", "array") else "scalar" for t in match.group(1).split(" or ")}
 
 
 def _enum_case(ctx: FixContext, written: str, allowed: str) -> Fix | None:
