@@ -41,3 +41,39 @@ def test_an_output_file_of_another_name_keeps_the_text_report(tmp_path: Path) ->
     result = CliRunner().invoke(app, ["check", "--no-color", str(tmp_path / "pod.yaml"), "-o", str(target)])
     assert result.exit_code == 0
     assert "image-tag" in target.read_text() and not target.read_text().startswith("{")
+
+
+RULE = """id: require-team
+category: house
+severity: error
+summary: Deployments carry labels
+target: object
+kinds: [Deployment]
+schema:
+  type: object
+  properties:
+    metadata:
+      required: [labels]
+message: "no labels"
+docs: {what: labels, why: routing, fix: add them}
+examples:
+  bad:
+    - manifest: |
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+      findings: [%s]
+  good: []
+"""
+
+
+@pytest.mark.parametrize(("finding", "passes"), [("{line: 3}", True), ("{line: 3, column: 1}", True),
+                                                  ("{line: 4}", False), ("{line: 3, column: 2}", False)])
+def test_a_custom_rules_example_may_give_a_line_alone(tmp_path: Path, finding: str, passes: bool) -> None:
+    """issue 21 item 8: the column is checked when given, never demanded."""
+    (tmp_path / "require-team.yaml").write_text(RULE % finding)
+    result = CliRunner().invoke(app, ["rules", "--test", str(tmp_path)])
+    assert result.exit_code == (0 if passes else 1), result.output
+    if not passes:
+        assert "FAIL  require-team bad example 1: expected findings at" in result.output

@@ -59,15 +59,21 @@ def run_example(rule: Rule, kind: str, index: int, example: dict[str, Any],
             findings = lint_paths([path], options).findings
     else:
         findings = lint_text(example.get("manifest", ""), name, options)
+    wanted = example.get("findings", []) if kind == "bad" else []
+    # A finding given by its line alone matches any column of that line; a column, when given, is checked.
     got = [(f.line, f.column) for f in findings if f.rule == rule.id]
-    expected = [(e["line"], e["column"]) for e in example.get("findings", [])] if kind == "bad" else []
+    expected = [(e["line"], e.get("column")) for e in wanted]
+    if len(got) == len(expected):  # in the order of the file, as the example lists them
+        got = [(line, column if want is not None else None)
+               for (line, column), (_, want) in zip(got, expected, strict=True)]
     problem = None
     internal = [f.message for f in findings if f.rule == "internal-error"]
     if internal:
         problem = f"internal error: {internal[0]}"
     elif got != expected:
-        shown = ", ".join(f"{line}:{column}" for line, column in got) or "none"
-        want = ", ".join(f"{line}:{column}" for line, column in expected) or "none"
+        shown = ", ".join(f"{line}:{column}" if column is not None else f"line {line}" for line, column in got) or "none"
+        want = ", ".join(f"{line}:{column}" if column is not None else f"line {line}"
+                         for line, column in expected) or "none"
         problem = f"expected findings at {want}, got {shown}"
     return ExampleResult(rule.id, kind, index, example.get("description", ""), problem, tuple(findings))
 
