@@ -4,8 +4,11 @@ lookups inside a project, a file given alone linted in its project's context."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 import kubelint
@@ -134,3 +137,14 @@ def test_verbose_says_how_the_input_was_split(tmp_path: Path) -> None:
     assert any(line.endswith(f"{tmp_path / 'team'}: a directory with its own .kubelint.yaml; 1 file, "
                              f"config {tmp_path / 'team' / '.kubelint.yaml'}") for line in lines), lines
     assert any(f"project: {tmp_path}: the path given; 1 file" in line for line in lines), lines
+
+
+def test_a_relative_file_outside_any_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The upward search ends at the top of the file system (it once went round "." for ever)."""
+    (tmp_path / "k8s").mkdir()
+    (tmp_path / "k8s" / "svc.yaml").write_text(SERVICE)
+    monkeypatch.chdir(tmp_path)
+    done = subprocess.run([sys.executable, "-m", "kubelint", "check", "-q", "-v", "k8s/svc.yaml"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "project: k8s/svc.yaml: a file given alone; 1 file" in done.stderr

@@ -102,22 +102,23 @@ class _Boundaries:
         return found
 
     def root(self, path: str, stop: str | None) -> tuple[str, str] | None:
-        """The nearest bounding directory of `path` at or below `stop` (None: up to the top)."""
-        directory = os.path.dirname(path) or "."
+        """The nearest bounding directory of `path` at or below `stop` (None: up to the top),
+        named as `path` is (relative or absolute)."""
+        directory = os.path.dirname(os.path.abspath(path))
         stop_abs = os.path.abspath(stop) if stop is not None else None
         while True:
             kind = self.kind(directory)
-            if kind == "chart" or (kind is None and _is_chart(directory)):
-                chart = self.outermost_chart(directory, stop or "/")
-                return (chart or directory), "chart"
+            if kind == "chart":
+                chart = self.outermost_chart(directory, stop_abs or "/")
+                return _shown(chart or directory, path), "chart"
             if kind is not None:
-                return directory, kind
-            if stop_abs is not None and os.path.abspath(directory) == stop_abs:
+                return _shown(directory, path), kind
+            if stop_abs is not None and directory == stop_abs:
                 return None
             parent = os.path.dirname(directory)
             if parent == directory or (stop_abs is None and os.path.isdir(os.path.join(directory, ".git"))):
                 return None
-            directory = parent if parent else "."
+            directory = parent
 
 
 def _repository_of(path: str) -> str | None:

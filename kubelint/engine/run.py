@@ -190,14 +190,24 @@ def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, 
         result.files += 1
         result.skipped += 1
         result.skipped_files.append(path)
+    baseline = options.baseline if rendering is not None else None
+    if baseline:  # a rendered finding matches the baseline where it was moved to, below
+        linter.options = replace(options, baseline=None)
     reduced = reduce_run(linter, outcomes)
+    linter.options = options
     if linter.cache is not None:
         linter.cache.maybe_prune()
     result.findings = [f for f in reduced.findings if f.file not in hidden]
     result.suppressed = [s for s in reduced.suppressed if s.finding.file not in hidden]
     if rendering is not None:
         result.findings = [_moved(f, rendering, origins) for f in result.findings] + rendering.findings
-        result.suppressed = [replace(s, finding=_moved(s.finding, rendering, None)) for s in result.suppressed]
+        result.suppressed = [s._replace(finding=_moved(s.finding, rendering, None)) for s in result.suppressed]
+        if baseline:
+            from kubelint.engine.baseline import Baseline
+            from kubelint.model import Suppressed
+
+            result.findings, known = Baseline.load(baseline).split(result.findings)
+            result.suppressed += [Suppressed(f, "baseline", "") for f in known]
         if project.alone:  # files given alone: what the build says of the others is not theirs
             given = {os.path.realpath(f) for f in project.files if f != "-"}
             result.findings = [f for f in result.findings if f.rule == "render-failed"
