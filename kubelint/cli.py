@@ -231,7 +231,9 @@ def check(
         from kubelint.fix.run import fixes_for_report, reader
 
         result.findings = fixes_for_report(result.findings, options,
-                                           reader(options, stdin_text, stdin_filename or "<stdin>"))
+                                           reader(options, stdin_text, stdin_filename or "<stdin>"),
+                                           targets=targets, stdin_text=stdin_text,
+                                           stdin_name=stdin_filename or "<stdin>")
     if write_baseline:
         _write_baseline(write_baseline, result)
 
@@ -332,7 +334,8 @@ def _fix(result: Any, targets: list[str], options: Any, stdin_text: str | None, 
         result = _usage_errors_exit(lambda: lint_paths(targets, options, stdin_text=fixed_stdin,
                                                        stdin_filename=None if stdin_name == "<stdin>" else stdin_name,
                                                        auto_jobs=True))
-    result.findings = sorted(fixes_for_report(result.findings, options, reader(options, fixed_stdin, stdin_name))
+    result.findings = sorted(fixes_for_report(result.findings, options, reader(options, fixed_stdin, stdin_name),
+                                              targets=targets, stdin_text=fixed_stdin, stdin_name=stdin_name)
                              + report.internal_errors, key=lambda f: f.sort_key())
     if not quiet:
         sys.stderr.write(summary(report, len(result.findings), diff=False))
