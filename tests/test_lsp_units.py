@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -133,17 +134,34 @@ spec:
 SETTINGS = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n  namespace: shop\ndata:\n  a: b\n"
 
 
-def test_run_wide_rules_see_the_workspace_and_open_buffers_over_it(tmp_path: Path) -> None:
+def test_run_wide_rules_see_the_workspace_and_open_buffers_over_it(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import kubelint.server.context as context_module
+
+    gate = threading.Event()  # holds the background read of the workspace until the test says
+    read = context_module._facts
+
+    def gated(*args: object) -> object:
+        assert gate.wait(60)
+        return read(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(context_module, "_facts", gated)
     (tmp_path / ".kubelint.yaml").write_text("rules:\n  missing-configmap: on\n", encoding="utf-8")
     (tmp_path / "config.yaml").write_text(SETTINGS, encoding="utf-8")
     context = Context([str(tmp_path)])
+    ready = threading.Event()
+    context.on_ready = ready.set
     pod = str(tmp_path / "pod.yaml")
 
     def missing(open_buffers: dict[str, str]) -> list[str]:
         return sorted(f.message.split("`")[3] for f in context.findings(pod, POD, open_buffers)
                       if f.rule == "missing-configmap")
 
-    # settings is defined in a file that was never opened; absent nowhere
+    # while the workspace is read (in the background), the buffer alone is the context
+    assert missing({}) == ["absent", "settings"]
+    gate.set()
+    assert ready.wait(60)
+    # then settings is defined in a file that was never opened; absent nowhere
     assert missing({}) == ["absent"]
     # an open buffer wins over its file: renamed there, settings is missing too
     assert missing({str(tmp_path / "config.yaml"): SETTINGS.replace("settings", "other")}) == ["absent", "settings"]

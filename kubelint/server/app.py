@@ -174,6 +174,9 @@ def build() -> KubelintServer:
         elif not roots and params.root_path:
             roots = [params.root_path]
         ls.state.context = Context([r for r in roots if r])
+        loop = asyncio.get_running_loop()
+        # the workspace's facts are read in the background: lint the open buffers again then
+        ls.state.context.on_ready = lambda: loop.call_soon_threadsafe(relint_open, ls)
 
     @server.feature(types.INITIALIZED)
     @_guarded(lambda: None)

@@ -21,9 +21,8 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-import weakref
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
 from kubelint.config import ConfigError, find_config, load_config, options_from
@@ -75,10 +74,14 @@ class Context:
         self._buffer_crds: dict[str, list[Document]] = {}  # digest of an open buffer → its CRDs
         self._linters: OrderedDict[tuple[Any, ...], Linter] = OrderedDict()
         # For run-wide rules: the workspace's files as `kubelint check` finds them (per exclude
-        # list), which of them kustomizations name as patches, and each file's outcome per Linter.
+        # list), which of them kustomizations name as patches, and the facts of each, read in
+        # the background once per configuration (see _neighbours).
         self._files: dict[tuple[str, ...], tuple[list[str], frozenset[str]]] = {}
-        self._outcomes: weakref.WeakKeyDictionary[Linter, dict[str, tuple[Any, FileOutcome]]] = \
-            weakref.WeakKeyDictionary()
+        self._scans: dict[tuple[Any, ...], _Scan] = {}
+        self._fact_linters: dict[tuple[Any, ...], Linter] = {}
+        # Called (from the scan's thread) when the workspace's facts are all read: the server
+        # lints its open buffers again, now in the whole workspace's context.
+        self.on_ready: Callable[[], None] | None = None
 
     # ------------------------------------------------------------------------------ the API
 
@@ -105,8 +108,10 @@ class Context:
         # object of the run: the workspace's other files, open buffers over their files.
         files, linter.partial_files = self._workspace_files(options)
         outcomes = [linter.lint_source(load_text(text, shown))]
-        outcomes += self._neighbours(linter, options, path, files, open_buffers)
-        return [f for f in reduce_run(linter, outcomes).findings if f.file == shown]
+        neighbours = self._neighbours(linter, options, path, files, open_buffers)
+        if neighbours is None:  # still reading the workspace: the buffer alone, as `check -` sees it
+            return reduce_run(linter, outcomes).findings
+        return [f for f in reduce_run(linter, outcomes + neighbours).findings if f.file == shown]
 
     def _workspace_files(self, options: Options) -> tuple[list[str], frozenset[str]]:
         key = tuple(options.exclude)
@@ -126,33 +131,57 @@ class Context:
         return known
 
     def _neighbours(self, linter: Linter, options: Options, path: str, files: list[str],
-                    open_buffers: Mapping[str, str]) -> list[FileOutcome]:
-        """The outcome (facts and suppressions, no findings) of every other file and open buffer."""
-        from kubelint.source import ReadError, load_bytes, read_bytes
+                    open_buffers: Mapping[str, str]) -> list[FileOutcome] | None:
+        """The facts of every other workspace file and open buffer; None while the first read of
+        the workspace (in a thread of its own, so that no lint waits for it) is not done.
 
+        Facts come from a Linter of the run-wide rules alone: what they read of an object does not
+        depend on the CRDs or the other rules, so one read serves every Linter of the config.
+        """
+        ids = tuple(rule.id for rule, *_ in linter.run_rules)
+        key = (id(options), ids, linter.pod_security_facts)
         with self._lock:
-            cache = self._outcomes.setdefault(linter, {})
+            scan = self._scans.get(key)
+            if scan is None:
+                scan = self._scans[key] = _Scan(files)
+                threading.Thread(target=self._scan, args=(scan, options, ids, linter.pod_security_facts),
+                                 name="kubelint-workspace", daemon=True).start()
+        if not scan.done:
+            return None
+        facts_linter = self._fact_linters.get(key)
+        if facts_linter is None:
+            facts_linter = self._fact_linters[key] = _facts_linter(options, ids, linter.pod_security_facts)
+        facts_linter.partial_files = linter.partial_files
         out: list[FileOutcome] = []
         for name in dict.fromkeys([*files, *(p for p in open_buffers if p.endswith(_SUFFIXES))]):
             if name == path:
                 continue
             body = open_buffers.get(name)
             stamp: Any = ("buffer", _digest(body)) if body is not None else ("file", _stamp(name))
-            cached = cache.get(name)
+            cached = scan.outcomes.get(name)
             if cached is None or cached[0] != stamp:
-                shown = self.display_path(name)
-                try:
-                    source = load_text(body, shown) if body is not None else \
-                        load_bytes(read_bytes(name, options.max_file_size), shown)
-                    outcome = linter.lint_source(source)
-                except (OSError, ReadError):  # what cannot be read adds no objects
-                    outcome = FileOutcome([], 0, True)
-                except Exception:  # nor does a file the linter fails on (it never should)
-                    outcome = FileOutcome([], 0, True)
-                cached = (stamp, outcome._replace(findings=[]))
-                cache[name] = cached
+                cached = (stamp, _facts(facts_linter, name, body, self.display_path(name), options.max_file_size))
+                scan.outcomes[name] = cached
             out.append(cached[1])
         return out
+
+    def _scan(self, scan: _Scan, options: Options, ids: tuple[str, ...], pod_security: bool) -> None:
+        """Read the facts of every workspace file once (the scan's own Linter, in this thread)."""
+        try:
+            linter = _facts_linter(options, ids, pod_security)
+            linter.partial_files = self._workspace_files(options)[1]
+            for name in scan.files:
+                if scan.cancelled:
+                    return
+                stamp = ("file", _stamp(name))
+                scan.outcomes[name] = (stamp, _facts(linter, name, None, self.display_path(name),
+                                                     options.max_file_size))
+        except Exception:  # the buffer-alone lint goes on; the next config reads again
+            return
+        finally:
+            scan.done = not scan.cancelled
+        if self.on_ready is not None:
+            self.on_ready()
 
     def fixes(self, path: str, text: str, findings: Iterable[Finding]) -> dict[Finding, Any]:
         """Each finding's Fix (or NoFix with the reason) for this text, as `check --fix` makes them."""
@@ -221,6 +250,7 @@ class Context:
         CRDs; a change to any other manifest does not, until the project model reads them."""
         with self._lock:
             if paths is None:
+                self._drop_scans()
                 self._configs.clear()
                 self._crd_files = None
                 self._disk_crds.clear()
@@ -231,6 +261,7 @@ class Context:
             for path in paths:
                 path = os.path.abspath(path)
                 if os.path.basename(path) in (".kubelint.yaml", ".kubelint.yml"):
+                    self._drop_scans()
                     self._configs.clear()
                     self._linters.clear()
                     matters = True
@@ -249,6 +280,12 @@ class Context:
                     # run-wide rules read every manifest: any change may alter a buffer's findings
                     matters = matters or any(linter.run_rules for linter in self._linters.values())
             return matters
+
+    def _drop_scans(self) -> None:
+        for scan in self._scans.values():
+            scan.cancelled = True
+        self._scans.clear()
+        self._fact_linters.clear()
 
     def display_path(self, path: str) -> str:
         """The path as `kubelint check .` run in its workspace root would show it."""
@@ -320,6 +357,39 @@ class Context:
             with self._lock:
                 self._crd_files = known
         return known
+
+
+class _Scan:
+    """One read of the workspace's facts: the files, what each gave (with its stamp), whether done."""
+
+    def __init__(self, files: list[str]) -> None:
+        self.files = list(files)
+        self.outcomes: dict[str, tuple[Any, FileOutcome]] = {}
+        self.done = False
+        self.cancelled = False
+
+
+def _facts_linter(options: Options, ids: tuple[str, ...], pod_security: bool) -> Linter:
+    """A Linter of the run-wide rules only (and the input rules): it parses and gathers facts."""
+    import dataclasses
+
+    linter = Linter(dataclasses.replace(options, only=list(ids), enable=[], disable=[]))
+    linter.pod_security_facts = pod_security
+    return linter
+
+
+def _facts(linter: Linter, name: str, body: str | None, shown: str, max_bytes: int) -> FileOutcome:
+    """A file's (or an open buffer's) facts for the run-wide rules, without its findings."""
+    from kubelint.source import ReadError, load_bytes, read_bytes
+
+    try:
+        source = load_text(body, shown) if body is not None else load_bytes(read_bytes(name, max_bytes), shown)
+        outcome = linter.lint_source(source)
+    except (OSError, ReadError):  # what cannot be read adds no objects
+        return FileOutcome([], 0, True)
+    except Exception:  # nor does a file the linter fails on (it never should)
+        return FileOutcome([], 0, True)
+    return outcome._replace(findings=[], suppressions=[])
 
 
 def config_finding(shown: str, exc: ConfigError) -> Finding:
