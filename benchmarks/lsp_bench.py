@@ -72,6 +72,7 @@ async def measure(changes: int, seed: int) -> list[float]:
         client.text_document_did_open(types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)))
         await _until(lambda: 1 in arrived)
+        await asyncio.sleep(2)  # the server reads the workspace in the background, then lints again
         # the line to edit: a `schedule:` or a label value, changed in place each time
         target = next(i for i, line in enumerate(lines) if "app.kubernetes.io/version:" in line)
         column = lines[target].index(":") + 2

@@ -83,11 +83,23 @@ def test_disable_joins_a_directive_already_on_the_line() -> None:
         "image: nginx  # kubelint: disable=image-pull-policy,image-tag -- pinned elsewhere\n")
 
 
+def settle(context: Context) -> None:
+    """Wait for the context's background reads of the workspace (a hang guard, not a timing)."""
+    import time
+
+    deadline = time.monotonic() + 60
+    while not context.settled():
+        assert time.monotonic() < deadline, "the workspace was not read within 60 s"
+        time.sleep(0.01)
+
+
 def test_workspace_crds_are_read_once_and_again_when_they_change(tmp_path: Path) -> None:
     root = tmp_path / "ws"
     shutil.copytree(FIXTURES, root)
     widget = root / "apps" / "widget.yaml"
     context = Context([str(root)])
+    context.findings(str(widget), widget.read_text(encoding="utf-8"), {})  # starts reading the workspace
+    settle(context)
     first = context.findings(str(widget), widget.read_text(encoding="utf-8"), {})
     assert [f.rule for f in first if f.rule.startswith("schema")] == ["schema-invalid"]
     assert first[0].file == os.path.join("apps", "widget.yaml")
@@ -160,7 +172,8 @@ def test_run_wide_rules_see_the_workspace_and_open_buffers_over_it(tmp_path: Pat
     # while the workspace is read (in the background), the buffer alone is the context
     assert missing({}) == ["absent", "settings"]
     gate.set()
-    assert ready.wait(60)
+    settle(context)
+    assert ready.is_set()  # and the server was told, to lint its open buffers again
     # then settings is defined in a file that was never opened; absent nowhere
     assert missing({}) == ["absent"]
     # an open buffer wins over its file: renamed there, settings is missing too

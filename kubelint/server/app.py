@@ -273,6 +273,7 @@ def build() -> KubelintServer:
         ls.state.pending.clear()
         ls.state.executor.shutdown(wait=False, cancel_futures=True)
         ls.state.docs.shutdown(wait=False, cancel_futures=True)
+        ls.state.context.close()
 
     return server
 

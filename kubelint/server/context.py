@@ -10,10 +10,12 @@ function the server lints through; the project model (a Helm chart, a Kustomize 
 directory with its own config) is meant to replace its insides without the server noticing.
 
 Cost: a Linter (its rules prepared, its CRD schemas compiled on first use) is kept per config
-and per set of CRD sources, so a keystroke in a manifest re-lints only that buffer; the
-workspace is walked once for files that mention CustomResourceDefinition, and each of those
-is re-parsed only when its modification time or size changes; with run-wide rules on, each
-workspace file is linted once per Linter and again only when it changes.
+and per set of CRD sources, so a keystroke in a manifest re-lints only that buffer. The
+workspace is read in background threads, so that no lint waits for a big tree: once for the
+files that hold CRDs (each re-parsed only when its modification time or size changes), and,
+with run-wide rules on, once per config for the facts of every file (again per file when it
+changes). Until a read is done the buffer is linted without it; `on_ready` then says so and
+the server lints its open buffers again.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
 
 from kubelint.config import ConfigError, find_config, load_config, options_from
@@ -41,6 +45,7 @@ _MAX_SCAN_BYTES = 16 * 1024 * 1024
 # A workspace opened on a home directory must not stall the first lint: the CRD scan reads at
 # most this many YAML files (a monorepo's manifests are far fewer).
 MAX_SCANNED_FILES = 20_000
+_YIELD = 0.002  # seconds the background read pauses after each file
 CONFIG_RULE = "config-error"  # not a rule of the catalog: the config itself cannot be used
 
 
@@ -70,6 +75,7 @@ class Context:
         self._lock = threading.Lock()
         self._configs: dict[str, tuple[Stamp | None, Options | ConfigError]] = {}
         self._crd_files: list[str] | None = None  # files on disk that mention CRDs
+        self._crd_walk: object | None = None  # the walk under way (or done) for _crd_files
         self._disk_crds: dict[str, tuple[Stamp | None, list[Document]]] = {}
         self._buffer_crds: dict[str, list[Document]] = {}  # digest of an open buffer → its CRDs
         self._linters: OrderedDict[tuple[Any, ...], Linter] = OrderedDict()
@@ -79,9 +85,12 @@ class Context:
         self._files: dict[tuple[str, ...], tuple[list[str], frozenset[str]]] = {}
         self._scans: dict[tuple[Any, ...], _Scan] = {}
         self._fact_linters: dict[tuple[Any, ...], Linter] = {}
-        # Called (from the scan's thread) when the workspace's facts are all read: the server
-        # lints its open buffers again, now in the whole workspace's context.
+        # Called (from a background thread) when the workspace's CRDs or facts are all read: the
+        # server lints its open buffers again, now in the whole workspace's context.
         self.on_ready: Callable[[], None] | None = None
+        # One thread reads the workspace, one file at a time with a pause between files, so that
+        # the lints of the open buffers (another thread, the same interpreter) are not starved.
+        self._background = ThreadPoolExecutor(1, "kubelint-workspace")
 
     # ------------------------------------------------------------------------------ the API
 
@@ -144,8 +153,7 @@ class Context:
             scan = self._scans.get(key)
             if scan is None:
                 scan = self._scans[key] = _Scan(files)
-                threading.Thread(target=self._scan, args=(scan, options, ids, linter.pod_security_facts),
-                                 name="kubelint-workspace", daemon=True).start()
+                self._background.submit(self._scan, scan, options, ids, linter.pod_security_facts)
         if not scan.done:
             return None
         facts_linter = self._fact_linters.get(key)
@@ -176,6 +184,7 @@ class Context:
                 stamp = ("file", _stamp(name))
                 scan.outcomes[name] = (stamp, _facts(linter, name, None, self.display_path(name),
                                                      options.max_file_size))
+                time.sleep(_YIELD)
         except Exception:  # the buffer-alone lint goes on; the next config reads again
             return
         finally:
@@ -243,6 +252,19 @@ class Context:
                 return doc
         return None
 
+    def close(self) -> None:
+        """Stop reading the workspace (the server shuts down)."""
+        with self._lock:
+            for scan in self._scans.values():
+                scan.cancelled = True
+            self._crd_walk = None
+        self._background.shutdown(wait=False, cancel_futures=True)
+
+    def settled(self) -> bool:
+        """Whether the background reads of the workspace (its CRDs, its facts) are all done."""
+        with self._lock:
+            return self._crd_files is not None and all(scan.done for scan in self._scans.values())
+
     def invalidate(self, paths: Iterable[str] | None = None) -> bool:
         """Forget what is known of `paths` (None: everything): configs, CRD files, the walk.
 
@@ -253,6 +275,7 @@ class Context:
                 self._drop_scans()
                 self._configs.clear()
                 self._crd_files = None
+                self._crd_walk = None
                 self._disk_crds.clear()
                 self._linters.clear()
                 self._files.clear()
@@ -332,7 +355,7 @@ class Context:
                     self._buffer_crds[digest] = documents
             if documents:
                 out.append((("buffer", name, digest), documents))
-        for name in self._crd_file_list():
+        for name in self._crd_file_list() or ():
             if name in buffers:
                 continue
             stamp = _stamp(name)
@@ -346,17 +369,40 @@ class Context:
                 out.append((("file", name, cached[0]), cached[1]))
         return out
 
-    def _crd_file_list(self) -> list[str]:
+    def _crd_file_list(self) -> list[str] | None:
+        """The workspace's files that hold CRDs; None while the first walk (in a thread of its
+        own: a big tree takes seconds to read and its CRD bundles to parse) is not done."""
         with self._lock:
             known = self._crd_files
-        if known is None:
-            import itertools
+            if known is not None or self._crd_walk is not None:
+                return known
+            self._crd_walk = walk = object()
+        self._background.submit(self._walk_crds, walk)
+        return None
 
+    def _walk_crds(self, walk: object) -> None:
+        import itertools
+
+        try:
             walked = itertools.islice((p for root in self.roots for p in _walk(root)), MAX_SCANNED_FILES)
             known = sorted(p for p in walked if _mentions_crds(p))
-            with self._lock:
-                self._crd_files = known
-        return known
+            for name in known:  # parsed here, not in the first lints
+                stamp = _stamp(name)
+                documents = _read_crds(name, self.display_path(name)) if stamp is not None else []
+                with self._lock:
+                    if self._crd_walk is not walk:
+                        return  # invalidated meanwhile: a newer walk reads again
+                    self._disk_crds[name] = (stamp, documents)
+                time.sleep(_YIELD)
+        except Exception:
+            known = []
+        with self._lock:
+            if self._crd_walk is not walk:
+                return
+            self._crd_files = known
+            self._linters.clear()
+        if self.on_ready is not None:
+            self.on_ready()
 
 
 class _Scan:
