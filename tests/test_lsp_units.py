@@ -235,3 +235,20 @@ def test_an_unsafe_fix_is_labelled_and_not_preferred() -> None:
     assert action.title == "kubelint: add spec.selector from the pod template's labels (unsafe)"
     assert action.is_preferred is False
     assert action.edit.document_changes[0].text_document.version == 3
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_a_kustomize_patch_is_a_partial_object_in_the_editor_too(tmp_path: Path, inside: bool) -> None:
+    source = Path(__file__).parent / "fixtures" / "kustomize"
+    shutil.copytree(source, tmp_path / "k")
+    patch = tmp_path / "k" / "overlays" / "prod" / "replicas.yaml"
+    # the workspace is the repository, or some other folder (the patch then found on its own)
+    context = Context([str(tmp_path / "k")] if inside else [str(tmp_path / "elsewhere")])
+    text = patch.read_text(encoding="utf-8")
+    context.findings(str(patch), text, {})
+    settle(context)
+    rules = [f.rule for f in context.findings(str(patch), text, {})]
+    assert "missing-selector" not in rules and "schema-invalid" not in rules, rules
+    # the same object outside a kustomization is not a patch
+    alone = tmp_path / "alone" / "deploy.yaml"
+    assert "missing-selector" in [f.rule for f in context.findings(str(alone), text, {})]

@@ -67,8 +67,10 @@ def _digest(text: str) -> str:
 
 
 class Context:
-    """What one server knows of its workspace; every method is safe to call from one worker thread
-    at a time (the server lints in a single worker), and `invalidate` from any thread."""
+    """What one server knows of its workspace. The Linters it keeps are used by one thread only
+    (the server's lint worker calls `findings`, `fixes` and `fix_all`); the caches behind a lock
+    are shared with the hover thread (`options_for`, `custom_definition`), the background
+    reads of the workspace and `invalidate`, which any thread may call."""
 
     def __init__(self, roots: Iterable[str] = ()) -> None:
         self.roots = [os.path.abspath(r) for r in roots]
@@ -115,7 +117,12 @@ class Context:
             return reduce_run(linter, [linter.lint_source(load_text(text, shown))]).findings
         # Run-wide rules (a Service that selects nothing, a missing ConfigMap) look at every
         # object of the run: the workspace's other files, open buffers over their files.
-        files, linter.partial_files = self._workspace_files(options)
+        files, partial = self._workspace_files(options)
+        if path not in files:  # a buffer outside the roots, or not saved yet
+            from kubelint.kube.kustomize import partial_files
+
+            partial = partial | ({shown} if partial_files([path]) else set())
+        linter.partial_files = partial
         outcomes = [linter.lint_source(load_text(text, shown))]
         neighbours = self._neighbours(linter, options, path, files, open_buffers)
         if neighbours is None:  # still reading the workspace: the buffer alone, as `check -` sees it
