@@ -14,11 +14,12 @@ from __future__ import annotations
 from _thread import get_ident
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 import yaml
 
-from kubelint.model import Document, FieldPath, Layout, RawPosition, Span, as_numbers
+from kubelint.model import Document, FieldPath, Layout, RawPosition, Span, as_numbers, pack_position
 from kubelint.parser.cyaml import _owned_by, _run_events, _Stopped
 from kubelint.parser.problems import (
     MAX_ALIAS_EXPANSION,
@@ -240,7 +241,9 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
             if frame is not None and frame.is_map:
                 key = frame.key
                 if key is no_key:
-                    frame.key = value
+                    # Keys repeat in every document (apiVersion, metadata, name, …): one string
+                    # object each, not one per occurrence, keeps a long stream small.
+                    frame.key = intern(value) if type(value) is str else value
                     frame.key_start = sm
                     frame.key_end = em
                     frame.size += 1
@@ -360,6 +363,8 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
         if root is not _NO_KEY:
             span = Span(doc_start.line + 1 + line_offset, doc_start.column + 1,
                         root_pos[1].line + 1 + line_offset, root_pos[1].column + 1)
+            if doc_index >= COMPACT_AFTER:  # a long stream: keep its positions small
+                _compact(positions)
             result.documents.append(Document(filename, doc_index, root, positions, span,
                                              line_offset=line_offset, root=root_pos))
         doc_index += 1
@@ -437,6 +442,20 @@ def _clamp_to_end(doc: Document, text: str, virtual_line: int) -> None:
         keys = range(len(children)) if type(children) is list else list(children)
         for key in keys:
             children[key] = fix(children[key])
+
+
+# From this document on, a stream's positions are packed into ints as each document ends: a
+# file of thousands of documents (a rendered chart, `kustomize build`) then stays small.
+COMPACT_AFTER = 64
+
+
+def _compact(positions: dict[Any, Any]) -> None:
+    for children in positions.values():
+        keys = range(len(children)) if type(children) is list else list(children)
+        for key in keys:
+            raw = children[key]
+            if type(raw) is tuple and raw and type(raw[0]) is not int:
+                children[key] = pack_position(raw)
 
 
 def _apply_merges(frame: _Frame) -> None:
