@@ -211,7 +211,8 @@ def check(
     try:
         result = _usage_errors_exit(lambda: lint_paths(targets, options, stdin_text=stdin_text,
                                                        stdin_filename=stdin_filename, progress=bar,
-                                                       auto_jobs=True, options_for=_per_project(settings, write_baseline)))
+                                                       auto_jobs=True, options_for=_per_project(settings, write_baseline),
+                                                       context=True))
     finally:
         if bar is not None:
             bar.close()
@@ -221,6 +222,11 @@ def check(
         for root, how, count, config in result.projects:
             where = f", config {config}" if config else ""
             sys.stderr.write(f"kubelint: project: {root}: {how}; {count} file{'s' if count != 1 else ''}{where}\n")
+        for namespace, what, kind, name, file in sorted(result.operator_namespaces):
+            judged = ("neither references nor selectors are judged there" if what == "pods"
+                      else "references to Secrets, ConfigMaps and Services are not judged there")
+            sys.stderr.write(f"kubelint: namespace {namespace} is treated as operator-run: {kind} `{name}` "
+                             f"({file}) may create what its objects look for; {judged}\n")
         for path in sorted(result.skipped_files):
             sys.stderr.write(f"kubelint: skipped: {path}: no Kubernetes object in it (a kustomization, "
                              "values, Chart.yaml or other tool file)\n")
@@ -333,7 +339,7 @@ def _fix(result: Any, targets: list[str], options: Any, stdin_text: str | None, 
     if report.changed:
         result = _usage_errors_exit(lambda: lint_paths(targets, options, stdin_text=fixed_stdin,
                                                        stdin_filename=None if stdin_name == "<stdin>" else stdin_name,
-                                                       auto_jobs=True))
+                                                       auto_jobs=True, context=True))
     result.findings = sorted(fixes_for_report(result.findings, options, reader(options, fixed_stdin, stdin_name),
                                               targets=targets, stdin_text=fixed_stdin, stdin_name=stdin_name)
                              + report.internal_errors, key=lambda f: f.sort_key())

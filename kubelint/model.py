@@ -305,6 +305,10 @@ class RunResult:
     suppressed: list[Suppressed] = field(default_factory=list, repr=False, compare=False)
     # The files read and skipped as holding no Kubernetes object (for `-v`), sorted.
     skipped_files: list[str] = field(default_factory=list, repr=False, compare=False)
+    # Namespaces where a custom resource's operator may own what cross-object rules look for
+    # (for `-v`): (namespace, "references" or "pods", the resource's kind, name and file).
+    operator_namespaces: list[tuple[str, str, str, str, str]] = field(default_factory=list, repr=False,
+                                                                      compare=False)
     # The projects the input was split into (for `-v`): (root, how it was found, files, config).
     projects: list[tuple[str, str, int, str | None]] = field(default_factory=list, repr=False, compare=False)
 

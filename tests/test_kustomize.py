@@ -23,9 +23,13 @@ def test_inline_patches_name_no_file() -> None:
 
 
 def test_a_patch_gets_no_missing_field_findings_but_its_own_fields_are_checked() -> None:
-    result = lint_paths([str(PROD)])
+    """Without rendering (built, the overlay's objects are checked: tests/test_render.py)."""
+    from kubelint.options import Options
+
+    result = lint_paths([str(PROD)], Options(render="off"))
     got = [(Path(f.file).name, f.rule, f.line, f.column) for f in result.findings]
-    assert got == [("resources.yaml", "schema-invalid", 6, 13)]  # replicas: "five"
+    assert got == [("kustomization.yaml", "render-skipped", 1, 1),
+                   ("resources.yaml", "schema-invalid", 6, 13)]  # replicas: "five"
 
 
 def test_the_same_file_outside_a_kustomization_is_a_whole_object(tmp_path: Path) -> None:

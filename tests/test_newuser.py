@@ -162,9 +162,13 @@ def test_junit_failures_count_failed_testcases_never_more_than_tests(tmp_path: P
 def test_verbose_names_the_files_skipped_for_holding_no_object() -> None:
     from tests.conftest import FIXTURES, run_cli
 
-    code, _, err = run_cli(["check", "-v", "--quiet", str(FIXTURES / "kustomize" / "base")])
+    code, _, err = run_cli(["check", "-v", "--quiet", "--no-render", str(FIXTURES / "kustomize" / "base")])
     assert code == 0
     assert f"kubelint: skipped: {FIXTURES / 'kustomize' / 'base' / 'kustomization.yaml'}: no Kubernetes object" in err
+    # built, the root's files are read by kustomize, and -v says so
+    code, _, err = run_cli(["check", "-v", "--quiet", str(FIXTURES / "kustomize" / "base")])
+    assert code == 0
+    assert f"kubelint: project: {FIXTURES / 'kustomize' / 'base'}: a Kustomize root, built; 2 files" in err
 
 
 def test_every_config_mistake_is_reported_at_once_in_file_order(tmp_path) -> None:

@@ -95,7 +95,7 @@ def test_a_file_alone_sees_its_projects_objects_but_reports_only_itself(tmp_path
     (app_dir / "kustomization.yaml").write_text("resources: [deployment.yaml, service.yaml]\n")
     (app_dir / "deployment.yaml").write_text(DEPLOYMENT.replace("nginx:1.27", "nginx"))
     (app_dir / "service.yaml").write_text(SERVICE)
-    result = kubelint.lint_paths([str(app_dir / "service.yaml")], kubelint.Options())
+    result = kubelint.lint_paths([str(app_dir / "service.yaml")], kubelint.Options(), context=True)
     assert _rules(result, "service-selects-nothing") == []  # the Deployment, in context, is found
     assert {Path(f.file).name for f in result.findings} <= {"service.yaml"}  # image-tag stays unreported
     assert result.files == 1
@@ -148,3 +148,15 @@ def test_a_relative_file_outside_any_repository(tmp_path: Path, monkeypatch: pyt
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert "project: k8s/svc.yaml: a file given alone; 1 file" in done.stderr
+
+
+def test_verbose_names_the_namespaces_treated_as_operator_run(tmp_path: Path) -> None:
+    """issue 21 item 2: `-v` says which object made a namespace operator-run."""
+    crd = CRD.replace("retentionDays: {type: integer}", "template: {type: object, x-kubernetes-preserve-unknown-fields: true}")
+    (tmp_path / "crd.yaml").write_text(crd)
+    (tmp_path / "backup.yaml").write_text("apiVersion: example.com/v1\nkind: Backup\nmetadata: {name: nightly, namespace: shop}\n")
+    (tmp_path / "svc.yaml").write_text(SERVICE.replace("metadata: {name: web}", "metadata: {name: web, namespace: shop}"))
+    result = CliRunner().invoke(app, ["check", "-v", "-q", "--no-color", str(tmp_path)])
+    lines = [line for line in result.output.splitlines() if "operator-run" in line]
+    assert len(lines) == 1 and "namespace shop is treated as operator-run: Backup `nightly`" in lines[0]
+    assert str(tmp_path / "backup.yaml") in lines[0]

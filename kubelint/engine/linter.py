@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from kubelint.checks.base import CheckContext, Hit
+from kubelint.checks.run import ObjectFacts, facts_of
+from kubelint.checks.run.file_index import release as release_file_index
 from kubelint.engine import suppress
 from kubelint.engine.documents import crd_group, crds_of, custom_groups, expand_lists, is_manifest
-from kubelint.engine.facts import ObjectFacts, facts_of
 from kubelint.engine.rules import Rule, all_rules
 from kubelint.kube.groups import is_tool_config
 from kubelint.kube.kustomize import has_patch_directive
@@ -120,11 +121,12 @@ class Linter:
         )
 
     def problem_finding(self, problem: ParseProblem, file: str,
-                        documents: Sequence[Document] = ()) -> Finding | None:
+                        documents: Sequence[Document] | dict[int, Document] = ()) -> Finding | None:
         rule = self.rules.get(problem.rule)
         if rule is None or not rule.enabled:
             return None
-        doc = next((d for d in documents if d.index == problem.document), None)
+        by_index = documents if isinstance(documents, dict) else {d.index: d for d in documents}
+        doc = by_index.get(problem.document) if problem.document is not None else None
         return self._finding(rule, rule.message(detail=problem.message), file, problem.span,
                              format_path(problem.path), doc)
 
@@ -244,9 +246,11 @@ class Linter:
         """
         try:
             return self._lint_source(source)
-        except Exception as exc:
+        except Exception as exc:  # reported as the file's finding
             return FileOutcome([self._file_internal_error(source.path, exc)], source.document_count, False,
                                path=source.path)
+        finally:
+            release_file_index()  # the per-file tables hold the file's documents
 
     def _file_internal_error(self, path: str, exc: BaseException) -> Finding:
         where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
@@ -262,8 +266,9 @@ class Linter:
         if "kubelint" in source.text:  # suppressions that silence nothing (misspelt): input problems
             # the run's rules, a team's own (rules-dir) included, are the names a directive may use
             problems = problems + suppress.directive_problems(source.text, source.documents, self.rules)
+        by_index = {d.index: d for d in source.documents}  # a stream may have many problems
         for problem in problems:
-            finding = self.problem_finding(problem, source.path, source.documents)
+            finding = self.problem_finding(problem, source.path, by_index)
             if finding:
                 findings.append(finding)
         documents = [d for d in source.documents if d.obj is not None]

@@ -143,8 +143,12 @@ def _shown(path: str, like: str) -> str:
 
 
 def split(paths: Sequence[str], files: Sequence[str], exclude: Sequence[str] = (),
-          stdin_filename: str | None = None, used_kustomizations: set[str] | None = None) -> list[Project]:
-    """The projects of a run, sorted by root; every file of `files` in exactly one of them."""
+          stdin_filename: str | None = None, used_kustomizations: set[str] | None = None,
+          context: bool = True) -> list[Project]:
+    """The projects of a run, sorted by root; every file of `files` in exactly one of them.
+
+    `context` False: a file given alone is a project of its own, as a library caller linting
+    one file expects; the CLI (pre-commit, an editor's buffer) lints it in its project."""
     bounds = _Boundaries(used_kustomizations or set())
     given_dirs = [p for p in paths if p != "-" and os.path.isdir(p)]
     projects: dict[tuple[str, str], Project] = {}
@@ -163,6 +167,9 @@ def split(paths: Sequence[str], files: Sequence[str], exclude: Sequence[str] = (
     reported = set(files)
     needs_context: list[Project] = []
     for path in alone:
+        if not context:
+            projects.setdefault((os.path.normpath(path), "file"), Project(os.path.normpath(path), "file")).files.append(path)
+            continue
         found = bounds.root(path, None)
         if found is not None:
             root, kind = found
@@ -193,7 +200,7 @@ def split(paths: Sequence[str], files: Sequence[str], exclude: Sequence[str] = (
             next(iter(projects.values())).files.append("-")
         else:
             root_kind: tuple[str, str] | None = None
-            if named:
+            if named and context:
                 found = bounds.root(named, None)
                 repository = _repository_of(named)
                 root_kind = found or ((repository, "repository") if repository else None)

@@ -31,26 +31,29 @@ from kubelint.source import discover, excluded, load_path, load_text
 def lint_paths(paths: Sequence[str], options: Options | None = None, *,
                stdin_text: str | None = None, stdin_filename: str | None = None,
                progress: Callable[[int, int, int], None] | None = None, auto_jobs: bool = False,
-               options_for: Callable[[str | None], Options] | None = None) -> RunResult:
+               options_for: Callable[[str | None], Options] | None = None, context: bool = False) -> RunResult:
     """Lint files and directories, project by project (engine/projects.py); `-` reads
     `stdin_text`. Raises UsageError for bad paths.
 
     `options` apply to every project, unless `options_for(config_path)` gives each project the
     Options of its own .kubelint.yaml (what the CLI and `kubelint.lint_paths` pass).
     `progress(files_done, files_total, findings_so_far)` is called as each file is done;
-    `auto_jobs` spreads a big project over every CPU when `options.jobs` is not set."""
-    return _lint_paths(paths, options or Options(), stdin_text, stdin_filename, progress, auto_jobs, options_for)
+    `auto_jobs` spreads a big project over every CPU when `options.jobs` is not set; `context`
+    lints a file given alone in its project (its chart or Kustomize root, its repository's
+    CRDs), reporting only that file, as the CLI does for pre-commit."""
+    return _lint_paths(paths, options or Options(), stdin_text, stdin_filename, progress, auto_jobs, options_for,
+                       context)
 
 
 def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, stdin_filename: str | None,
                 progress: Callable[[int, int, int], None] | None = None, auto_jobs: bool = False,
-                options_for: Callable[[str | None], Options] | None = None) -> RunResult:
+                options_for: Callable[[str | None], Options] | None = None, context: bool = False) -> RunResult:
     started = time.perf_counter()
     files = discover(paths, options.exclude)
     kustomize = kustomize_files(files)
     used = {os.path.realpath(os.path.dirname(k)) for k in kustomize.kustomizations} - {
         os.path.realpath(r) for r in kustomize.roots}
-    projects = split(paths, files, options.exclude, stdin_filename, used)
+    projects = split(paths, files, options.exclude, stdin_filename, used, context)
     result = RunResult(findings=[])
     done = _progress_counter(progress, sum(1 for path in files if path != "-"))
     plans = [(project, options_for(project.config) if options_for is not None else options) for project in projects]
@@ -61,6 +64,7 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
         if options_for is not None and project_options.exclude != options.exclude:
             project.files = [f for f in project.files if f == "-" or not excluded(f, project_options.exclude)]
         rendering = renderings.get(id(project))
+        listed = len(project.files)
         if consumed:  # files a chart or a build stands for are linted as what they render
             kept = [f for f in project.files if f == "-" or os.path.realpath(f) not in consumed]
             result.files += len(project.files) - len(kept)
@@ -74,9 +78,14 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
         result.skipped_files += part.skipped_files
         result.findings += part.findings
         result.suppressed += part.suppressed
+        result.operator_namespaces += part.operator_namespaces
         for rule_id, rule in part.rules.items():
             result.rules.setdefault(rule_id, rule)
-        result.projects.append((project.root, project.how, len(project.files), project.config))
+        how = project.how
+        if rendering is not None:
+            done_word = "built" if project.kind == "kustomize" else "rendered"
+            how += f", {done_word}" if rendering.sources or not rendering.findings else f", not {done_word}"
+        result.projects.append((project.root, how, listed, project.config))
     if origins:
         result.findings.sort(key=Finding.sort_key)
         result.findings = merge_builds(result.findings, origins)
@@ -197,6 +206,10 @@ def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, 
     linter.options = options
     if linter.cache is not None:
         linter.cache.maybe_prune()
+    for what, table in (("pods", reduced.pod_operator_namespaces), ("references", reduced.operator_namespaces)):
+        for namespace, (kind, name, file) in table.items():
+            if what == "pods" or namespace not in reduced.pod_operator_namespaces:
+                result.operator_namespaces.append((str(namespace), what, kind, name, file))
     result.findings = [f for f in reduced.findings if f.file not in hidden]
     result.suppressed = [s for s in reduced.suppressed if s.finding.file not in hidden]
     if rendering is not None:
