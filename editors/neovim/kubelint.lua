@@ -1,7 +1,7 @@
 -- kubelint's language server for Neovim's built-in LSP client (0.7 and later), no plugin needed.
 -- Put this file on your runtimepath (e.g. ~/.config/nvim/lua/kubelint.lua) and call
 --   require("kubelint").setup()
--- or, with nvim-lspconfig, see docs/editors.md. Needs `pip install 'kubelint[lsp]'`.
+-- or, with nvim-lspconfig, see the Editors section of README.md. Needs `pip install 'kubelint[lsp]'`.
 local M = {}
 
 local function root_of(path)
