@@ -8,7 +8,6 @@ workers and reduces): a worker process holds one Linter and calls `lint_file` pe
 from __future__ import annotations
 
 import re
-import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -19,6 +18,7 @@ from kubelint.checks.run.file_index import release as release_file_index
 from kubelint.engine import suppress
 from kubelint.engine.documents import crd_group, crds_of, custom_groups, expand_lists, is_manifest
 from kubelint.engine.rules import Rule, all_rules
+from kubelint.errors import describe
 from kubelint.kube.groups import is_tool_config
 from kubelint.kube.kustomize import has_patch_directive
 from kubelint.kube.objects import incomplete
@@ -137,11 +137,8 @@ class Linter:
                              format_path(doc.base + tuple(hit.path)), doc)
 
     def _internal_error(self, rule_id: str, doc: Document, exc: BaseException) -> Finding:
-        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        origin = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
         internal = self.rules[INTERNAL_ERROR]
-        message = internal.message(rule=rule_id, error=f"{type(exc).__name__}: {exc}{origin}",
-                                   document=doc.index + 1)
+        message = internal.message(rule=rule_id, error=describe(exc), document=doc.index + 1)
         return self._finding(internal, message, doc.file, doc.span, "", doc)
 
     # ------------------------------------------------------------------------------- running
@@ -253,10 +250,8 @@ class Linter:
             release_file_index()  # the per-file tables hold the file's documents
 
     def _file_internal_error(self, path: str, exc: BaseException) -> Finding:
-        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-        origin = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
         internal = self.rules[INTERNAL_ERROR]
-        message = internal.message("file", error=f"{type(exc).__name__}: {exc}{origin}")
+        message = internal.message("file", error=describe(exc))
         return Finding(rule=internal.id, severity=internal.severity, message=message, file=path,
                        line=1, column=1, end_line=1, end_column=1)
 

@@ -10,7 +10,6 @@ processes.
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from kubelint.checks.run import RunHit, RunIndex, operator_namespaces
 from kubelint.engine import suppress
 from kubelint.engine.rules import Rule
+from kubelint.errors import describe
 from kubelint.model import Finding, Severity, Suppressed, format_path
 
 
@@ -33,15 +33,16 @@ class Reduced:
     pod_operator_namespaces: dict[str | None, tuple[str, str, str]] = field(default_factory=dict)
 
 
-def run_rules(rules: Iterable[tuple[Rule, Any, Any]], index: RunIndex) -> list[Finding]:
-    """The findings of every run-wide rule."""
+def run_rules(rules: Iterable[tuple[Rule, Any, Any]], index: RunIndex,
+              internal: Rule | None = None) -> list[Finding]:
+    """The findings of every run-wide rule; one that fails is an internal-error finding."""
     findings: list[Finding] = []
     for rule, run, params in rules:
         try:
             for hit in run(index, params):
                 findings.append(_finding(rule, hit))
         except Exception as exc:  # one broken rule must not end the run
-            findings.append(_internal_error(rule, exc))
+            findings.append(_internal_error(rule, exc, internal))
     return findings
 
 
@@ -56,7 +57,7 @@ def reduce(rules: Sequence[tuple[Rule, Any, Any]], outcomes: Sequence[Any], opti
     run_pods: dict[str | None, tuple[str, str, str]] = {}
     if rules:
         index = RunIndex([f for outcome in outcomes for f in outcome.facts], options.namespace, memo={})
-        findings.extend(run_rules(rules, index))
+        findings.extend(run_rules(rules, index, catalog.get("internal-error")))
         operated = dict(sorted(operator_namespaces(index).items(), key=lambda item: str(item[0])))
         run_pods = dict(sorted(operator_namespaces(index, runs_pods=True).items(), key=lambda item: str(item[0])))
     suppressions = [s for outcome in outcomes for s in outcome.suppressions]
@@ -177,10 +178,9 @@ def _finding(rule: Rule, hit: RunHit) -> Finding:
     )
 
 
-def _internal_error(rule: Rule, exc: BaseException) -> Finding:
-    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-    origin = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
-    return Finding(rule="internal-error", severity=Severity.ERROR,
-                   message=f"rule {rule.id} failed on the run: {type(exc).__name__}: {exc}{origin}; "
-                           "please report this",
+def _internal_error(rule: Rule, exc: BaseException, internal: Rule | None) -> Finding:
+    """The internal-error rule's words (its `run` message), as the per-file ones are."""
+    message = (internal.message("run", rule=rule.id, error=describe(exc)) if internal is not None
+               else f"rule {rule.id} failed on the run: {describe(exc)}; please report this")
+    return Finding(rule="internal-error", severity=Severity.ERROR, message=message,
                    file="<run>", line=1, column=1, end_line=1, end_column=1)

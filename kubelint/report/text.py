@@ -7,7 +7,7 @@ column they point at), and each finding follows as its own `file:line:column  se
 message` line: what terminals make clickable and problem matchers read, unchanged. Machine
 formats (JSON, SARIF, …) keep one entry per finding.
 
-Only this module and cli.py know rich. Colour only on a terminal (or never, with --no-color).
+Only this module knows rich, and imports it only to colour a terminal (never with --no-color).
 """
 
 from __future__ import annotations
