@@ -232,7 +232,7 @@ def check(
                              "values, Chart.yaml or other tool file)\n")
     if fix or diff:
         result, stdin_text = _fix(result, targets, options, stdin_text, stdin_filename or "<stdin>", diff,
-                                  unsafe_fixes, quiet)
+                                  unsafe_fixes, quiet, _per_project(settings, write_baseline))
     elif any(t.format == "json" for t in targets_out) and _has_fixable(result.findings):
         from kubelint.fix.run import fixes_for_report, reader
 
@@ -315,34 +315,27 @@ def _has_fixable(findings: list[Any]) -> bool:
 
 
 def _fix(result: Any, targets: list[str], options: Any, stdin_text: str | None, stdin_name: str,
-         diff: bool, unsafe: bool, quiet: bool) -> tuple[Any, str | None]:
+         diff: bool, unsafe: bool, quiet: bool, options_for: Any = None) -> tuple[Any, str | None]:
     """--fix and --diff: fix the files (or print the diff and exit), then lint again for what remains.
 
     With standard input, --fix prints the fixed text on standard output, and the report goes to
     standard error unless it has an --output."""
-    from kubelint.engine.run import lint_paths
-    from kubelint.fix.run import fix_paths, fixes_for_report, reader, summary, unified_diff
+    from kubelint.fix.run import fix_and_relint, fix_paths, summary, unified_diff
 
-    report = fix_paths(result.findings, targets, options, stdin_text=stdin_text, stdin_name=stdin_name,
-                       unsafe=unsafe, write=not diff)
     if diff:
+        report = fix_paths(result.findings, targets, options, stdin_text=stdin_text, stdin_name=stdin_name,
+                           unsafe=unsafe, write=False)
         for changed in report.changed:
             sys.stdout.write(unified_diff(changed))
         if not quiet:
             sys.stderr.write(summary(report, 0, diff=True))
         raise typer.Exit(EXIT_FINDINGS if report.changed else EXIT_CLEAN)
-    fixed_stdin = next((f.after for f in report.files if stdin_text is not None and f.path == stdin_name),
-                       stdin_text)
+    report, result, fixed_stdin = _usage_errors_exit(lambda: fix_and_relint(
+        result, targets, options, stdin_text=stdin_text, stdin_name=stdin_name, unsafe=unsafe,
+        options_for=options_for))
     if stdin_text is not None:
         sys.stdout.write(fixed_stdin or "")
         sys.stdout.flush()
-    if report.changed:
-        result = _usage_errors_exit(lambda: lint_paths(targets, options, stdin_text=fixed_stdin,
-                                                       stdin_filename=None if stdin_name == "<stdin>" else stdin_name,
-                                                       auto_jobs=True, context=True))
-    result.findings = sorted(fixes_for_report(result.findings, options, reader(options, fixed_stdin, stdin_name),
-                                              targets=targets, stdin_text=fixed_stdin, stdin_name=stdin_name)
-                             + report.internal_errors, key=lambda f: f.sort_key())
     if not quiet:
         sys.stderr.write(summary(report, len(result.findings), diff=False))
     return result, fixed_stdin

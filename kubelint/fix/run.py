@@ -12,7 +12,7 @@ import difflib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kubelint.fix import FIXABLE
 from kubelint.fix.apply import apply_fixes
@@ -249,3 +249,26 @@ def summary(report: FixReport, remaining: int, diff: bool) -> str:
     where = f" in {files} file{'s' if files != 1 else ''} ({rules})" if count else ""
     rest = "" if diff else f"; {remaining} remain{'s' if remaining == 1 else ''}"
     return f"kubelint: {what}{where}{rest}\n"
+
+
+def fix_and_relint(result: Any, targets: Sequence[str], options: Options, *, stdin_text: str | None = None,
+                   stdin_name: str = "<stdin>", unsafe: bool = False,
+                   options_for: Any = None) -> tuple[Any, Any, str | None]:
+    """--fix: rewrite the files (standard input in memory), lint again for what remains, and
+    attach to each remaining finding the fix it still has. Returns (the fix report, the new
+    RunResult, the fixed standard input). The CLI prints; this does the work, so an embedding
+    tool gets the same loop."""
+    from kubelint.engine.run import lint_paths
+
+    report = fix_paths(result.findings, targets, options, stdin_text=stdin_text, stdin_name=stdin_name,
+                       unsafe=unsafe, write=True)
+    fixed_stdin = next((f.after for f in report.files if stdin_text is not None and f.path == stdin_name),
+                       stdin_text)
+    if report.changed:
+        result = lint_paths(list(targets), options, stdin_text=fixed_stdin,
+                            stdin_filename=None if stdin_name == "<stdin>" else stdin_name,
+                            auto_jobs=True, context=True, options_for=options_for)
+    result.findings = sorted(fixes_for_report(result.findings, options, reader(options, fixed_stdin, stdin_name),
+                                              targets=targets, stdin_text=fixed_stdin, stdin_name=stdin_name)
+                             + report.internal_errors, key=lambda f: f.sort_key())
+    return report, result, fixed_stdin
