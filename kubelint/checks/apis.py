@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.checks.base import CheckContext, Hit
+from kubelint.checks.run.file_index import file_index
 from kubelint.kube.groups import group_of, is_builtin_group
 from kubelint.kube.lifecycle import available_since, custom_resource, lifecycle, successor
 from kubelint.model import FieldPath
@@ -75,14 +76,4 @@ def _custom(ctx: CheckContext, api_version: str, kind: str) -> Iterator[Hit]:
 
 def _crd_decides(ctx: CheckContext, api_version: str, kind: str) -> bool:
     """Whether a CRD in the linted documents defines this kind: it says what is served."""
-    group = group_of(api_version)
-    for doc in ctx.documents:
-        obj = doc.obj
-        if doc.kind != "CustomResourceDefinition" or not isinstance(obj, dict):
-            continue
-        spec = obj.get("spec")
-        names = spec.get("names") if isinstance(spec, dict) else None
-        if isinstance(spec, dict) and spec.get("group") == group and isinstance(names, dict) \
-                and names.get("kind") == kind:
-            return True
-    return False
+    return file_index(ctx.documents).defines_kind(group_of(api_version), kind)

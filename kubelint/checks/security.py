@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.checks.base import NO_PARAMS, CheckContext, CheckDef, Hit, define
+from kubelint.checks.run.file_index import file_index
 from kubelint.kube.security import (
     capability,
     containers_of,
@@ -379,13 +380,10 @@ def automount_token(ctx: CheckContext, spec: Any, path: FieldPath, params: Any) 
 
 def _account_disables_automount(ctx: CheckContext, account: Any) -> bool:
     """The ServiceAccount in the same input says automountServiceAccountToken: false."""
-    namespace = ctx.document.namespace
-    for doc in ctx.documents:
-        if doc.kind != "ServiceAccount" or doc.name != account or doc.namespace != namespace:
-            continue
-        if isinstance(doc.obj, dict) and doc.obj.get("automountServiceAccountToken") is False:
-            return True
-    return False
+    if not isinstance(account, str):  # a document's name is a string: nothing else names one
+        return False
+    return any(isinstance(doc.obj, dict) and doc.obj.get("automountServiceAccountToken") is False
+               for doc in file_index(ctx.documents).named("ServiceAccount", ctx.document.namespace, account))
 
 
 # ------------------------------------------------------------------------------ RBAC
@@ -508,13 +506,12 @@ def _bound_role(ctx: CheckContext, ref: dict[str, Any]) -> Any:
     """The Role or ClusterRole of the same input that a binding's roleRef names (a Role only in the
     binding's namespace), or None."""
     kind, name = ref.get("kind"), ref.get("name")
-    for doc in ctx.documents:
-        if doc.kind != kind or doc.name != name or not isinstance(doc.obj, dict):
-            continue
-        if kind == "Role" and doc.namespace != ctx.document.namespace:
-            continue
-        return doc.obj
-    return None
+    # A document's kind and name are strings or None (absent): nothing else matches one.
+    if not (kind is None or isinstance(kind, str)) or not (name is None or isinstance(name, str)):
+        return None
+    index = file_index(ctx.documents)
+    found = index.named(kind, ctx.document.namespace, name) if kind == "Role" else index.named_anywhere(kind, name)
+    return next((doc.obj for doc in found if isinstance(doc.obj, dict)), None)
 
 
 def _bootstrap_binding(obj: dict[str, Any]) -> bool:

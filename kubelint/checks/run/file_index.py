@@ -24,14 +24,17 @@ T = TypeVar("T")
 
 
 class FileIndex:
-    """The documents of one file by kind and by (kind, namespace, name), in file order, and
-    `memoized` tables that checks derive from them. Namespaces are as written (None when
+    """The documents of one file by kind, by (kind, namespace, name) and by (kind, name), in
+    file order, the (group, kind) pairs its CRDs define, and `memoized` tables that checks
+    derive from them. Namespaces are as written (None when
     absent): per-object checks compare documents of one file as written."""
 
     def __init__(self, documents: Sequence[Document]) -> None:
         self._documents = documents
         self._by_kind: dict[str | None, list[Document]] | None = None
         self._named: dict[tuple[str | None, str | None, str | None], list[Document]] | None = None
+        self._named_anywhere: dict[tuple[str | None, str | None], list[Document]] | None = None
+        self._crd_kinds: set[tuple[str, str]] | None = None
         self._memo: dict[str, Any] = {}
 
     def of_kind(self, kind: str | None) -> list[Document]:
@@ -48,6 +51,29 @@ class FileIndex:
             for doc in self._documents:
                 self._named.setdefault((doc.kind, doc.namespace, doc.name), []).append(doc)
         return self._named.get((kind, namespace, name), [])
+
+    def named_anywhere(self, kind: str | None, name: str | None) -> list[Document]:
+        """The documents of `kind` and `name` in any namespace, in file order: what a
+        cluster-scoped reference (a binding's ClusterRole) may name."""
+        if self._named_anywhere is None:
+            self._named_anywhere = {}
+            for doc in self._documents:
+                self._named_anywhere.setdefault((doc.kind, doc.name), []).append(doc)
+        return self._named_anywhere.get((kind, name), [])
+
+    def defines_kind(self, group: str, kind: str) -> bool:
+        """Whether a CustomResourceDefinition of the file defines `kind` in API `group`
+        (its spec.group and spec.names.kind, both strings)."""
+        if self._crd_kinds is None:
+            self._crd_kinds = set()
+            for doc in self.of_kind("CustomResourceDefinition"):
+                spec = doc.obj.get("spec") if isinstance(doc.obj, dict) else None
+                names = spec.get("names") if isinstance(spec, dict) else None
+                if isinstance(spec, dict) and isinstance(names, dict):
+                    crd_group, crd_kind = spec.get("group"), names.get("kind")
+                    if isinstance(crd_group, str) and isinstance(crd_kind, str):
+                        self._crd_kinds.add((crd_group, crd_kind))
+        return (group, kind) in self._crd_kinds
 
     def memoized(self, key: str, build: Callable[[Sequence[Document]], T]) -> T:
         """A table derived from the file's documents, built once however many objects ask."""
