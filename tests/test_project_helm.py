@@ -277,3 +277,14 @@ def test_most_rendered_lines_of_real_charts_map_to_their_exact_line() -> None:
                         assert key.split(" ", 1)[0][:3] in written or "{{" in written, (doc.source, number)
     print(f"\n{mapped} of {total} rendered lines ({mapped / total:.1%}) map to their exact template or helper line")
     assert mapped / total > 0.85
+
+
+def test_a_template_without_actions_aligns_in_one_walk() -> None:
+    """A chart's static CRD templates are thousands of lines: aligned line by line, not by
+    trying every template line against every rendered one."""
+    from kubelint.project.align import align
+
+    template = "\n".join(f"  field{i}: {{type: string}}" if i % 3 else "  type: object" for i in range(20000))
+    rendered = template.split("\n")
+    mapping = align(template, rendered)
+    assert mapping[:4] == [1, 2, 3, 4] and mapping[-1] == 20000

@@ -118,3 +118,24 @@ def test_a_baseline_matches_rendered_findings_where_they_were_moved(tmp_path: Pa
     report = json.loads(result.output)
     assert result.exit_code == 0 and report["findings"] == []
     assert {s["rule"] for s in report.get("suppressed", [])} >= {"image-tag", "render-failed"}
+
+
+@needs_kustomize
+def test_a_root_that_is_not_built_is_linted_file_by_file(tmp_path: Path) -> None:
+    """A remote resource (never fetched) is info; a build kustomize refuses is an error; either
+    way the root's own files are still linted one by one."""
+    remote = tmp_path / "remote"
+    remote.mkdir()
+    (remote / "kustomization.yaml").write_text("resources:\n- https://example.com/crds.yaml\n- deploy.yaml\n")
+    (remote / "deploy.yaml").write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n"
+                                        "  containers:\n  - name: c\n    image: nginx\n")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "kustomization.yaml").write_text("resources: [deploy.yaml, missing.yaml]\n")
+    (broken / "deploy.yaml").write_text((remote / "deploy.yaml").read_text())
+    _, findings = _check("--only", "image-tag,render-skipped,render-failed", str(tmp_path))
+    got = sorted((Path(f["file"]).parent.name, Path(f["file"]).name, f["rule"], f["severity"]) for f in findings)
+    assert got == [("broken", "deploy.yaml", "image-tag", "warning"),
+                   ("broken", "kustomization.yaml", "render-failed", "error"),
+                   ("remote", "deploy.yaml", "image-tag", "warning"),
+                   ("remote", "kustomization.yaml", "render-skipped", "info")]

@@ -165,17 +165,32 @@ def build_root(root: str, options: Any, rules: dict[str, Rule], tool: tuple[str,
     if tool is None or getattr(options, "render", "auto") == "off":
         return out
     result = build(root, tool)
-    out.consumed = {os.path.realpath(p) for p in tree_files(root)}
     if result.error is not None:
+        # Not built: its files are linted one by one, as without kustomize, and the reason is
+        # said at the kustomization (an error when kustomize refuses the tree; info when the
+        # tree names a remote resource, which kubelint never fetches).
         error = result.error
-        out.findings += _finding(rules.get("render-failed"), f"kustomize could not build `{root}`: {error.message}",
-                                 error.file or error.kustomization)
+        if error.message.startswith("not built: the tree names the remote resource"):
+            out.findings += _finding(rules.get("render-skipped"), f"Kustomize root `{root}` was not built: "
+                                     f"{error.message.removeprefix('not built: ')}; its files were linted one by one",
+                                     error.kustomization)
+        else:
+            where = error.file if error.file and os.path.isfile(error.file) and _within(error.file, root) else \
+                error.kustomization
+            out.findings += _finding(rules.get("render-failed"), f"kustomize could not build `{root}`: {error.message}; "
+                                     "its files were linted one by one", where)
         return out
+    out.consumed = {os.path.realpath(p) for p in tree_files(root)}
     name = f"{result.kustomization} (built)"
     out.sources.append(load_text(result.text, name))
     out.remaps[name] = _kustomize_remap(result)
     out.roots[name] = root
     return out
+
+
+def _within(path: str, directory: str) -> bool:
+    path, directory = os.path.realpath(path), os.path.realpath(directory)
+    return path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
 def _kustomize_remap(result: Any) -> Callable[[Finding], Finding]:
@@ -216,8 +231,10 @@ def _kustomize_remap(result: Any) -> Callable[[Finding], Finding]:
             return replace(finding, file=result.kustomization, line=1, column=1, end_line=1, end_column=1,
                            message=f"{finding.message} (after building {result.root})")
         note = "" if located.how == "origin" else f" ({located.note()})"
+        # `document` counted the built stream's documents: not the source file's
         return replace(finding, file=located.file, line=located.line, column=located.column,
-                       end_line=located.line, end_column=located.column, message=finding.message + note)
+                       end_line=located.line, end_column=located.column, message=finding.message + note,
+                       document=None)
 
     return remap
 

@@ -121,20 +121,52 @@ def blocks(template: str) -> list[tuple[str, str, int, int]]:
 
 def align(template: str, rendered: Sequence[str]) -> list[int]:
     """For each rendered line, the template line (1-based) that wrote it, or 0."""
+    if "{{" not in template:
+        return _align_static(template, rendered)
     lines = _lines(template)
-    wanted = [(j, line) for j, line in enumerate(lines, 1) if line.pattern is not None]
+    # Lines without an action match by their text alone: a dict, not a regex per line (a
+    # chart's CRD templates are thousands of such lines).
+    by_text: dict[str, list[int]] = {}
+    wanted: list[tuple[int, _Line]] = []
+    for j, line in enumerate(lines, 1):
+        if line.pattern is None:
+            continue
+        if line.action or line.text.lstrip().startswith("---"):  # `---# text` splits: the regex knows
+            wanted.append((j, line))
+        else:
+            by_text.setdefault(line.text.strip(), []).append(j)
     candidates: list[list[int]] = []
     for text in rendered:
         stripped = text.strip()
         if not stripped:
             candidates.append([])
             continue
-        candidates.append([j for j, line in wanted if line.first in stripped
-                           and line.pattern.fullmatch(stripped) is not None])  # type: ignore[union-attr]
+        found = [j for j, line in wanted if line.first in stripped
+                 and line.pattern.fullmatch(stripped) is not None]  # type: ignore[union-attr]
+        literal = by_text.get(stripped)
+        candidates.append(sorted(found + literal) if literal and found else (literal or found))
     mapping = _longest_chain(candidates)
     loops = [(start, end) for kind, _, start, end in blocks(template) if kind == "range"]
     if loops:
         _fill_repeats(mapping, candidates, loops)
+    return mapping
+
+
+def _align_static(template: str, rendered: Sequence[str]) -> list[int]:
+    """A template with no action renders as written: walk both in step (linear)."""
+    lines = [line.strip() for line in template.split("\n")]
+    mapping = [0] * len(rendered)
+    j = 0
+    for i, text in enumerate(rendered):
+        stripped = text.strip()
+        if not stripped:
+            continue
+        k = j
+        while k < len(lines) and lines[k] != stripped and lines[k].removeprefix("---").strip() != stripped:
+            k += 1
+        if k < len(lines):
+            mapping[i] = k + 1
+            j = k + 1
     return mapping
 
 
