@@ -139,3 +139,34 @@ def test_a_root_that_is_not_built_is_linted_file_by_file(tmp_path: Path) -> None
                    ("broken", "kustomization.yaml", "render-failed", "error"),
                    ("remote", "deploy.yaml", "image-tag", "warning"),
                    ("remote", "kustomization.yaml", "render-skipped", "info")]
+
+
+@needs_helm
+def test_a_chart_whose_dependency_is_not_vendored_says_so(tmp_path: Path) -> None:
+    chart = tmp_path / "web"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 0.1.0\n"
+                                      "dependencies:\n- {name: common, version: 2.x.x, repository: oci://example.com/charts}\n"
+                                      "- {name: redis, version: 1.x, repository: oci://example.com/charts, condition: redis.enabled}\n")
+    (chart / "values.yaml").write_text("redis: {enabled: false}\n")
+    (chart / "templates" / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n"
+                                                 "  name: {{ include \"common.names.fullname\" . }}\n")
+    _, findings = _check(str(chart))
+    assert [(Path(f["file"]).name, f["rule"], f["severity"]) for f in findings] == [
+        ("Chart.yaml", "render-skipped", "info")]
+    assert "dependency `common` is not in charts/" in findings[0]["message"]  # redis is off in values
+
+
+@needs_helm
+def test_a_chart_that_needs_values_is_rendered_with_its_ci_values(tmp_path: Path) -> None:
+    chart = tmp_path / "db"
+    (chart / "templates").mkdir(parents=True)
+    (chart / "ci").mkdir()
+    (chart / "Chart.yaml").write_text("apiVersion: v2\nname: db\nversion: 0.1.0\n")
+    (chart / "values.yaml").write_text("password: \"\"\n")
+    (chart / "ci" / "default-values.yaml").write_text("password: s3cret\n")
+    (chart / "templates" / "secret.yaml").write_text(
+        "apiVersion: v1\nkind: Secret\nmetadata: {name: db}\nstringData:\n"
+        "  password: {{ required \"password is required\" .Values.password }}\n  port: 5432\n")
+    _, findings = _check(str(chart))
+    assert [(Path(f["file"]).name, f["rule"], f["line"]) for f in findings] == [("secret.yaml", "schema-invalid", 6)]

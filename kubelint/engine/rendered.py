@@ -10,6 +10,7 @@ edits a user's file; a render that fails is a finding at its template or kustomi
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -98,22 +99,86 @@ def render_chart(chart: str, options: Any, rules: dict[str, Rule]) -> Rendering:
                                  f"{len(templates)} template{'s' if len(templates) != 1 else ''} were not linted",
                                  os.path.join(chart, helm.CHART_FILE))
         return out
-    result = helm.render(chart, values_files=list(getattr(options, "helm_values", [])),
-                         set_values=list(getattr(options, "helm_set", [])),
-                         release_name=getattr(options, "release_name", "release-name"),
-                         namespace=options.namespace)
+    missing = _missing_dependencies(chart)
+    if missing:
+        out.findings += _finding(rules.get("render-skipped"), f"Helm chart `{chart}` was not rendered: its "
+                                 f"dependenc{'ies' if len(missing) > 1 else 'y'} {', '.join(missing)} "
+                                 f"{'are' if len(missing) > 1 else 'is'} not in charts/ (run `helm dependency build`; "
+                                 "kubelint never downloads them); its templates were not linted",
+                                 os.path.join(chart, helm.CHART_FILE))
+        return out
+    values_files = list(getattr(options, "helm_values", []))
+    result = _render(helm, chart, options, values_files)
+    if result.error is not None and not values_files and not getattr(options, "helm_set", []):
+        # A chart that needs values (`required`) often ships them for chart-testing: ci/*-values.yaml
+        for candidate in sorted(glob.glob(os.path.join(chart, "ci", "*values*.yaml"))):
+            retried = _render(helm, chart, options, [candidate])
+            if retried.error is None:
+                result, values_files = retried, [candidate]
+                break
     if result.error is not None:
         error = result.error
         out.findings += _finding(rules.get("render-failed"), f"Helm could not render chart `{chart}`: {error.message}",
                                  error.file or os.path.join(chart, helm.CHART_FILE), error.line or 1,
                                  error.column or 1)
         return out
-    values_files = list(getattr(options, "helm_values", []))
     for doc in result.documents:
         name = f"{doc.template} (rendered #{doc.index + 1})"
         out.sources.append(load_text(doc.text, name))
-        out.remaps[name] = _helm_remap(doc, values_files)
+        out.remaps[name] = _helm_remap(doc, values_files, chart)
     return out
+
+
+def _render(helm: Any, chart: str, options: Any, values_files: list[str]) -> Any:
+    return helm.render(chart, values_files=values_files, set_values=list(getattr(options, "helm_set", [])),
+                       release_name=getattr(options, "release_name", "release-name"), namespace=options.namespace)
+
+
+def _missing_dependencies(chart: str) -> list[str]:
+    """The dependencies Chart.yaml names that charts/ lacks (as a directory or a .tgz)."""
+    from kubelint.project.files import first_object
+
+    meta = first_object(os.path.join(chart, "Chart.yaml"))
+    dependencies = meta.get("dependencies") if isinstance(meta, dict) else None
+    if not isinstance(dependencies, list):
+        return []
+    present = set()
+    folder = os.path.join(chart, "charts")
+    for entry in os.listdir(folder) if os.path.isdir(folder) else ():
+        present.add(entry)
+        present.add(re.sub(r"-\d[^/]*\.tgz$", "", entry))  # common-2.31.3.tgz
+    missing = []
+    for dependency in dependencies:
+        if not isinstance(dependency, dict) or not isinstance(dependency.get("name"), str):
+            continue
+        if dependency.get("condition") and _disabled(chart, str(dependency["condition"])):
+            continue
+        if dependency["name"] not in present and str(dependency.get("alias") or "") not in present:
+            missing.append(f"`{dependency['name']}`")
+    return missing
+
+
+def _disabled(chart: str, condition: str) -> bool:
+    """Whether the chart's values.yaml turns a dependency's condition (`redis.enabled`) off."""
+    from kubelint.project.files import first_object
+
+    values = first_object(os.path.join(chart, "values.yaml"))
+    for path in condition.split(","):
+        node: Any = values
+        for part in path.strip().split("."):
+            node = node.get(part) if isinstance(node, dict) else None
+        if node is False:
+            return True
+    return False
+
+
+def _archive_of(chart: str, template: str) -> str:
+    """The .tgz in charts/ a packaged subchart's template came from (else Chart.yaml)."""
+    parts = os.path.relpath(template, chart).split(os.sep)
+    name = parts[1] if len(parts) > 2 and parts[0] == "charts" else ""
+    for archive in sorted(glob.glob(os.path.join(chart, "charts", f"{name}*.tgz"))) if name else ():
+        return archive
+    return os.path.join(chart, "Chart.yaml")
 
 
 def _files_below(directory: str) -> list[str]:
@@ -130,11 +195,15 @@ def _is_template(chart: str, path: str) -> bool:
     return "templates" in parts[:-1]
 
 
-def _helm_remap(doc: Any, values_files: Sequence[str]) -> Callable[[Finding], Finding]:
+def _helm_remap(doc: Any, values_files: Sequence[str], chart: str = "") -> Callable[[Finding], Finding]:
     from kubelint.project import helm
 
     def remap(finding: Finding) -> Finding:
         path = parse_path(finding.path)
+        if not os.path.exists(doc.template):  # a subchart packaged as a .tgz: point at the archive
+            archive = _archive_of(chart, doc.template)
+            return replace(finding, file=archive, line=1, column=1, end_line=1, end_column=1,
+                           message=f"{finding.message} (in {doc.source}, packaged in {os.path.basename(archive)})")
         at = helm.position(doc, finding.line, path, values_files)
         if at is None:
             mapped = next((n for n in doc.lines if n), 1)
