@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from kubelint.engine import runner
-from kubelint.engine.runner import Options
+from kubelint.options import Options
 from tests.conftest import run_cli as _run_cli
 
 CLASSIC_RULES = ["image-tag", "misplaced-field", "missing-selector", "schema-invalid", "unknown-field",

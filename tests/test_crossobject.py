@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from kubelint.checks.run import facts_of
-from kubelint.engine.runner import Options, lint_paths, lint_text
+from kubelint.engine.run import lint_paths, lint_text
+from kubelint.options import Options
 
 ROOT = Path(__file__).parent / "fixtures" / "crossobject"
 RULES = [
@@ -262,7 +263,8 @@ spec:
 
 
 def test_duplicates_across_files_only_on_request(tmp_path) -> None:
-    from kubelint.engine.runner import Options, lint_paths
+    from kubelint.engine.run import lint_paths
+    from kubelint.options import Options
 
     service = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports: [{port: 80}]\n"
     (tmp_path / "a.yaml").write_text(service + "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kubelint.engine.runner import Options, active_rules
+from kubelint.engine.linter import active_rules
+from kubelint.options import Options
 from tests.conftest import run_cli
 
 
@@ -34,7 +35,7 @@ def test_profiles_raise_their_levels_to_errors_and_keep_the_rest_as_the_defaults
 
 
 def test_the_restricted_profile_demands_dropping_all_capabilities() -> None:
-    from kubelint.engine.runner import lint_text
+    from kubelint.engine.run import lint_text
 
     text = """\
 apiVersion: v1

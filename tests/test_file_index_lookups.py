@@ -18,8 +18,9 @@ from kubelint.checks.apis import _crd_decides
 from kubelint.checks.base import CheckContext
 from kubelint.checks.run import file_index
 from kubelint.checks.security import _account_disables_automount, _bound_role
-from kubelint.engine.runner import Options, lint_text
+from kubelint.engine.run import lint_text
 from kubelint.model import Document, Finding
+from kubelint.options import Options
 from kubelint.source import load_text
 
 RULES = ["automount-service-account-token", "cluster-admin-binding", "deprecated-api"]

@@ -15,10 +15,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from kubelint.engine.runner import Options, lint_paths
+from kubelint.engine.run import lint_paths
 from kubelint.fix import FIXABLE
 from kubelint.fix.run import fix_paths, fixes_for_report, reader
 from kubelint.fix.session import parses
+from kubelint.options import Options
 from tests.conftest import FIXTURES, REPO, run_cli
 
 CASES = sorted(p.name for p in (FIXTURES / "fix").iterdir() if (p / "before.yaml").is_file())

@@ -77,8 +77,9 @@ def test_the_json_report_and_fix_agree_on_a_rename_the_crd_refuses(tmp_path: Pat
     """A misspelt field whose value has another shape than the CRD's field: no rename in the
     report given the run's targets, and none by --fix; a scalar for a scalar is renamed, then
     retyped by the next pass."""
-    from kubelint.engine.runner import Options, lint_paths
+    from kubelint.engine.run import lint_paths
     from kubelint.fix.run import fixes_for_report, reader
+    from kubelint.options import Options
 
     (tmp_path / "crd.yaml").write_text(CRD)
     backup = tmp_path / "backup.yaml"

@@ -20,9 +20,10 @@ import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from kubelint.engine.runner import Options, lint_paths
+from kubelint.engine.run import lint_paths
 from kubelint.fix.run import fix_paths
 from kubelint.fix.session import parses
+from kubelint.options import Options
 from tests.conftest import FIXTURES, run_cli
 
 LONG = os.environ.get("KUBELINT_FUZZ_LONG") == "1"

@@ -25,8 +25,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kubelint.engine.runner import Linter, Options
+from kubelint.engine.linter import Linter
 from kubelint.model import Finding
+from kubelint.options import Options
 from kubelint.parser import parse
 from kubelint.source import ReadError, SourceResult, decode, load_bytes, load_text
 from tests.conftest import FIXTURES

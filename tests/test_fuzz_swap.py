@@ -25,8 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kubelint.engine.rules import builtin_rules
-from kubelint.engine.runner import Options, lint_paths, lint_text
+from kubelint.engine.run import lint_paths, lint_text
 from kubelint.model import Finding
+from kubelint.options import Options
 from kubelint.parser import parse
 
 LONG = os.environ.get("KUBELINT_FUZZ_LONG") == "1"

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from kubelint import lint_paths, lint_text
 from kubelint.cli import app
-from kubelint.engine.runner import Options
 from kubelint.model import Severity
+from kubelint.options import Options
 
 
 def _lint(text: str, filename: str = "manifest.yaml") -> list[tuple[str, int, int, str]]:

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 
-from kubelint.engine.runner import Options, expand_lists, lint_text
+from kubelint.engine.documents import expand_lists
+from kubelint.engine.run import lint_text
 from kubelint.kube.lists import is_list, list_items
+from kubelint.options import Options
 from kubelint.source import load_text
 
 POD = {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "a"}}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kubelint.engine.runner import lint_text
+from kubelint.engine.run import lint_text
 from kubelint.source import load_text
 
 POD = '''apiVersion: v1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kubelint.engine.runner import lint_paths
+from kubelint.engine.run import lint_paths
 from kubelint.kube.kustomize import partial_files, patch_paths
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kustomize"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from kubelint.engine.runner import Linter, Options
+from kubelint.engine.linter import Linter
 from kubelint.kube.deprecations import lifecycle_table, version
 from kubelint.kube.lifecycle import all_removals, lifecycle, served_ranges, successor
 from kubelint.kube.versions import supported_versions
+from kubelint.options import Options
 from kubelint.source import load_text
 
 
@@ -140,7 +141,7 @@ def test_well_known_custom_resources() -> None:
     linter = _linter((1, 37), False)
     source = load_text(served_crd + cert, "x.yaml")
     assert linter.schema is not None
-    from kubelint.engine.runner import crds_of
+    from kubelint.engine.documents import crds_of
     linter.schema.replace_crds(crds_of(source.documents))
     try:
         found_with_crd = linter.lint_source(source).findings

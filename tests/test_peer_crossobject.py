@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from kubelint.engine.runner import Options, lint_paths
+from kubelint.engine.run import lint_paths
+from kubelint.options import Options
 
 ROOT = Path(__file__).parent / "fixtures" / "peers" / "crossobject"
 _NAME = re.compile(r"^(?P<tool>kube-linter|kube-score|kubernetes)-(?P<check>.+)-(?P<verdict>pass|fail)-\d+$")

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from kubelint.engine.runner import Options, lint_text
+from kubelint.engine.run import lint_text
+from kubelint.options import Options
 
 FIXTURES = Path(__file__).parent / "fixtures" / "peers" / "reliability"
 

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import pytest
 
-from kubelint.engine.runner import Options, lint_paths
+from kubelint.engine.run import lint_paths
+from kubelint.options import Options
 
 ROOT = Path(__file__).parent / "fixtures" / "peers" / "schema"
 # The rules through which kubelint says "the API server would refuse this object".

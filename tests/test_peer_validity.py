@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from kubelint.engine.runner import Options, lint_paths
+from kubelint.engine.run import lint_paths
+from kubelint.options import Options
 
 ROOT = Path(__file__).parent / "fixtures" / "peers" / "validity"
 _VALIDITY = {p.stem for p in (Path(__file__).parent.parent / "rules" / "validity").glob("*.yaml")}

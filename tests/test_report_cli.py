@@ -149,8 +149,8 @@ def test_no_progress_bar_off_a_terminal_or_when_quiet() -> None:
 
 
 def test_the_engine_reports_progress_file_by_file() -> None:
-    from kubelint.engine.runner import Options, lint_paths
-
+    from kubelint.engine.run import lint_paths
+    from kubelint.options import Options
     seen: list[tuple[int, int, int]] = []
     result = lint_paths([str(MANIFESTS)], Options(only=ONLY.split(",")),
                         progress=lambda *a: seen.append(a))

@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from kubelint.engine.runner import Options, RunResult, lint_paths
+from kubelint.engine.run import lint_paths
+from kubelint.model import RunResult
+from kubelint.options import Options
 from kubelint.report import FORMATS, ReportContext, render_to_string
 from kubelint.source import read_lines
 from tests.conftest import FIXTURES

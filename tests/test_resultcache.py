@@ -413,7 +413,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 def test_a_files_outcome_comes_back_equal(store: ResultCache) -> None:
     """What the runner stores: the per-file outcome (findings, facts, suppressions, counts)."""
-    from kubelint.engine.runner import Linter  # engine/linter.py; the runner re-exports it
+    from kubelint.engine.linter import Linter
 
     linter = Linter()
     paths = sorted(str(p) for p in (FIXTURES / "foundation").glob("*.yaml"))

@@ -23,8 +23,8 @@ from typing import Any
 
 import pytest
 
-from kubelint.engine.runner import Options
 from kubelint.model import Finding
+from kubelint.options import Options
 from kubelint.parser import MAX_ALIAS_EXPANSION, MAX_DEPTH
 from kubelint.schema import store
 from kubelint.source import decode, discover, load_path, load_text

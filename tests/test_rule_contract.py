@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from kubelint.engine.rules import RuleError, builtin_rules, load_rules_dir
-from kubelint.engine.runner import lint_text
+from kubelint.engine.run import lint_text
 from kubelint.options import Options
 from kubelint.report.catalog import explain_text, rule_dict, to_markdown
 

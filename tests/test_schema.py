@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from kubelint.engine.runner import Options
 from kubelint.model import Finding
+from kubelint.options import Options
 from tests.classic import lint_paths, lint_text
 from tests.conftest import FIXTURES
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kubelint.engine.runner import lint_paths
+from kubelint.engine.run import lint_paths
 from kubelint.schema import store
 from tests.conftest import FIXTURES
 

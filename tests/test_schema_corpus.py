@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from kubelint.engine.runner import lint_paths
+from kubelint.engine.run import lint_paths
 
 REAL_DEFECTS = [
     # policy/v1 never served PodSecurityPolicy; policy/v1beta1 did until 1.25.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kubelint.engine.runner import Options
+from kubelint.options import Options
 from tests.classic import lint_paths, lint_text, run_cli
 from tests.conftest import FIXTURES
 from tests.test_schema import schema_findings
@@ -273,8 +273,8 @@ def test_a_crd_group_the_byte_scan_cannot_see_is_still_used(tmp_path: Path) -> N
 def test_a_file_that_hides_one_of_its_groups_waits_for_it(tmp_path: Path) -> None:
     """cr.yaml names other.example.com plainly and cache.example.com only through an alias:
     it must not be linted once the first group is complete but the second is not."""
+    from kubelint.engine.linter import Linter
     from kubelint.engine.passes import _TwoPasses
-    from kubelint.engine.runner import Linter
 
     crds, cr, plain = tmp_path / "crds.yaml", tmp_path / "cr.yaml", tmp_path / "plain.yaml"
     crds.write_text(CRDS.read_text())

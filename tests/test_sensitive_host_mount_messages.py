@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from kubelint.engine.runner import Options, lint_text
+from kubelint.engine.run import lint_text
+from kubelint.options import Options
 
 POD = """\
 apiVersion: v1

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from kubelint.engine.runner import Options, lint_paths, lint_text
+from kubelint.engine.run import lint_paths, lint_text
+from kubelint.options import Options
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import streams  # noqa: E402 - benchmarks/streams.py, the generator of the benchmark

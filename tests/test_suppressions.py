@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from kubelint.engine.runner import Options, lint_paths, lint_text
+from kubelint.engine.run import lint_paths, lint_text
+from kubelint.options import Options
 from tests.conftest import FIXTURES, run_cli
 
 TWO_CONTAINERS = """\

@@ -43,7 +43,7 @@ def examples_of(rules: Iterable[Rule]) -> Iterator[tuple[Rule, str, int, dict[st
 def run_example(rule: Rule, kind: str, index: int, example: dict[str, Any],
                 rules_dirs: list[str] | None = None) -> ExampleResult:
     """Lint one example with its rule turned on (an off-by-default rule shows its examples)."""
-    from kubelint.engine.runner import lint_paths, lint_text
+    from kubelint.engine.run import lint_paths, lint_text
     from kubelint.kube.versions import parse_version
     from kubelint.options import Options
 

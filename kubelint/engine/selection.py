@@ -16,7 +16,7 @@ from kubelint.errors import KubelintError
 from kubelint.model import Severity
 
 if TYPE_CHECKING:
-    from kubelint.engine.runner import Options
+    from kubelint.options import Options
 
 PROFILES = ("baseline", "restricted")
 # The levels a profile includes: Restricted is Baseline plus its own controls.

@@ -20,9 +20,10 @@ from kubelint.fix.model import Fix, NoFix
 from kubelint.model import Finding, Severity
 
 if TYPE_CHECKING:
-    from kubelint.engine.runner import Linter, Options
+    from kubelint.engine.linter import Linter
     from kubelint.fix.session import FixSession
     from kubelint.model import Document
+    from kubelint.options import Options
 
 MAX_PASSES = 5
 
@@ -171,7 +172,7 @@ def fix_paths(findings: Sequence[Finding], targets: Sequence[str], options: Opti
               write: bool = True) -> FixReport:
     """Fix every file that has findings of a fixable rule; write them back (atomically) when
     `write`. Standard input is never written: its fixed text is in the report."""
-    from kubelint.engine.runner import Linter
+    from kubelint.engine.linter import Linter
     from kubelint.fix.files import FileText, read_text, write_atomically
     from kubelint.fix.session import FixSession
     from kubelint.kube.kustomize import partial_files

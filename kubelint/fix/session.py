@@ -14,7 +14,7 @@ from kubelint.model import Document, FieldPath, Finding
 from kubelint.source import SourceResult, load_text
 
 if TYPE_CHECKING:
-    from kubelint.engine.runner import Options
+    from kubelint.options import Options
     from kubelint.schema import SchemaValidator
 
 # Problems that make a file unfit for any fix: the text is not what the parser could read whole.
@@ -112,7 +112,7 @@ def _apply_raw(text: str, edits: Sequence[RawEdit]) -> str:
 
 
 def _documents(source: SourceResult) -> dict[tuple[int, FieldPath], Document]:
-    from kubelint.engine.runner import expand_lists, is_manifest
+    from kubelint.engine.documents import expand_lists, is_manifest
 
     docs = [d for d in source.documents if is_manifest(d.obj)]
     return {(d.index, d.base): d for d in expand_lists(docs)}

@@ -31,7 +31,8 @@ from typing import Any, NamedTuple
 
 from kubelint.config import ConfigError, find_config, load_config, options_from
 from kubelint.engine.documents import crds_of
-from kubelint.engine.runner import FileOutcome, Linter, reduce_run
+from kubelint.engine.linter import FileOutcome, Linter
+from kubelint.engine.run import reduce_run
 from kubelint.kube.kustomize import KUSTOMIZATION_NAMES
 from kubelint.model import Document, Finding, Severity
 from kubelint.options import Options
