@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from kubelint.engine import runner
+from kubelint.engine import run as runner
 from kubelint.options import Options
 from tests.conftest import run_cli as _run_cli
 

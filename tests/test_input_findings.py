@@ -117,11 +117,11 @@ def test_a_kustomization_given_alone_is_built_and_a_missing_resource_is_its_find
         pytest.skip("neither kubectl nor kustomize is on PATH")
     path = tmp_path / "kustomization.yaml"
     path.write_text("kind: Kustomization\nmetadata:\n  name: x\nresources: [a.yaml]\n")
-    result = lint_paths([str(path)], Options())
+    result = lint_paths([str(path)], Options(), context=True)  # as the CLI (pre-commit) lints it
     assert [(f.rule, f.file, f.line) for f in result.findings] == [("render-failed", str(path), 1)]
     assert "a.yaml" in result.findings[0].message
     (tmp_path / "a.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\ndata: {k: v}\n")
-    assert lint_paths([str(path)], Options()).findings == []
+    assert lint_paths([str(path)], Options(), context=True).findings == []
 
 
 def test_a_kustomize_patch_without_kind_is_left_alone(tmp_path: Path) -> None:

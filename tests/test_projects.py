@@ -147,7 +147,7 @@ def test_a_relative_file_outside_any_repository(tmp_path: Path, monkeypatch: pyt
     done = subprocess.run([sys.executable, "-m", "kubelint", "check", "-q", "-v", "k8s/svc.yaml"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert "project: k8s/svc.yaml: a file given alone; 1 file" in done.stderr
+    assert "project: (the files given): the files given, in no repository or project; 1 file" in done.stderr
 
 
 def test_verbose_names_the_namespaces_treated_as_operator_run(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ MAX_CONTEXT_FILES = 2000
 @dataclass
 class Project:
     root: str  # the directory (or the file) that bounds it, as the user would read it
-    kind: str  # chart | kustomize | config | repository | path | file | stdin
+    kind: str  # chart | kustomize | config | repository | path | files | stdin
     files: list[str] = field(default_factory=list)  # linted and reported
     context: list[str] = field(default_factory=list)  # read for CRDs and objects, never reported
     config: str | None = None  # the .kubelint.yaml that applies to its files
@@ -45,7 +45,8 @@ class Project:
         return {"chart": "a Helm chart (Chart.yaml)", "kustomize": "a Kustomize root",
                 "config": "a directory with its own .kubelint.yaml",
                 "repository": "the repository (.git) holding the files given",
-                "path": "the path given", "file": "a file given alone", "stdin": "standard input"}[self.kind]
+                "path": "the path given", "files": "the files given, in no repository or project",
+                "stdin": "standard input"}[self.kind]
 
 
 def _config_in(directory: str) -> str | None:
@@ -167,23 +168,24 @@ def split(paths: Sequence[str], files: Sequence[str], exclude: Sequence[str] = (
     reported = set(files)
     needs_context: list[Project] = []
     for path in alone:
+        # Files named together with nothing marking them apart are linted together, as given.
         if not context:
-            projects.setdefault((os.path.normpath(path), "file"), Project(os.path.normpath(path), "file")).files.append(path)
+            projects.setdefault(("", "files"), Project("", "files")).files.append(path)
             continue
         found = bounds.root(path, None)
         if found is not None:
             root, kind = found
         else:
             repository = _repository_of(path)
-            root, kind = (_shown(repository, path), "repository") if repository else (path, "file")
-        key = (os.path.normpath(root), kind)
+            root, kind = (_shown(repository, path), "repository") if repository else ("", "files")
+        key = (os.path.normpath(root) if root else "", kind)
         project = projects.get(key)
         if project is None:
-            project = projects[key] = Project(os.path.normpath(root), kind, alone=True)
+            project = projects[key] = Project(key[0], kind, alone=True)
             needs_context.append(project)
         project.files.append(path)
     for project in needs_context:
-        if project.kind == "file":
+        if project.kind == "files":
             continue
         if project.kind == "repository" and not _uses_custom_groups(project.files):
             continue  # a repository is context only for its CRDs: none needed
@@ -196,7 +198,7 @@ def split(paths: Sequence[str], files: Sequence[str], exclude: Sequence[str] = (
         holding = [p for p in projects.values() if named and os.path.isdir(p.root) and _within(named, p.root)]
         if holding:
             max(holding, key=lambda p: len(os.path.abspath(p.root))).files.append("-")
-        elif len(projects) == 1 and not named:
+        elif len(projects) == 1:  # the one project of the files given beside it
             next(iter(projects.values())).files.append("-")
         else:
             root_kind: tuple[str, str] | None = None
@@ -215,6 +217,9 @@ def split(paths: Sequence[str], files: Sequence[str], exclude: Sequence[str] = (
         project.files.sort()
         if project.root == "-":
             project.config = nearest_config(os.path.abspath(stdin_filename)) if stdin_filename else None
+        elif project.kind == "files":  # one config when they agree, else the run's
+            found = {nearest_config(os.path.abspath(f)) for f in project.files if f != "-"}
+            project.config = found.pop() if len(found) == 1 else None
         else:
             project.config = nearest_config(project.root if os.path.isdir(project.root)
                                             else os.path.abspath(project.root))

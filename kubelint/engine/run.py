@@ -85,7 +85,7 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
         if rendering is not None:
             done_word = "built" if project.kind == "kustomize" else "rendered"
             how += f", {done_word}" if rendering.sources or not rendering.findings else f", not {done_word}"
-        result.projects.append((project.root, how, listed, project.config))
+        result.projects.append((project.root or "(the files given)", how, listed, project.config))
     if origins:
         result.findings.sort(key=Finding.sort_key)
         result.findings = merge_builds(result.findings, origins)
