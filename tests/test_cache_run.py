@@ -12,9 +12,6 @@ from typer.testing import CliRunner
 
 from kubelint.cli import app
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus"
-
 CRD = """apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: {name: backups.example.com}
@@ -175,9 +172,4 @@ def test_the_cache_can_be_turned_off_and_cleared(tmp_path: Path, cache_dir: Path
     assert _entries(cache_dir) == 0
 
 
-@pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
-def test_the_corpus_report_is_the_same_cold_warm_and_without_the_cache(cache_dir: Path) -> None:
-    cold = _report("-j", "2", str(CORPUS))
-    warm = _report("-j", "1", str(CORPUS))
-    assert warm == cold
-    assert _report("--no-cache", "-j", "2", str(CORPUS)) == cold
+# The whole corpus cold, warm and without the cache, at -j 1 and -j 2: tests/test_determinism.py.

@@ -64,7 +64,13 @@ def test_argument_order_does_not_change_the_output(tmp_path) -> None:
     assert forward == backward == twice
 
 
-def test_corpus_output_is_identical_across_worker_counts(corpus) -> None:
-    _, one, _ = run_cli(["check", str(corpus), "--format", "json", "--fail-on", "never", "-j", "1"])
-    _, two, _ = run_cli(["check", str(corpus), "--format", "json", "--fail-on", "never", "-j", "2"])
-    assert one == two
+def test_corpus_output_is_identical_across_worker_counts_and_the_cache(corpus, tmp_path, monkeypatch) -> None:
+    """The one whole-corpus comparison: -j 1 without the result cache, -j 2 filling a cold one,
+    -j 1 reading it warm (issue 23: a wrong hit would be a wrong report)."""
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path / "cache"))
+    check = ["check", str(corpus), "--format", "json", "--fail-on", "never"]
+    _, fresh, _ = run_cli([*check, "--no-cache", "-j", "1"])
+    _, cold, _ = run_cli([*check, "-j", "2"])
+    assert any((tmp_path / "cache" / "results").rglob("*")), "the cold run filled the cache"
+    _, warm, _ = run_cli([*check, "-j", "1"])
+    assert fresh == cold == warm

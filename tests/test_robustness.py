@@ -716,9 +716,13 @@ def test_a_full_check_of_the_corpus_uses_no_network_and_writes_nothing_but_its_c
         run_cli(["check", "--format", report, "--fail-on", "never", str(corpus / "microservices-demo")])
     guard = _Guard(monkeypatch, allowed=set(), under=str(cache))
     store.clear_caches()
-    code, out, err = run_cli(["check", str(corpus), "--format", "json", "--fail-on", "never", "-j", "1"])
+    # Trees with kustomize roots (built), CRDs and their custom resources, and plain manifests:
+    # every path of a run, at a third of the corpus's cost (the whole corpus runs elsewhere).
+    parts = [str(corpus / name) for name in ("ingress-nginx", "microservices-demo", "prometheus-operator",
+                                              "kubernetes-examples", "argo-cd")]
+    code, out, err = run_cli(["check", *parts, "--format", "json", "--fail-on", "never", "-j", "1"])
     assert guard.attempts == [] and code == 0, err
-    assert json.loads(out)["summary"]["files"] > 800
+    assert json.loads(out)["summary"]["files"] > 200
     for report in ("sarif", "text"):
         code, _, err = run_cli(["check", "--format", report, "--fail-on", "never", "-j", "1",
                                 str(corpus / "helm-templates"), str(corpus / "cert-manager")])
