@@ -18,6 +18,18 @@ def corpus() -> Path:
     return CORPUS
 
 
+@pytest.fixture(scope="session")
+def corpus_report() -> tuple[int, dict, str]:
+    """One `kubelint check ../shared/corpus --format json` for every test that reads its report
+    (whole-corpus runs are most of the suite's time): (exit code, the report, stderr)."""
+    if not CORPUS.is_dir():
+        pytest.skip(f"the real-world corpus is not at {CORPUS} (it lives beside the repo as ../shared/corpus)")
+    import json
+
+    code, out, err = run_cli(["check", str(CORPUS), "--format", "json", "--fail-on", "never"])
+    return code, json.loads(out), err
+
+
 def run_cli(args: list[str], stdin: str | None = None) -> tuple[int, str, str]:
     """Run the CLI in-process and return (exit code, stdout, stderr)."""
     from typer.testing import CliRunner

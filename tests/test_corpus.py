@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
-from tests.conftest import run_cli
-
-
-def test_corpus_runs_to_the_end_without_internal_errors(corpus) -> None:
-    code, out, err = run_cli(["check", str(corpus), "--format", "json", "--fail-on", "never"])
+def test_corpus_runs_to_the_end_without_internal_errors(corpus_report) -> None:
+    code, report, err = corpus_report
     assert code == 0, err
-    report = json.loads(out)
     assert report["summary"]["files"] > 800
     assert report["summary"]["documents"] > 2000
     rules = {f["rule"] for f in report["findings"]}
@@ -19,10 +14,9 @@ def test_corpus_runs_to_the_end_without_internal_errors(corpus) -> None:
         assert finding["line"] >= 1 and finding["column"] >= 1
 
 
-def test_corpus_known_cases(corpus) -> None:
-    _, out, _ = run_cli(["check", str(corpus), "--format", "json", "--fail-on", "never"])
+def test_corpus_known_cases(corpus_report) -> None:
     by_file: dict[str, list[str]] = {}
-    for f in json.loads(out)["findings"]:
+    for f in corpus_report[1]["findings"]:
         by_file.setdefault(f["file"].split("corpus/", 1)[1], []).append(f["rule"])
     # The envsubst placeholder file is not YAML: reported, with a place.
     assert by_file["cert-manager/make/config/bind/service.yaml"] == ["yaml-syntax"]

@@ -198,21 +198,23 @@ class _TwoPasses:
 
     def crd_digest(self, groups: frozenset[str]) -> str:
         """What the CRDs of `groups` say, as part of a result-cache key: a custom resource's
-        findings change with its CRD."""
+        findings change with its CRD. The bytes of the files that define them (and standard
+        input's CRDs): cheaper than the parsed objects, and as exact."""
         known = self.digests.get(groups)
         if known is not None:
             return known
-        import json
-
         from kubelint.resultcache import file_key
-        from kubelint.schema.crd import PackedSchema
 
-        def plain(value: Any) -> Any:  # a CRD's schema as a worker packed it, or as parsed here
-            return value.load() if isinstance(value, PackedSchema) else repr(value)
-
-        parts = [[g, [json.dumps(d.obj, sort_keys=True, default=plain) for d in self.group_crds.get(g, ())]]
-                 for g in sorted(groups)]
-        self.digests[groups] = file_key(json.dumps(parts).encode(), "crds")
+        parts: list[bytes] = []
+        for group in sorted(groups):
+            parts.append(group.encode())
+            for path in self.definers.get(group, ()):
+                try:
+                    parts += [path.encode("utf-8", "surrogateescape"), read_bytes(path, self.max_bytes)]
+                except (OSError, ReadError):
+                    parts.append(b"unreadable")
+            parts += [repr(d.obj).encode() for d in self.stdin_crds if crd_group(d) == group]
+        self.digests[groups] = file_key(b"\x00".join(parts), "crds")
         return self.digests[groups]
 
     def lint_ready(self, everything: bool = False) -> None:

@@ -136,12 +136,13 @@ def fixes_for_report(findings: Sequence[Finding], options: Options,
     from kubelint.fix.session import FixSession, verified
 
     session = FixSession(options)
-    if targets:
+    groups = _custom_groups(findings) if targets else frozenset()
+    if groups:  # only a custom resource's fix needs the run's CRDs: only those of its groups
         from kubelint.source import discover
 
         on_disk = [p for p in discover(targets, options.exclude) if p != "-"]
         session.validator().add_crds(run_crds(on_disk, options, stdin_text if "-" in targets else None,
-                                              stdin_name))
+                                              stdin_name, groups))
     by_file: dict[str, list[Finding]] = {}
     for finding in findings:
         by_file.setdefault(finding.file, []).append(finding)
@@ -202,15 +203,25 @@ def fix_paths(findings: Sequence[Finding], targets: Sequence[str], options: Opti
     return report
 
 
-def run_crds(paths: Sequence[str], options: Options, stdin_text: str | None = None,
-             stdin_name: str = "<stdin>") -> list[Document]:
-    """The CRDs of the run, in the order the lint registers them (standard input, then files
-    by path), so that a file fixed on its own is linted as it was in the run.
+def _custom_groups(findings: Sequence[Finding]) -> frozenset[str]:
+    """The API groups of the custom resources that have a fixable finding."""
+    from kubelint.kube.groups import BUILTIN_GROUPS, group_of
 
-    Only files whose bytes name a CustomResourceDefinition are parsed."""
-    from kubelint.engine.documents import crds_of
+    return frozenset(g for f in findings if f.rule in FIXABLE and f.api_version
+                     for g in (group_of(f.api_version),) if g not in BUILTIN_GROUPS)
+
+
+def run_crds(paths: Sequence[str], options: Options, stdin_text: str | None = None,
+             stdin_name: str = "<stdin>", groups: frozenset[str] | None = None) -> list[Document]:
+    """The CRDs of the run (of `groups` only, when given), in the order the lint registers
+    them (standard input, then files by path), so that a file fixed on its own is linted as it
+    was in the run.
+
+    Only files whose bytes name a CustomResourceDefinition (and one of `groups`) are parsed."""
+    from kubelint.engine.documents import crd_group, crds_of
     from kubelint.source import ReadError, load_bytes, load_text, read_bytes
 
+    wanted = [g.encode() for g in groups] if groups is not None else None
     crds: list[Document] = []
     if stdin_text is not None and "CustomResourceDefinition" in stdin_text:
         crds.extend(crds_of(load_text(stdin_text, stdin_name).documents))
@@ -219,8 +230,10 @@ def run_crds(paths: Sequence[str], options: Options, stdin_text: str | None = No
             data = read_bytes(path, options.max_file_size)
         except (OSError, ReadError):
             continue
-        if b"CustomResourceDefinition" in data:
+        if b"CustomResourceDefinition" in data and (wanted is None or any(g in data for g in wanted)):
             crds.extend(crds_of(load_bytes(data, path).documents))
+    if groups is not None:
+        crds = [d for d in crds if crd_group(d) in groups]
     return crds
 
 
