@@ -155,6 +155,8 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
     window = _Window(text, start) if start else None
     root: Any = _NO_KEY
     root_pos: RawPosition = ()
+    # The paths of containers, one tuple each across the documents of a stream.
+    shared_paths: dict[FieldPath, FieldPath] = {}
     scalar_ranges = result.scalar_ranges
     stream_end: Any = None
     # While a parse runs, PyYAML's C module calls these callbacks for every parser in the
@@ -280,6 +282,7 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
                 path = top.path + (key if type(key) is str else _key_text(key),)
         else:
             path = top.path + (len(top.container),)
+        path = shared_paths.setdefault(path, path)  # ("metadata",) once for every document
         pos: Any = {} if is_map else []
         positions[path] = pos
         top = _Frame({} if is_map else [], path, is_map, sm, anchor, pos)
@@ -363,10 +366,12 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
         if root is not _NO_KEY:
             span = Span(doc_start.line + 1 + line_offset, doc_start.column + 1,
                         root_pos[1].line + 1 + line_offset, root_pos[1].column + 1)
+            kept_root: Any = root_pos
             if doc_index >= COMPACT_AFTER:  # a long stream: keep its positions small
                 _compact(positions)
+                kept_root = pack_position(root_pos)
             result.documents.append(Document(filename, doc_index, root, positions, span,
-                                             line_offset=line_offset, root=root_pos))
+                                             line_offset=line_offset, root=kept_root))
         doc_index += 1
         floor = em
         in_document = False
