@@ -13,18 +13,17 @@ import json
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kubelint.errors import KubelintError
 from kubelint.model import Document
 from kubelint.resources import data_dir
+from kubelint.settings import nearest_config
 
 if TYPE_CHECKING:
     from kubelint.engine.rules import Rule
     from kubelint.options import Options
 
-from kubelint.settings import CONFIG_NAMES  # noqa: F401 - one list of names, read here too
 
 FAIL_LEVELS = ("error", "warning", "info", "never")
 STDIN = "-"
@@ -97,18 +96,7 @@ class Settings:
 def find_config(start: str | None = None) -> str | None:
     """The nearest .kubelint.yaml from `start` (a directory or a file; default: the current
     directory) upward."""
-    try:
-        here = Path(start or os.getcwd()).resolve()
-    except (RuntimeError, OSError):  # a symlink loop: look from where the link itself stands
-        here = Path(os.path.abspath(start or os.getcwd())).parent
-    if not here.is_dir():
-        here = here.parent
-    for directory in (here, *here.parents):
-        for name in CONFIG_NAMES:
-            candidate = directory / name
-            if candidate.is_file():
-                return str(candidate)
-    return None
+    return nearest_config(start or os.getcwd())
 
 
 def find_config_for(paths: Sequence[str], stdin_filename: str | None = None) -> str | None:

@@ -10,12 +10,37 @@ positions; everything else is plain data here.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 # The names of the config file, found from each linted file upward.
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
+
+
+def config_in(directory: str) -> str | None:
+    """The config file of `directory` itself, if it has one."""
+    for name in CONFIG_NAMES:
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            return candidate
+    return None
+
+
+def nearest_config(start: str) -> str | None:
+    """The nearest .kubelint.yaml at or above `start` (a directory, or a file's directory)."""
+    directory = os.path.realpath(start)  # a symlink loop stays as written: its directory is searched
+    if not os.path.isdir(directory):
+        directory = os.path.dirname(directory)
+    while True:
+        found = config_in(directory)
+        if found:
+            return found
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return None
+        directory = parent
 
 Kind = Literal["version", "string", "strings", "paths", "path", "bool", "int", "level"]
 # replace: the flag wins over the config, which wins over the default;

@@ -7,6 +7,7 @@ planner of passes both ask, so it lives below both.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,6 +15,8 @@ from kubelint.kube.groups import group_of, is_builtin_group, is_tool_config
 from kubelint.kube.lists import expanded_items
 from kubelint.model import Document
 
+# A file's bytes that may hold a CRD (the byte scan: cheap, and never misses one written plainly).
+CRD_MARKER = re.compile(rb"kind[\"']?\s*:\s*[\"']?CustomResourceDefinition\b")
 
 def is_manifest(obj: Any) -> bool:
     return isinstance(obj, dict) and isinstance(obj.get("apiVersion"), str) and isinstance(obj.get("kind"), str)

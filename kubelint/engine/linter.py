@@ -16,7 +16,7 @@ from kubelint.checks.base import CheckContext, Hit
 from kubelint.checks.run import ObjectFacts, facts_of
 from kubelint.checks.run.file_index import release as release_file_index
 from kubelint.engine import suppress
-from kubelint.engine.documents import crd_group, crds_of, custom_groups, expand_lists, is_manifest
+from kubelint.engine.documents import CRD_MARKER, crd_group, crds_of, custom_groups, expand_lists, is_manifest
 from kubelint.engine.rules import Rule, all_rules
 from kubelint.errors import describe
 from kubelint.kube.groups import is_tool_config
@@ -29,8 +29,6 @@ from kubelint.parser import ParseProblem
 from kubelint.source import ReadError, SourceResult, load_bytes, load_path, read_bytes, template_in_value
 
 INTERNAL_ERROR = "internal-error"
-# A file that may define CRDs is always parsed: the run needs its CRDs, whatever the cache says.
-_CRD_BYTES = re.compile(rb"kind[\"']?\s*:\s*[\"']?CustomResourceDefinition\b")
 SCHEMA_RULES = ("schema-invalid", "unknown-field", "unknown-kind")
 
 
@@ -361,7 +359,8 @@ class Linter:
             # (the API groups of its custom resources, its outcome when it needs none)
             key = self.file_key(path, data, "first-pass")
             found = self.cache.get(key)  # type: ignore[union-attr]
-            if isinstance(found, tuple) and len(found) == 2 and not _CRD_BYTES.search(data):
+            # a file that may define CRDs is parsed whatever the cache says: the run needs its CRDs
+            if isinstance(found, tuple) and len(found) == 2 and not CRD_MARKER.search(data):
                 needs, outcome = found
                 return FirstPass([], outcome if not needs else None, needs)
         source = load_bytes(data, path) if data is not None else load_path(path, self.options.max_file_size)

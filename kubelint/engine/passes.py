@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple, Protocol
 
-from kubelint.engine.documents import crd_group, crds_of, custom_groups
+from kubelint.engine.documents import CRD_MARKER, crd_group, crds_of, custom_groups
 from kubelint.engine.linter import FirstPass
 from kubelint.engine.parallel import by_size, map_files
 from kubelint.kube.groups import BUILTIN_GROUPS
@@ -56,7 +56,6 @@ class FileLinter(Protocol):
     def first_pass(self, path: str) -> FirstPass: ...
 
 
-_CRD_MARKER = re.compile(rb"kind[\"']?\s*:\s*[\"']?CustomResourceDefinition\b")
 # The API group of every apiVersion written in a file: JSON and YAML, quoted or not.
 _API_GROUP = re.compile(rb"apiVersion[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)/")
 # What a CRD's spec.group may be: any `group:` value (schemas have such fields too: harmless).
@@ -310,7 +309,7 @@ def custom_groups_named(path: str, max_bytes: int = 20 << 20) -> frozenset[str]:
 def may_define_crds(path: str, max_bytes: int = 20 << 20) -> bool:
     """Whether a file may hold CRDs (the byte scan: cheap, and never misses one written plainly)."""
     try:
-        return _CRD_MARKER.search(read_bytes(path, max_bytes)) is not None
+        return CRD_MARKER.search(read_bytes(path, max_bytes)) is not None
     except (OSError, ReadError):
         return False
 
@@ -324,7 +323,7 @@ def _scan(path: str, max_bytes: int) -> _Plan:
         return _Plan(False, frozenset(), frozenset())
     groups = _values(data, b"apiVersion", _API_GROUP)
     pod_security = _PSA_LABEL in data
-    if _CRD_MARKER.search(data) is None:
+    if CRD_MARKER.search(data) is None:
         return _Plan(False, frozenset(groups), frozenset(), pod_security)
     return _Plan(True, frozenset(groups), frozenset(_values(data, b"group", _CRD_GROUP)), pod_security)
 

@@ -20,7 +20,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from kubelint.settings import CONFIG_NAMES
+from kubelint.settings import config_in, nearest_config
 from kubelint.source import discover
 
 CHART_FILE = "Chart.yaml"
@@ -49,14 +49,6 @@ class Project:
                 "stdin": "standard input"}[self.kind]
 
 
-def _config_in(directory: str) -> str | None:
-    for name in CONFIG_NAMES:
-        candidate = os.path.join(directory, name)
-        if os.path.isfile(candidate):
-            return candidate
-    return None
-
-
 def _is_chart(directory: str) -> bool:
     return os.path.isfile(os.path.join(directory, CHART_FILE))
 
@@ -82,7 +74,7 @@ class _Boundaries:
             found = "chart"
         elif _has_kustomization(directory) and os.path.realpath(directory) not in self.used:
             found = "kustomize"
-        elif _config_in(directory):
+        elif config_in(directory):
             found = "config"
         self.memo[directory] = found
         return found
@@ -224,24 +216,6 @@ def split(paths: Sequence[str], files: Sequence[str], exclude: Sequence[str] = (
             project.config = nearest_config(project.root if os.path.isdir(project.root)
                                             else os.path.abspath(project.root))
     return out
-
-
-def nearest_config(start: str) -> str | None:
-    """The nearest .kubelint.yaml at or above `start` (a directory, or a file's directory)."""
-    try:
-        directory = os.path.realpath(start)
-    except (OSError, RuntimeError):
-        directory = os.path.abspath(start)
-    if not os.path.isdir(directory):
-        directory = os.path.dirname(directory)
-    while True:
-        found = _config_in(directory)
-        if found:
-            return found
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            return None
-        directory = parent
 
 
 def _within(path: str, directory: str) -> bool:

@@ -10,6 +10,7 @@ edits a user's file; a render that fails is a finding at its template or kustomi
 
 from __future__ import annotations
 
+import functools
 import glob
 import os
 import re
@@ -19,7 +20,7 @@ from typing import Any
 
 from kubelint.kube.workloads import get_path
 from kubelint.model import FieldPath, Finding, Rule
-from kubelint.source import SourceResult, load_text
+from kubelint.source import SourceResult, load_text, read_lines
 
 _PATH_PART = re.compile(r'\.?([A-Za-z0-9_-]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
 
@@ -74,13 +75,17 @@ def _column(text: str, key: str | None) -> tuple[int, int]:
 
 def _read_line(path: str, line: int) -> str:
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            for number, text in enumerate(handle, 1):
-                if number == line:
-                    return text.rstrip("\n")
+        info = os.stat(path)
     except OSError:
-        pass
-    return ""
+        return ""
+    lines = _template_lines(path, info.st_mtime_ns, info.st_size)
+    return lines[line - 1] if 0 < line <= len(lines) else ""
+
+
+@functools.lru_cache(maxsize=64)
+def _template_lines(path: str, mtime: int, size: int) -> list[str]:
+    """A template's lines, read once for all the findings moved into it (while it is unchanged)."""
+    return read_lines(path)
 
 
 # ----------------------------------------------------------------------------------- Helm

@@ -56,11 +56,14 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
     projects = split(paths, files, options.exclude, stdin_filename, used, context)
     result = RunResult(findings=[])
     done = _progress_counter(progress, sum(1 for path in files if path != "-"))
-    plans = [(project, options_for(project.config) if options_for is not None else options) for project in projects]
+    # One linter a project: its rules and prepared checks serve the rendering's findings too.
+    plans = [(project, Linter(options_for(project.config) if options_for is not None else options))
+             for project in projects]
     renderings = _render(plans, kustomize)
     consumed = set().union(*(r.consumed for r in renderings.values())) if renderings else set()
     origins: dict[int, str] = {}  # id(finding) → the Kustomize root it was built from
-    for project, project_options in plans:
+    for project, linter in plans:
+        project_options = linter.options
         if options_for is not None and project_options.exclude != options.exclude:
             project.files = [f for f in project.files if f == "-" or not excluded(f, project_options.exclude)]
         rendering = renderings.get(id(project))
@@ -70,7 +73,7 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
             result.files += len(project.files) - len(kept)
             project.files = kept
             project.context = [f for f in project.context if os.path.realpath(f) not in consumed]
-        part = _lint_project(project, project_options, kustomize, stdin_text, stdin_filename, done, auto_jobs,
+        part = _lint_project(project, linter, kustomize, stdin_text, stdin_filename, done, auto_jobs,
                              rendering, origins)
         result.files += part.files
         result.documents += part.documents
@@ -120,7 +123,7 @@ def _result_cache(linter: Linter) -> Any:
     return resultcache.ResultCache.open(key)
 
 
-def _render(plans: Sequence[tuple[Project, Options]], kustomize: KustomizeInfo) -> dict[int, Rendering]:
+def _render(plans: Sequence[tuple[Project, Linter]], kustomize: KustomizeInfo) -> dict[int, Rendering]:
     """Each chart rendered and each Kustomize root built (or a finding saying why not), by
     id(project)."""
     out: dict[int, Rendering] = {}
@@ -130,27 +133,28 @@ def _render(plans: Sequence[tuple[Project, Options]], kustomize: KustomizeInfo) 
 
         tool = find_kustomize()
     roots = {os.path.realpath(r) for r in kustomize.roots}
-    for project, options in plans:
+    for project, linter in plans:
+        options, rules = linter.options, linter.rules
         if project.kind == "chart":
-            out[id(project)] = render_chart(project.root, options, Linter(options).rules)
+            out[id(project)] = render_chart(project.root, options, rules)
         elif project.kind == "kustomize" and os.path.realpath(project.root) in roots:
             if tool is None or options.render == "off":
                 from kubelint.project.kustomize import find_kustomization
 
                 where = find_kustomization(project.root) or os.path.join(project.root, "kustomization.yaml")
                 rendering = Rendering()
-                rendering.findings = kustomize_skipped(project.root, where, Linter(options).rules, options.render == "off")
+                rendering.findings = kustomize_skipped(project.root, where, rules, options.render == "off")
                 out[id(project)] = rendering
             else:
-                out[id(project)] = build_root(project.root, options, Linter(options).rules, tool)
+                out[id(project)] = build_root(project.root, options, rules, tool)
     return out
 
 
-def _lint_project(project: Project, options: Options, kustomize: KustomizeInfo, stdin_text: str | None,
+def _lint_project(project: Project, linter: Linter, kustomize: KustomizeInfo, stdin_text: str | None,
                   stdin_filename: str | None, done: Callable[[FileOutcome], None], auto_jobs: bool,
                   rendering: Rendering | None = None, origins: dict[int, str] | None = None) -> RunResult:
     """One project: its files (and context) mapped, its rendering linted, then reduced on their own."""
-    linter = Linter(options)
+    options = linter.options
     linter.cache = _result_cache(linter)
     if rendering is not None and rendering.sources and linter.schema is not None:
         linter.schema.add_crds([d for source in rendering.sources for d in crds_of(source.documents)])
