@@ -46,27 +46,37 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=[str(REPO.parent / "shared" / "corpus")])
     parser.add_argument("--cprofile", action="store_true", help="also print cProfile's top 25 (slower)")
+    parser.add_argument("--no-cache", action="store_true", help="without the result cache")
     args = parser.parse_args()
 
     started = time.perf_counter()
-    from kubelint import source
-    from kubelint.engine import passes, runner
+    from kubelint import resultcache, source
+    from kubelint.engine import linter, passes, run
+    from kubelint.report import json_report
     from kubelint.schema import compiler, validator
     imported = time.perf_counter() - started
 
     timed(source, "read_bytes", "read")
     timed(source, "parse", "parse (YAML to objects and positions)")
     timed(passes, "_scan", "planning scan")
-    timed(runner.Linter, "lint_source", "lint (rules and schemas)")
-    timed(runner.Linter, "_schema_findings", "schema validation")
+    timed(linter.Linter, "first_pass", "first pass (read, parse, lint or collect CRDs)")
+    timed(linter.Linter, "lint_file", "second pass (files with custom resources)")
+    timed(linter.Linter, "lint_source", "lint (rules and schemas)")
+    timed(linter.Linter, "_schema_findings", "schema validation")
+    timed(linter, "facts_of", "facts for the run-wide rules")
     timed(compiler.KindSchema, "validator", "schema compile and CRD conversion")
     timed(validator.SchemaValidator, "add_crds", "CRD registration")
+    timed(run, "reduce_run", "reduce (run-wide rules, suppressions, order)")
+    timed(resultcache.ResultCache, "get", "result cache reads")
+    timed(resultcache.ResultCache, "put", "result cache writes")
+    timed(json_report, "to_text", "JSON report")
 
     # As the command line runs: the collector paused for the process (the library leaves the
     # host's collector alone, so a plain lint_paths call parses with it on).
     import gc
 
     from kubelint import parser
+    from kubelint.options import Options
 
     gc.disable()
     parser.PAUSE_GC = True
@@ -74,7 +84,8 @@ def main() -> int:
     began = time.perf_counter()
     if profile:
         profile.enable()
-    result = runner.lint_paths(args.paths, runner.Options(jobs=1))
+    result = run.lint_paths(args.paths, Options(jobs=1, cache=not args.no_cache))
+    json_report.to_text(result, "1.37")
     if profile:
         profile.disable()
     total = time.perf_counter() - began

@@ -52,6 +52,23 @@ class FileOutcome(NamedTuple):
     path: str = ""  # the file, for `-v` to name the skipped ones
 
 
+class Looked(NamedTuple):
+    """A file's entry in the result cache: its key (None when the cache is off), the bytes the
+    key was made of, and the stored outcome (None on a miss)."""
+
+    path: str
+    key: str | None
+    data: bytes | None
+    outcome: FileOutcome | None
+    max_bytes: int
+
+    def load(self) -> SourceResult:
+        """The file parsed, from the bytes already read when there are some."""
+        if self.data is not None:
+            return load_bytes(self.data, self.path)
+        return load_path(self.path, self.max_bytes)
+
+
 def active_rules(options: Options) -> dict[str, Rule]:
     """The built-in rules with the configuration's and the command line's selection applied.
 
@@ -333,16 +350,27 @@ class Linter:
 
     def lint_file(self, path: str, *extras: str) -> FileOutcome:
         """One file's outcome: from the result cache when its key is there, else linted."""
+        looked = self.look_up(path, *extras)
+        if looked.outcome is not None:
+            return looked.outcome
+        outcome = self.lint_source(looked.load())
+        self.keep(looked.key, outcome)
+        return outcome
+
+    def look_up(self, path: str, *extras: str) -> Looked:
+        """The file's stored outcome under its key (with `extras`), when the cache has it; the
+        bytes read for the key, so that a miss parses them without reading the file again."""
         data = self._read(path) if self.cache is not None else None
         if data is None:
-            return self.lint_source(load_path(path, self.options.max_file_size))
+            return Looked(path, None, None, None, self.options.max_file_size)
         key = self.file_key(path, data, *extras)
         found = self.cache.get(key)  # type: ignore[union-attr]
-        if isinstance(found, FileOutcome):
-            return found
-        outcome = self.lint_source(load_bytes(data, path))
-        self._store(key, outcome)
-        return outcome
+        return Looked(path, key, data, found if isinstance(found, FileOutcome) else None, self.options.max_file_size)
+
+    def keep(self, key: str | None, outcome: FileOutcome) -> None:
+        """Store an outcome under a key from look_up (None: the cache is off)."""
+        if key is not None:
+            self._store(key, outcome)
 
     def first_pass(self, path: str) -> FirstPass:
         """The file's CRDs of `wanted_groups` and, when nothing in it depends on CRDs, its outcome.

@@ -51,6 +51,10 @@ class FileLinter(Protocol):
 
     def lint_file(self, path: str, *extras: str) -> Outcome: ...
 
+    def look_up(self, path: str, *extras: str) -> Any: ...
+
+    def keep(self, key: str | None, outcome: Outcome) -> None: ...
+
     def lint_source(self, source: SourceResult) -> Outcome: ...
 
     def first_pass(self, path: str) -> FirstPass: ...
@@ -219,22 +223,23 @@ class _TwoPasses:
     def lint_ready(self, everything: bool = False) -> None:
         """Lint the waiting files whose groups are complete (all of them, at the end)."""
         for path in sorted(self.waiting):
-            if not everything and not self.waiting[path] <= self.complete:
+            groups = self.waiting[path]
+            if not everything and not groups <= self.complete:
                 continue
-            source = load_path(path, self.max_bytes)
-            needs = custom_groups(source.documents)
-            if not everything and not needs <= self.complete:  # an alias hid a group from the scan
-                self.waiting[path] = needs
+            relinted = path in self.later
+            # A file's CRDs are all registered, and their digest makes its cache key, only when
+            # the scan planned for its groups; else it is linted afresh and not stored.
+            planned = not self.unplanned and groups <= self.wanted
+            digest = self.crd_digest(groups) if planned and getattr(self.linter, "cache", None) is not None else None
+            needs, outcome = _lint_waiting(self.linter, path, groups, digest)
+            if needs is not None and not everything and not needs <= self.complete:
+                self.waiting[path] = needs  # an alias hid a group from the scan: wait for it
                 continue
             del self.waiting[path]
-            self.unplanned = self.unplanned or not needs <= self.wanted
-            relinted = path in self.later
-            if self.unplanned or getattr(self.linter, "cache", None) is None:
-                self.later[path] = self.linter.lint_source(source)
-            else:  # its outcome depends on the CRDs of the groups it uses: their digest is in the key
-                self.later[path] = self.linter.lint_file(path, self.crd_digest(needs))
+            self.unplanned = self.unplanned or (needs is not None and not needs <= self.wanted)
+            self.later[path] = outcome
             if self.on_outcome and not relinted:
-                self.on_outcome(self.later[path])
+                self.on_outcome(outcome)
 
     def finish(self, jobs: int = 1) -> None:
         for group in sorted(self.wanted - self.complete):  # files that failed to come back
@@ -256,7 +261,7 @@ class _TwoPasses:
         of the run, so the parent no longer lints them one by one while the workers idle."""
         digests = {p: self.crd_digest(self.waiting[p]) for p in paths} if getattr(
             self.linter, "cache", None) is not None else {}
-        work = functools.partial(_second_pass, self.linter, digests)
+        work = functools.partial(_second_pass, self.linter, digests, {p: self.waiting[p] for p in paths})
         for path, needs, outcome in map_files(work, by_size(paths), jobs):
             del self.waiting[path]
             if needs is not None and not needs <= self.complete:  # an alias hid a group from the scan
@@ -270,13 +275,30 @@ class _TwoPasses:
 _POOL_AT_LEAST = 8
 
 
-def _second_pass(linter: FileLinter, digests: dict[str, str], path: str) -> tuple[str, frozenset[str] | None, Outcome]:
-    """A waiting file's outcome in a worker, with the API groups it was found to use (None
-    when the result cache answered without parsing it)."""
-    if path in digests:
-        return path, None, linter.lint_file(path, digests[path])
-    source = load_path(path, linter.options.max_file_size)
-    return path, custom_groups(source.documents), linter.lint_source(source)
+def _second_pass(linter: FileLinter, digests: dict[str, str], groups: dict[str, frozenset[str]],
+                 path: str) -> tuple[str, frozenset[str] | None, Outcome]:
+    """A waiting file's outcome in a worker (see _lint_waiting)."""
+    return (path, *_lint_waiting(linter, path, groups[path], digests.get(path)))
+
+
+def _lint_waiting(linter: FileLinter, path: str, groups: frozenset[str],
+                  digest: str | None) -> tuple[frozenset[str] | None, Outcome]:
+    """A file with custom resources of `groups` (the scan's), once their CRDs are in: its
+    outcome, and the API groups its documents use (None when the result cache answered).
+
+    `digest` (crd_digest of `groups`; None without the cache) is part of its cache key. An
+    outcome is stored only when the documents use no group beyond `groups`: the digest must
+    cover every CRD the findings depend on.
+    """
+    looked = linter.look_up(path, digest) if digest is not None else None
+    if looked is not None and looked.outcome is not None:
+        return None, looked.outcome
+    source = looked.load() if looked is not None else load_path(path, linter.options.max_file_size)
+    needs = custom_groups(source.documents)
+    outcome = linter.lint_source(source)
+    if looked is not None and needs <= groups:
+        linter.keep(looked.key, outcome)
+    return needs, outcome
 
 
 _PSA_LABEL = b"pod-security.kubernetes.io/"
