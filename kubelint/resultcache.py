@@ -12,19 +12,19 @@ changes a file's result:
   changes its outcome (its display path when the stored value names it, whether it is a
   partial object, render inputs, a digest of the CRDs its custom resources met).
 
-Where: <cache>/results/<kubelint version>/<run key>/<file key>, <cache> being the schema
-cache's folder ($KUBELINT_CACHE_DIR, else $XDG_CACHE_HOME/kubelint, else ~/.cache/kubelint).
-Entries of other run keys stay (switching branches or configs) until pruned. The size is
-bounded (`max_bytes`): the least recently used entries go first (a hit refreshes an entry's
-mtime, at most once an hour), checked now and then rather than on every write.
+Where: <cache>/results/<kubelint version>/<run key>.pack, <cache> being the schema cache's
+folder ($KUBELINT_CACHE_DIR, else $XDG_CACHE_HOME/kubelint, else ~/.cache/kubelint): one pack
+file per run key, written once at the end of a run (see ResultCache). Packs of other run keys
+stay (switching branches or configs) until the folder is over its bound (`max_bytes`): the
+least recently used entries, and then the least recently written packs, go first.
 
-Safety: an entry is written to a temporary file in the same folder and renamed over the old
-one (os.replace is atomic), so a reader sees a whole entry or none, and two runs may write the
-same entry at once. An entry carries a checksum of its payload, so a damaged file is a miss,
-never a wrong value. Any failure (no home, read-only disk, a damaged entry, an unpickling
-error, a concurrent prune) means a miss or a skipped write, never an exception. Values are
-pickled: the folder is created private (0700), because unpickling runs code — restore a CI
-cache only from your own pipeline's runs.
+Safety: a pack is written to a temporary file in the same folder and renamed over the old one
+(os.replace is atomic), so a reader sees a whole pack or none, and two runs may write at once.
+Each entry carries a checksum of its key and payload, so a damaged pack gives misses, never a
+wrong value. Any failure (no home, read-only disk, a damaged pack, an unpickling error) means
+a miss or a skipped write, never an exception. Values are pickled: the folder is created
+private (0700), because unpickling runs code — restore a CI cache only from your own
+pipeline's runs.
 
 Turned off by `--no-cache`, by `cache: false` in the config, and by KUBELINT_NO_CACHE=1
 (which also turns off the schema cache): see `enabled()`.
@@ -55,15 +55,14 @@ except ImportError:  # pragma: no cover - an interpreter without the module
 
 SECTION = "results"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-FORMAT = 1  # of an entry and of the keys: bump when either changes
+FORMAT = 2  # of a pack and of the keys: bump when either changes
 _MAGIC = b"KLRC%d\n" % FORMAT
 _CHECKSUM_BYTES = 16
 _TOUCH_AFTER = 3600.0  # seconds: a hit refreshes an older entry's mtime (the LRU order)
-_PRUNE_EVERY = 600.0  # seconds between scans of the whole folder by `maybe_prune()`
 _PRUNE_TO = 0.8  # a prune removes entries down to this share of max_bytes
 _STALE_TEMP = 3600.0  # a temporary file this old belongs to a killed writer
-_MARKER = ".last-prune"
 _TEMP_SUFFIX = ".tmp"
+_PACK_SUFFIX = ".pack"
 
 
 # ----------------------------------------------------------------------------------- on / off
@@ -256,25 +255,47 @@ def code_fingerprint() -> str:
 # -------------------------------------------------------------------------------------- store
 
 
-def _checksum(payload: bytes) -> bytes:
-    return blake2b(payload, digest_size=_CHECKSUM_BYTES).digest()
+def _checksum(*parts: bytes) -> bytes:
+    digest = blake2b(digest_size=_CHECKSUM_BYTES)
+    for part in parts:
+        digest.update(part)
+    return digest.digest()
+
+
+# An entry in a pack: (last used, as time.time(); checksum of key and payload; payload, the
+# pickled value). Packs map file keys to entries.
+Entry = tuple[float, bytes, bytes]
 
 
 class ResultCache:
-    """The entries of one run key in `directory` (a version folder, `default_directory()`).
+    """The entries of one run key: one pack file, <directory>/<run key>.pack.
 
-    Every method is safe to call from several processes at once (a worker pool, two runs),
-    and none raises for a storage problem: `get` misses, `put` returns False."""
+    Why one file and not one per entry: creating a file costs a journalled write, and with
+    two processes writing, 1-2 ms each; a corpus run stored 900 of them, a quarter of its
+    time. So entries are kept in memory as they are made and written together by `flush()`
+    at the end of the run (like ruff's cache, one file per run key rather than per package).
+    Worker processes never write: `drain()` hands their entries to the parent, which
+    `receive()`s them (engine/parallel.py carries them beside the results).
+
+    Reads load the pack once, at the first `get`. `flush()` reads the pack again, adds this
+    run's entries and writes it whole, to a temporary file renamed over the old one: a reader
+    sees the old pack or the new one, and two runs that flush at once lose each other's new
+    entries at worst (misses next time, never a wrong value). Each entry carries a checksum of
+    its key and payload, so a damaged pack gives misses, never a wrong value.
+
+    No method raises for a storage problem: `get` misses, `put` and `flush` return False."""
 
     def __init__(self, directory: str | os.PathLike[str], run_key: str,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> None:
         self.directory = os.fspath(directory)
         self.run_key = run_key
         self.max_bytes = max_bytes
-        self.folder = os.path.join(self.directory, _safe_name(run_key))
+        self.path = os.path.join(self.directory, _safe_name(run_key) + _PACK_SUFFIX)
         self.hits = 0
         self.misses = 0
-        self.written = 0  # bytes this instance wrote since its last prune
+        self._stored: dict[str, Entry] | None = None  # the pack as read, at the first get
+        self._pending: dict[str, Entry] = {}  # made by this process (or received) since the last flush
+        self._used: list[str] = []  # stored keys this run hit: their age is refreshed at flush
 
     @classmethod
     def open(cls, run_key: str, *, flag_no_cache: bool = False, config_cache: bool | None = None,
@@ -285,127 +306,154 @@ class ResultCache:
         folder = default_directory()
         return None if folder is None else cls(folder, run_key, max_bytes)
 
-    def _path(self, file_key: str) -> str:
-        return os.path.join(self.folder, _safe_name(file_key))
+    # ------------------------------------------------------------------------------ reading
 
     def get(self, file_key: str) -> Any | None:
         """The value stored for `file_key` under this run key, or None (a miss)."""
-        path = self._path(file_key)
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-                mtime = os.fstat(handle.fileno()).st_mtime
-        except OSError:
-            self.misses += 1
-            return None
-        value = self._decode(data, file_key)
+        entry = self._pending.get(file_key)
+        if entry is None:
+            if self._stored is None:
+                self._stored = _read_pack(self.path, self.run_key)
+            entry = self._stored.get(file_key)
+            if entry is not None:
+                self._used.append(file_key)
+        value = None if entry is None else _value(file_key, entry)
         if value is None:
             self.misses += 1
-            if data:  # damaged or foreign: let the next put replace it, and keep no garbage
-                self._unlink(path)
             return None
         self.hits += 1
-        if time.time() - mtime > _TOUCH_AFTER:
-            with contextlib.suppress(OSError):
-                os.utime(path)
         return value[0]
 
-    def _decode(self, data: bytes, file_key: str) -> tuple[Any] | None:
-        head = len(_MAGIC) + _CHECKSUM_BYTES
-        if len(data) <= head or not data.startswith(_MAGIC):
-            return None
-        payload = data[head:]
-        if _checksum(payload) != data[len(_MAGIC):head]:
-            return None
-        try:
-            run_key, key, value = pickle.loads(payload)
-        except Exception:  # an unpickling error is a miss, whatever the class of it
-            return None
-        if run_key != self.run_key or key != file_key:
-            return None
-        return (value,)
+    # ------------------------------------------------------------------------------ writing
 
     def put(self, file_key: str, value: Any) -> bool:
-        """Store `value` (picklable, not None) for `file_key`; False when it could not be stored."""
+        """Keep `value` (picklable, not None) for `file_key` until `flush()`; False when it
+        cannot be stored."""
         try:
-            payload = pickle.dumps((self.run_key, file_key, value), protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception:  # unpicklable values are not stored; the run goes on
             return False
-        data = _MAGIC + _checksum(payload) + payload
-        path = self._path(file_key)
-        partial = f"{path}.{os.getpid()}.{os.urandom(4).hex()}{_TEMP_SUFFIX}"
-        try:
-            try:
-                _write(partial, data)
-            except FileNotFoundError:  # the first entry, or a prune or clear removed the folder
-                os.makedirs(self.folder, mode=0o700, exist_ok=True)
-                _write(partial, data)
-            os.replace(partial, path)  # atomic: a reader sees the old entry or the new one
-        except OSError:
-            self._unlink(partial)
-            return False
-        self.written += len(data)
-        if self.written > self.max_bytes // 4:  # a big run prunes as it goes
-            self.prune()
+        self._pending[file_key] = (time.time(), _checksum(file_key.encode(), payload), payload)
         return True
 
-    @staticmethod
-    def _unlink(path: str) -> None:
-        with contextlib.suppress(OSError):
-            os.unlink(path)
+    def drain(self) -> dict[str, Entry]:
+        """The entries made since the last drain or flush, handed over (a worker's, for its parent)."""
+        pending, self._pending = self._pending, {}
+        return pending
 
-    def maybe_prune(self) -> tuple[int, int]:
-        """`prune()` when the last one (by any process) is more than ten minutes old; for the
-        end of a run. Returns (entries, bytes) removed."""
-        marker = os.path.join(self.directory, _MARKER)
-        try:
-            if time.time() - os.stat(marker).st_mtime < _PRUNE_EVERY and self.written <= self.max_bytes // 4:
-                return (0, 0)
-        except OSError:
-            pass
-        return self.prune()
+    def receive(self, entries: Mapping[str, Entry]) -> None:
+        """Entries another process made (`drain()`), to be written by this one's flush."""
+        self._pending.update(entries)
 
-    def prune(self) -> tuple[int, int]:
-        """Remove the least recently used entries of every run key in `directory` until the
-        total is under 80% of max_bytes, and temporary files of killed writers. Returns
-        (entries, bytes) removed; never raises."""
-        self.written = 0
-        removed = [0, 0]
+    def flush(self) -> bool:
+        """Write this run's entries, with the pack's others, in one file; drop the least
+        recently used entries when the pack is over its share of `max_bytes`, and other run
+        keys' packs, least recently written first, when all of them are over `max_bytes`.
+        True when something was written."""
         now = time.time()
-        entries: list[tuple[float, int, str]] = []
+        stale = [k for k in self._used if self._stored and now - self._stored[k][0] > _TOUCH_AFTER]
+        if not self._pending and not stale:
+            return False
+        current = _read_pack(self.path, self.run_key)
+        for key in self._used:
+            entry = current.get(key)
+            if entry is not None:
+                current[key] = (now, entry[1], entry[2])
+        current.update(self._pending)
+        total = sum(len(entry[2]) for entry in current.values())
+        if total > self.max_bytes:
+            goal = int(self.max_bytes * _PRUNE_TO)
+            for key, entry in sorted(current.items(), key=lambda item: item[1][0]):
+                if total <= goal:
+                    break
+                del current[key]
+                total -= len(entry[2])
+        written = _write_pack(self.path, self.run_key, current)
+        if written:
+            self._stored = current
+            self._pending = {}
+            self._used = []
+            self._prune_others()
+        return written
+
+    def _prune_others(self) -> None:
+        """Other run keys' packs (other configs, branches) go, least recently written first,
+        while every pack together is over max_bytes; temporary files of killed writers go."""
+        now = time.time()
+        packs: list[tuple[float, int, str]] = []
         total = 0
         for path, info in _scan(self.directory):
             if path.endswith(_TEMP_SUFFIX):
                 if now - info.st_mtime > _STALE_TEMP:
-                    self._unlink(path)
+                    _unlink(path)
                 continue
-            entries.append((info.st_mtime, info.st_size, path))
             total += info.st_size
-        if total > self.max_bytes:
-            entries.sort()
-            goal = int(self.max_bytes * _PRUNE_TO)
-            for _, size, path in entries:
-                if total <= goal:
-                    break
-                try:
-                    os.unlink(path)
-                except FileNotFoundError:
-                    pass  # another process pruned it
-                except OSError:
-                    continue
-                else:
-                    removed[0] += 1
-                    removed[1] += size
-                total -= size
-        _remove_empty_folders(self.directory)
-        marker = os.path.join(self.directory, _MARKER)
+            if path != self.path:
+                packs.append((info.st_mtime, info.st_size, path))
+        for _, size, path in sorted(packs):
+            if total <= self.max_bytes:
+                break
+            _unlink(path)
+            total -= size
+
+    def prune(self) -> tuple[int, int]:
+        """Make the folder fit `max_bytes` now: (packs, bytes) removed. For tests and `cache`."""
+        before = list(_scan(self.directory))
+        self._prune_others()
+        after = {path for path, _ in _scan(self.directory)}
+        gone = [(path, info.st_size) for path, info in before if path not in after]
+        return (len(gone), sum(size for _, size in gone))
+
+
+def _value(file_key: str, entry: Any) -> tuple[Any] | None:
+    """(the value,) of an entry whose checksum holds, else None."""
+    try:
+        _, checksum, payload = entry
+        if _checksum(file_key.encode(), payload) != checksum:
+            return None
+        return (pickle.loads(payload),)
+    except Exception:  # a damaged entry or an unpickling error is a miss, whatever its class
+        return None
+
+
+def _read_pack(path: str, run_key: str) -> dict[str, Entry]:
+    """The entries of a pack file; {} when it is missing, damaged or of another run key."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return {}
+    if not data.startswith(_MAGIC):
+        return {}
+    try:
+        stored_key, entries = pickle.loads(memoryview(data)[len(_MAGIC):])
+    except Exception:  # damaged: every entry is a miss, and the next flush replaces it
+        return {}
+    if stored_key != run_key or not isinstance(entries, dict):
+        return {}
+    return entries
+
+
+def _write_pack(path: str, run_key: str, entries: dict[str, Entry]) -> bool:
+    folder = os.path.dirname(path)
+    partial = f"{path}.{os.getpid()}.{os.urandom(4).hex()}{_TEMP_SUFFIX}"
+    data = _MAGIC + pickle.dumps((run_key, entries), protocol=pickle.HIGHEST_PROTOCOL)
+    try:
         try:
-            with open(marker, "wb"):
-                pass
-            os.utime(marker)
-        except OSError:  # no folder (nothing stored yet) or a read-only one
-            pass
-        return (removed[0], removed[1])
+            _write(partial, data)
+        except FileNotFoundError:  # the first pack, or `cache clear` removed the folder
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            _write(partial, data)
+        os.replace(partial, path)  # atomic: a reader sees the old pack or the new one
+    except OSError:
+        _unlink(partial)
+        return False
+    return True
+
+
+def _unlink(path: str) -> None:
+    with contextlib.suppress(OSError):
+        os.unlink(path)
 
 
 def _write(path: str, data: bytes) -> None:
@@ -414,35 +462,18 @@ def _write(path: str, data: bytes) -> None:
 
 
 def _scan(directory: str) -> Iterator[tuple[str, os.stat_result]]:
-    """(path, stat) of every entry and temporary file: <directory>/<run key>/<file key>."""
+    """(path, stat) of every pack and temporary file in a version folder."""
     try:
-        folders = list(os.scandir(directory))
+        found = list(os.scandir(directory))
     except OSError:
         return
-    for folder in folders:
+    for entry in found:
         try:
-            if not folder.is_dir(follow_symlinks=False):
-                continue
-            files = list(os.scandir(folder.path))
+            info = entry.stat(follow_symlinks=False)
         except OSError:
             continue
-        for entry in files:
-            try:
-                info = entry.stat(follow_symlinks=False)
-            except OSError:
-                continue
-            if stat.S_ISREG(info.st_mode):
-                yield entry.path, info
-
-
-def _remove_empty_folders(directory: str) -> None:
-    try:
-        folders = [f.path for f in os.scandir(directory) if f.is_dir(follow_symlinks=False)]
-    except OSError:
-        return
-    for folder in folders:
-        with contextlib.suppress(OSError):
-            os.rmdir(folder)  # only when empty
+        if stat.S_ISREG(info.st_mode) and (entry.name.endswith(_PACK_SUFFIX) or entry.name.endswith(_TEMP_SUFFIX)):
+            yield entry.path, info
 
 
 # ------------------------------------------------------------------------- cache clear / info
@@ -453,6 +484,16 @@ def _versions(base: str) -> list[str]:
         return sorted(f.name for f in os.scandir(base) if f.is_dir(follow_symlinks=False))
     except OSError:
         return []
+
+
+def _entries_in(path: str) -> int:
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        _, entries = pickle.loads(memoryview(data)[len(_MAGIC):]) if data.startswith(_MAGIC) else (None, {})
+        return len(entries) if isinstance(entries, dict) else 0
+    except Exception:
+        return 0
 
 
 def info(directory: str | os.PathLike[str] | None = None) -> dict[str, Any]:
@@ -469,7 +510,7 @@ def info(directory: str | os.PathLike[str] | None = None) -> dict[str, Any]:
     for version in out["versions"]:
         for path, stat_result in _scan(os.path.join(base, version)):
             if not path.endswith(_TEMP_SUFFIX):
-                out["entries"] += 1
+                out["entries"] += _entries_in(path)
                 out["bytes"] += stat_result.st_size
     return out
 
@@ -486,12 +527,12 @@ def clear(directory: str | os.PathLike[str] | None = None) -> tuple[int, int]:
     for version in _versions(base):
         folder = os.path.join(base, version)
         for path, stat_result in _scan(folder):
+            count = 0 if path.endswith(_TEMP_SUFFIX) else _entries_in(path)
             try:
                 os.unlink(path)
             except OSError:
                 continue
-            if not path.endswith(_TEMP_SUFFIX):
-                entries += 1
-                size += stat_result.st_size
+            entries += count
+            size += 0 if path.endswith(_TEMP_SUFFIX) else stat_result.st_size
         shutil.rmtree(folder, ignore_errors=True)
     return (entries, size)

@@ -66,8 +66,10 @@ def _report(*args: str) -> str:
 
 
 def _entries(folder: Path) -> int:
-    """Result entries (the schema cache shares the folder)."""
-    return sum(1 for p in (folder / "results").rglob("*") if p.is_file() and not p.name.startswith("."))
+    """Result entries (the schema cache shares the folder), as `kubelint cache info` counts them."""
+    from kubelint import resultcache
+
+    return int(resultcache.info(folder / "results")["entries"])
 
 
 def _same_warm_and_fresh(*args: str) -> dict[str, Any]:

@@ -85,7 +85,22 @@ def test_a_stored_value_is_a_hit_and_anything_else_a_miss(store: ResultCache) ->
     assert store.get(key) == VALUE
     assert store.get(file_key(b"kind: Service\n")) is None
     assert (store.hits, store.misses) == (1, 2)
-    # A second process of the same run (a worker) reads what the first wrote.
+    # Another run reads it once it is flushed (the end of a run), not before.
+    assert ResultCache(store.directory, store.run_key).get(key) is None
+    assert store.flush() is True
+    assert ResultCache(store.directory, store.run_key).get(key) == VALUE
+    assert store.flush() is False  # nothing new: nothing written
+
+
+def test_a_workers_entries_reach_the_pack_through_its_parent(store: ResultCache) -> None:
+    """Workers never write: their entries travel with their results (engine/parallel.py)."""
+    worker = ResultCache(store.directory, store.run_key)
+    key = file_key(b"kind: Pod\n")
+    worker.put(key, VALUE)
+    store.receive(worker.drain())
+    assert worker.drain() == {}
+    store.flush()
+    assert not list(Path(store.directory).glob("*.tmp"))
     assert ResultCache(store.directory, store.run_key).get(key) == VALUE
 
 
@@ -93,6 +108,7 @@ def test_a_stored_value_is_a_hit_and_anything_else_a_miss(store: ResultCache) ->
 def test_each_part_of_the_run_key_gives_a_miss(store: ResultCache, change: str) -> None:
     key = file_key(b"kind: Pod\n")
     store.put(key, VALUE)
+    store.flush()
     parts = _parts()
     RUN_KEY_CHANGES[change](parts)
     other = run_fingerprint(parts)
@@ -171,23 +187,29 @@ def test_the_code_fingerprint_is_a_stable_digest() -> None:
 # ------------------------------------------------------------------------ damage and failures
 
 
-def test_a_damaged_entry_is_a_miss_and_is_replaced(store: ResultCache) -> None:
+def test_a_damaged_pack_is_a_miss_and_is_replaced(store: ResultCache) -> None:
     key = file_key(b"kind: Pod\n")
     store.put(key, VALUE)
-    path = Path(store.folder) / key
+    store.flush()
+    path = Path(store.path)
     whole = path.read_bytes()
-    for damaged in (b"garbage", whole[: len(whole) // 2], whole[:-1] + bytes([whole[-1] ^ 1]), b""):
-        path.write_bytes(damaged)  # what a killed writer or a bad disk could leave
-        assert store.get(key) is None
-        assert store.put(key, VALUE) is True
-        assert store.get(key) == VALUE
+    payload = pickle.dumps(VALUE, protocol=pickle.HIGHEST_PROTOCOL)
+    flipped = whole.replace(payload, payload[:-2] + bytes([payload[-2] ^ 1]) + payload[-1:])
+    assert flipped != whole
+    for damaged in (b"garbage", whole[: len(whole) // 2], flipped, b""):
+        path.write_bytes(damaged)  # what a bad disk or another program could leave
+        fresh = ResultCache(store.directory, store.run_key)
+        assert fresh.get(key) is None
+        assert fresh.put(key, VALUE) is True and fresh.flush() is True
+        assert ResultCache(store.directory, store.run_key).get(key) == VALUE
 
 
 def test_a_killed_writers_temporary_file_is_never_read(store: ResultCache) -> None:
     key = file_key(b"kind: Pod\n")
-    os.makedirs(store.folder)
-    Path(store.folder, f"{key}.999.abcd.tmp").write_bytes(b"half an entr")
-    assert store.get(key) is None
+    store.put(key, VALUE)
+    os.makedirs(store.directory)
+    Path(store.path + ".999.abcd.tmp").write_bytes(b"half a pac")
+    assert ResultCache(store.directory, store.run_key).get(key) is None
     assert resultcache.info(Path(store.directory).parent)["entries"] == 0
 
 
@@ -207,26 +229,32 @@ def test_unpicklable_values_and_unloadable_entries_are_misses(store: ResultCache
     assert store.get(file_key(b"b")) is None
 
 
-def test_an_entry_under_another_name_is_a_miss(store: ResultCache) -> None:
+def test_a_pack_under_another_run_key_is_a_miss(store: ResultCache) -> None:
     store.put(file_key(b"a"), VALUE)
-    os.replace(Path(store.folder) / file_key(b"a"), Path(store.folder) / file_key(b"b"))
-    assert store.get(file_key(b"b")) is None
+    store.flush()
+    other = ResultCache(store.directory, "another-run")
+    os.replace(store.path, other.path)
+    assert other.get(file_key(b"a")) is None
 
 
 def test_writing_goes_on_after_another_process_cleared_the_cache(store: ResultCache) -> None:
     assert store.put(file_key(b"a"), VALUE) is True
+    store.flush()
     assert resultcache.clear(Path(store.directory).parent)[0] == 1
-    assert not Path(store.folder).exists()
+    assert not Path(store.directory).exists()
     assert store.put(file_key(b"b"), VALUE) is True
-    assert store.get(file_key(b"b")) == VALUE and store.get(file_key(b"a")) is None
+    assert store.flush() is True
+    fresh = ResultCache(store.directory, store.run_key)
+    assert fresh.get(file_key(b"b")) == VALUE and fresh.get(file_key(b"a")) is None
 
 
 def test_a_cache_folder_that_cannot_be_made_gives_misses(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")
     store = ResultCache(blocker / "results", "run")
-    assert store.put(file_key(b"a"), VALUE) is False
-    assert store.get(file_key(b"a")) is None
+    assert store.put(file_key(b"a"), VALUE) is True  # kept in memory for the run
+    assert store.flush() is False
+    assert ResultCache(blocker / "results", "run").get(file_key(b"a")) is None
     assert store.prune() == (0, 0)
     assert resultcache.clear(blocker) == (0, 0)
     assert resultcache.info(blocker)["entries"] == 0
@@ -234,47 +262,55 @@ def test_a_cache_folder_that_cannot_be_made_gives_misses(tmp_path: Path) -> None
 
 def test_a_read_only_disk_gives_misses_and_leaves_no_temporary_file(
         store: ResultCache, monkeypatch: pytest.MonkeyPatch) -> None:
-    os.makedirs(store.folder)
+    os.makedirs(store.directory)
 
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise OSError(errno.EROFS, "Read-only file system")
 
     monkeypatch.setattr(resultcache.os, "replace", refuse)
-    assert store.put(file_key(b"a"), VALUE) is False
-    assert store.get(file_key(b"a")) is None
-    assert os.listdir(store.folder) == []
+    store.put(file_key(b"a"), VALUE)
+    assert store.flush() is False
+    assert ResultCache(store.directory, store.run_key).get(file_key(b"a")) is None
+    assert os.listdir(store.directory) == []
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root writes into read-only folders")
 def test_a_read_only_folder_gives_misses(store: ResultCache) -> None:
     key = file_key(b"a")
     store.put(key, VALUE)
-    os.chmod(store.folder, 0o500)
+    store.flush()
+    os.chmod(store.directory, 0o500)
     try:
-        assert store.put(file_key(b"b"), VALUE) is False
-        assert store.get(file_key(b"b")) is None
-        assert store.get(key) == VALUE
+        again = ResultCache(store.directory, store.run_key)
+        again.put(file_key(b"b"), VALUE)
+        assert again.flush() is False
+        later = ResultCache(store.directory, store.run_key)
+        assert later.get(file_key(b"b")) is None
+        assert later.get(key) == VALUE
     finally:
-        os.chmod(store.folder, 0o700)
+        os.chmod(store.directory, 0o700)
 
 
 # ----------------------------------------------------------------------------- two runs at once
 
 
 def _write_many(directory: str, run_key: str, key: str, marker: int, times: int, out: Any) -> None:
-    store = ResultCache(directory, run_key)
     value = {"writer": marker, "payload": [marker] * 20_000}
-    out.put(all(store.put(key, value) for _ in range(times)))
+    ok = True
+    for n in range(times):  # a run each: its own entry and the shared one
+        store = ResultCache(directory, run_key)
+        ok = store.put(key, value) and store.put(file_key(b"%d-%d" % (marker, n)), n) and ok
+        ok = store.flush() and ok
+    out.put(ok)
 
 
 def _read_many(directory: str, run_key: str, key: str, times: int, out: Any) -> None:
-    store = ResultCache(directory, run_key)
     seen = set()
     found = 0
     for _ in range(times * 50):  # until it has read the entry `times` times
         if found >= times:
             break
-        value = store.get(key)
+        value = ResultCache(directory, run_key).get(key)  # a run each
         found += value is not None
         if value is None:
             seen.add(None)
@@ -302,63 +338,49 @@ def test_two_processes_writing_the_same_entry_both_succeed(store: ResultCache) -
     seen = next(r for r in results if isinstance(r, set))
     assert "torn" not in seen
     assert seen & {1, 2}  # the reader did read whole entries while both wrote
-    assert store.get(key)["writer"] in (1, 2)
-    assert [name for name in os.listdir(store.folder) if name.endswith(".tmp")] == []
+    assert ResultCache(store.directory, store.run_key).get(key)["writer"] in (1, 2)
+    assert [name for name in os.listdir(store.directory) if name.endswith(".tmp")] == []
 
 
 # ------------------------------------------------------------------------------ size and prune
 
 
-def test_pruning_keeps_the_size_under_the_bound_and_drops_the_oldest(tmp_path: Path) -> None:
+def test_a_pack_over_its_bound_drops_the_least_recently_used_entries(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     directory = tmp_path / "results" / "0.1.0"
-    store = ResultCache(directory, "run-a", max_bytes=10**9)
-    other = ResultCache(directory, "run-b", max_bytes=10**9)
     keys = [file_key(str(n).encode()) for n in range(40)]
+    clock = [1_000_000.0]
+    monkeypatch.setattr(resultcache.time, "time", lambda: clock[0])
+    store = ResultCache(directory, "run-a", max_bytes=10**9)
     for age, key in enumerate(keys):
-        (store if age % 2 else other).put(key, {"n": age, "payload": "x" * 1000})
-        path = Path((store if age % 2 else other).folder, key)
-        os.utime(path, (1_000_000 + age, 1_000_000 + age))  # older first
-    total = resultcache.info(directory.parent)["bytes"]
-    bounded = ResultCache(directory, "run-a", max_bytes=total // 2)
-    removed, freed = bounded.prune()
-    left = resultcache.info(directory.parent)
-    assert left["bytes"] <= total // 2
-    assert (removed, freed) == (40 - left["entries"], total - left["bytes"])
-    assert other.get(keys[0]) is None and store.get(keys[1]) is None  # the oldest went
-    assert store.get(keys[-1])["n"] == 39  # the newest stayed
+        clock[0] = 1_000_000.0 + age  # older first
+        store.put(key, {"n": age, "payload": "x" * 1000})
+    store.flush()
+    clock[0] += 10
+    bounded = ResultCache(directory, "run-a", max_bytes=20_000)
+    assert bounded.get(keys[0])["n"] == 0  # used again: now the most recent
+    bounded.put(file_key(b"new"), "y")
+    bounded.flush()
+    assert os.path.getsize(bounded.path) <= 20_000 + 4_000  # the entries fit; the pack adds its keys
+    left = ResultCache(directory, "run-a")
+    assert left.get(keys[0])["n"] == 0 and left.get(file_key(b"new")) == "y"
+    assert left.get(keys[1]) is None  # the oldest unused went
+    assert left.get(keys[-1])["n"] == 39  # the newest stayed
 
 
-def test_a_hit_refreshes_an_old_entry_so_pruning_keeps_it(tmp_path: Path) -> None:
-    store = ResultCache(tmp_path / "v", "run", max_bytes=10**9)
-    old, new = file_key(b"old"), file_key(b"new")
-    store.put(old, "x" * 1000)
-    store.put(new, "y" * 1000)
-    os.utime(Path(store.folder, old), (1_000_000, 1_000_000))
-    os.utime(Path(store.folder, new), (2_000_000, 2_000_000))
-    assert store.get(old) == "x" * 1000  # used again: now the most recent
-    store.max_bytes = os.path.getsize(Path(store.folder, old)) * 3 // 2  # room for one entry
-    store.prune()
-    assert store.get(old) == "x" * 1000 and store.get(new) is None
-
-
-def test_a_big_run_prunes_as_it_writes(tmp_path: Path) -> None:
-    store = ResultCache(tmp_path / "v", "run", max_bytes=40_000)
-    for n in range(100):
-        store.put(file_key(str(n).encode()), "z" * 2_000)
-    assert resultcache.info(tmp_path)["bytes"] <= 40_000
-
-
-def test_maybe_prune_scans_at_most_every_few_minutes(tmp_path: Path) -> None:
-    store = ResultCache(tmp_path / "v", "run", max_bytes=10**9)
-    store.put(file_key(b"a"), "x" * 5_000)
-    Path(store.folder, "stale.1.ab.tmp").write_bytes(b"half")
-    os.utime(Path(store.folder, "stale.1.ab.tmp"), (1_000_000, 1_000_000))
-    store.max_bytes = 100
-    assert store.maybe_prune()[0] == 1  # no marker yet: it scans
-    assert not Path(store.folder).exists()  # the entry, the stale temporary file, the empty folder
-    ResultCache(tmp_path / "v", "run").put(file_key(b"b"), "x" * 5_000)
-    assert ResultCache(tmp_path / "v", "run", max_bytes=100).maybe_prune() == (0, 0)  # scanned a moment ago
-    assert resultcache.info(tmp_path)["entries"] == 1
+def test_other_run_keys_packs_go_first_when_the_folder_is_over_its_bound(tmp_path: Path) -> None:
+    directory = tmp_path / "v"
+    for n, name in enumerate(("old", "newer")):
+        other = ResultCache(directory, name)
+        other.put(file_key(b"a"), "x" * 5_000)
+        other.flush()
+        os.utime(other.path, (1_000_000 + n, 1_000_000 + n))
+    Path(directory, "stale.pack.1.ab.tmp").write_bytes(b"half")
+    os.utime(Path(directory, "stale.pack.1.ab.tmp"), (1_000_000, 1_000_000))
+    store = ResultCache(directory, "run", max_bytes=12_000)
+    store.put(file_key(b"b"), "z" * 5_000)
+    store.flush()
+    assert sorted(os.listdir(directory)) == sorted([Path(store.path).name, "newer.pack"])
+    assert ResultCache(directory, "run").get(file_key(b"b")) == "z" * 5_000
 
 
 # --------------------------------------------------------------------------- clear, info, on/off
@@ -366,9 +388,10 @@ def test_maybe_prune_scans_at_most_every_few_minutes(tmp_path: Path) -> None:
 
 def test_info_and_clear_count_every_version(tmp_path: Path) -> None:
     base = tmp_path / "results"
-    ResultCache(base / "0.1.0", "a").put(file_key(b"1"), VALUE)
-    ResultCache(base / "0.1.0", "b").put(file_key(b"2"), VALUE)
-    ResultCache(base / "0.2.0", "a").put(file_key(b"3"), VALUE)
+    for folder, run, content in (("0.1.0", "a", b"1"), ("0.1.0", "b", b"2"), ("0.2.0", "a", b"3")):
+        store = ResultCache(base / folder, run)
+        store.put(file_key(content), VALUE)
+        store.flush()
     before = resultcache.info(base)
     assert before["where"] == str(base)
     assert before["entries"] == 3 and before["bytes"] > 0
@@ -386,6 +409,7 @@ def test_the_default_place_is_beside_the_schema_cache(monkeypatch: pytest.Monkey
     store = ResultCache.open("run")
     assert store is not None and store.directory == str(tmp_path / "results" / __version__)
     store.put(file_key(b"a"), VALUE)
+    store.flush()
     assert resultcache.info()["entries"] == 1
     monkeypatch.delenv("KUBELINT_CACHE_DIR")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
@@ -422,14 +446,20 @@ def test_a_files_outcome_comes_back_equal(store: ResultCache) -> None:
     assert any(o.findings for o in outcomes) and any(o.facts for o in outcomes)
     for path, outcome in zip(paths, outcomes, strict=True):
         assert store.put(file_key(Path(path).read_bytes(), path), outcome) is True
+    store.flush()
     warm = ResultCache(store.directory, store.run_key)
     assert [warm.get(file_key(Path(p).read_bytes(), p)) for p in paths] == outcomes
 
 
-def test_entries_are_pickles_behind_a_checksum(store: ResultCache) -> None:
+def test_a_pack_is_a_pickle_of_checksummed_entries(store: ResultCache) -> None:
     """The format the docstring describes, so that a change of it is a deliberate one."""
     key = file_key(b"a")
     store.put(key, VALUE)
-    data = Path(store.folder, key).read_bytes()
-    assert data.startswith(b"KLRC1\n")
-    assert pickle.loads(data[len(b"KLRC1\n") + 16:]) == (store.run_key, key, VALUE)
+    store.flush()
+    data = Path(store.path).read_bytes()
+    assert Path(store.path).name == store.run_key + ".pack"
+    assert data.startswith(b"KLRC2\n")
+    run_key, entries = pickle.loads(data[len(b"KLRC2\n"):])
+    assert run_key == store.run_key and list(entries) == [key]
+    used, checksum, payload = entries[key]
+    assert pickle.loads(payload) == VALUE and len(checksum) == 16 and used > 0

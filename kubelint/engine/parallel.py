@@ -23,6 +23,7 @@ BATCH_FILES = 32
 T = TypeVar("T")
 
 _worker_function: Callable[[str], Any] | None = None  # what a worker process does to a path
+_worker_drain: Callable[[], Any] | None = None  # what else a worker made, sent with each batch
 
 
 def default_jobs(files: Sequence[str]) -> int:
@@ -53,20 +54,24 @@ def by_size(files: Sequence[str]) -> list[str]:
     return sorted(files, key=lambda p: (-_size(p), p))
 
 
-def _init(function: Callable[[str], Any]) -> None:
+def _init(function: Callable[[str], Any], drain: Callable[[], Any] | None = None) -> None:
     """A worker starts with default signal handling: a host's own SIGTERM handler (graceful
     shutdown in a service) inherited by fork would keep the pool's terminate from ending it."""
     import signal
 
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    global _worker_function
+    global _worker_function, _worker_drain
     _worker_function = function
+    _worker_drain = drain
+    if drain is not None:
+        drain()  # what the parent held when it forked is the parent's, not this worker's
 
 
-def _batch(paths: list[str]) -> list[Any]:
+def _batch(paths: list[str]) -> tuple[list[Any], Any]:
     assert _worker_function is not None
-    return [_worker_function(path) for path in paths]
+    results = [_worker_function(path) for path in paths]
+    return results, (_worker_drain() if _worker_drain is not None else None)
 
 
 def batches(files: Sequence[str], max_bytes: int = BATCH_BYTES, max_files: int = BATCH_FILES) -> list[list[str]]:
@@ -85,12 +90,15 @@ def batches(files: Sequence[str], max_bytes: int = BATCH_BYTES, max_files: int =
 
 
 def map_files(function: Callable[[str], T], files: Sequence[str], jobs: int, *,
-              in_worker: Callable[[str], T] | None = None, alone: int = 0) -> Iterator[T]:
+              in_worker: Callable[[str], T] | None = None, alone: int = 0,
+              drain: Callable[[], Any] | None = None, receive: Callable[[Any], None] | None = None) -> Iterator[T]:
     """`function` over `files`, in this process or in `jobs` workers (calling `in_worker` there).
 
     The first `alone` files are tasks of their own: their results are awaited (CRDs). Results
     come in no particular order when jobs > 1. `in_worker` (or `function`) reaches each worker
-    once: for free with fork, pickled with spawn.
+    once: for free with fork, pickled with spawn. What a worker's `drain()` returns after each
+    task is handed to `receive()` here, before the task's results (the result cache's new
+    entries, which only this process writes).
     """
     if jobs <= 1 or len(files) <= 1:
         yield from map(function, files)
@@ -101,7 +109,9 @@ def map_files(function: Callable[[str], T], files: Sequence[str], jobs: int, *,
     # function (and the linter it is bound to) is pickled to each worker once.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     context = multiprocessing.get_context(method)
-    with context.Pool(processes=jobs, initializer=_init, initargs=(in_worker or function,)) as pool:
+    with context.Pool(processes=jobs, initializer=_init, initargs=(in_worker or function, drain)) as pool:
         tasks = [[path] for path in files[:alone]] + batches(files[alone:])
-        for results in pool.imap_unordered(_batch, tasks):
+        for results, made in pool.imap_unordered(_batch, tasks):
+            if made and receive is not None:
+                receive(made)
             yield from results

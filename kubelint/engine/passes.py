@@ -69,7 +69,13 @@ _CRD_GROUP = re.compile(rb"group[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)")
 def lint_files(linter: FileLinter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, Outcome]]:
     """One pass, when nothing needs CRDs: (path, outcome) for every file, in no particular
     order when jobs > 1."""
-    return map_files(functools.partial(_lint_one, linter), by_size(files), jobs)
+    return map_files(functools.partial(_lint_one, linter), by_size(files), jobs, **_cache_channel(linter))
+
+
+def _cache_channel(linter: FileLinter) -> dict[str, Any]:
+    """The result cache's entries made in workers go to this process, which writes them."""
+    cache = getattr(linter, "cache", None)
+    return {} if cache is None else {"drain": cache.drain, "receive": cache.receive}
 
 
 def _lint_one(linter: FileLinter, path: str) -> tuple[str, Outcome]:
@@ -82,7 +88,8 @@ def first_pass(linter: FileLinter, first: Sequence[str], then: Sequence[str],
     result comes back as soon as it is done), then `then` in batches; results come in no
     particular order when jobs > 1."""
     return map_files(functools.partial(_first_pass, linter), [*first, *then], jobs,
-                     in_worker=functools.partial(_first_pass_remote, linter), alone=len(first))
+                     in_worker=functools.partial(_first_pass_remote, linter), alone=len(first),
+                     **_cache_channel(linter))
 
 
 def _first_pass(linter: FileLinter, path: str) -> tuple[str, FirstPass]:
@@ -262,7 +269,7 @@ class _TwoPasses:
         digests = {p: self.crd_digest(self.waiting[p]) for p in paths} if getattr(
             self.linter, "cache", None) is not None else {}
         work = functools.partial(_second_pass, self.linter, digests, {p: self.waiting[p] for p in paths})
-        for path, needs, outcome in map_files(work, by_size(paths), jobs):
+        for path, needs, outcome in map_files(work, by_size(paths), jobs, **_cache_channel(self.linter)):
             del self.waiting[path]
             if needs is not None and not needs <= self.complete:  # an alias hid a group from the scan
                 self.unplanned = True

@@ -62,6 +62,7 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
     renderings = _render(plans, kustomize)
     consumed = set().union(*(r.consumed for r in renderings.values())) if renderings else set()
     origins: dict[int, str] = {}  # id(finding) → the Kustomize root it was built from
+    caches: dict[str, Any] = {}  # the result caches of the run, by run key (see _result_cache)
     for project, linter in plans:
         project_options = linter.options
         if options_for is not None and project_options.exclude != options.exclude:
@@ -74,7 +75,7 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
             project.files = kept
             project.context = [f for f in project.context if os.path.realpath(f) not in consumed]
         part = _lint_project(project, linter, kustomize, stdin_text, stdin_filename, done, auto_jobs,
-                             rendering, origins)
+                             caches, rendering, origins)
         result.files += part.files
         result.documents += part.documents
         result.skipped += part.skipped
@@ -89,6 +90,9 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
             done_word = "built" if project.kind == "kustomize" else "rendered"
             how += f", {done_word}" if rendering.sources or not rendering.findings else f", not {done_word}"
         result.projects.append((project.root or "(the files given)", how, listed, project.config))
+    for cache in caches.values():
+        if cache is not None:
+            cache.flush()
     if origins:
         result.findings.sort(key=Finding.sort_key)
         result.findings = merge_builds(result.findings, origins)
@@ -101,8 +105,9 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
     return result
 
 
-def _result_cache(linter: Linter) -> Any:
-    """The result cache for this project's settings, or None when it is off."""
+def _result_cache(linter: Linter, caches: dict[str, Any]) -> Any:
+    """The result cache for this project's settings, or None when it is off; projects of the
+    same settings share one (`caches`, by run key), flushed once at the end of the run."""
     from kubelint import resultcache
 
     options = linter.options
@@ -120,7 +125,9 @@ def _result_cache(linter: Linter) -> Any:
         })
     except (OSError, TypeError, ValueError):
         return None
-    return resultcache.ResultCache.open(key)
+    if key not in caches:
+        caches[key] = resultcache.ResultCache.open(key)
+    return caches[key]
 
 
 def _render(plans: Sequence[tuple[Project, Linter]], kustomize: KustomizeInfo) -> dict[int, Rendering]:
@@ -152,10 +159,11 @@ def _render(plans: Sequence[tuple[Project, Linter]], kustomize: KustomizeInfo) -
 
 def _lint_project(project: Project, linter: Linter, kustomize: KustomizeInfo, stdin_text: str | None,
                   stdin_filename: str | None, done: Callable[[FileOutcome], None], auto_jobs: bool,
-                  rendering: Rendering | None = None, origins: dict[int, str] | None = None) -> RunResult:
+                  caches: dict[str, Any], rendering: Rendering | None = None,
+                  origins: dict[int, str] | None = None) -> RunResult:
     """One project: its files (and context) mapped, its rendering linted, then reduced on their own."""
     options = linter.options
-    linter.cache = _result_cache(linter)
+    linter.cache = _result_cache(linter, caches)
     if rendering is not None and rendering.sources and linter.schema is not None:
         linter.schema.add_crds([d for source in rendering.sources for d in crds_of(source.documents)])
     own = {f for f in (*project.files, *project.context) if kustomize.is_own(f)}
@@ -208,8 +216,6 @@ def _lint_project(project: Project, linter: Linter, kustomize: KustomizeInfo, st
         linter.options = replace(options, baseline=None)
     reduced = reduce_run(linter, outcomes)
     linter.options = options
-    if linter.cache is not None:
-        linter.cache.maybe_prune()
     for what, table in (("pods", reduced.pod_operator_namespaces), ("references", reduced.operator_namespaces)):
         for namespace, (kind, name, file) in table.items():
             if what == "pods" or namespace not in reduced.pod_operator_namespaces:
