@@ -123,6 +123,9 @@ class Document:
     # Lines before the text the parser saw (it resumes after a broken document).
     line_offset: int = 0
     root: RawPosition = ()  # the position of the root node itself
+    # Paths of subtrees parsed without positions inside (a CRD's openAPIV3Schema; see
+    # parser.parse's `light`): a finding below one needs the file parsed again in full.
+    light: tuple[FieldPath, ...] = ()
 
     @property
     def api_version(self) -> str | None:

@@ -60,6 +60,7 @@ _MAGIC = b"KLRC%d\n" % FORMAT
 _CHECKSUM_BYTES = 16
 _TOUCH_AFTER = 3600.0  # seconds: a hit refreshes an older entry's mtime (the LRU order)
 _PRUNE_TO = 0.8  # a prune removes entries down to this share of max_bytes
+_KEEP_UNUSED = 7 * 24 * 3600.0  # seconds: an entry no run used for this long goes at a flush
 _STALE_TEMP = 3600.0  # a temporary file this old belongs to a killed writer
 _TEMP_SUFFIX = ".tmp"
 _PACK_SUFFIX = ".pack"
@@ -346,8 +347,8 @@ class ResultCache:
         self._pending.update(entries)
 
     def flush(self) -> bool:
-        """Write this run's entries, with the pack's others, in one file; drop the least
-        recently used entries when the pack is over its share of `max_bytes`, and other run
+        """Write this run's entries, with the pack's others, in one file; drop entries unused for
+        a week, the least recently used ones when the pack is over `max_bytes`, and other run
         keys' packs, least recently written first, when all of them are over `max_bytes`.
         True when something was written."""
         now = time.time()
@@ -360,6 +361,9 @@ class ResultCache:
             if entry is not None:
                 current[key] = (now, entry[1], entry[2])
         current.update(self._pending)
+        # Every edit of a file leaves its old entry behind, and a pack is read whole by every
+        # run: entries unused for a week go (ruff drops its unseen entries the same way).
+        current = {key: entry for key, entry in current.items() if now - entry[0] <= _KEEP_UNUSED}
         total = sum(len(entry[2]) for entry in current.values())
         if total > self.max_bytes:
             goal = int(self.max_bytes * _PRUNE_TO)
@@ -420,13 +424,11 @@ def _read_pack(path: str, run_key: str) -> dict[str, Entry]:
     """The entries of a pack file; {} when it is missing, damaged or of another run key."""
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
+            if handle.read(len(_MAGIC)) != _MAGIC:
+                return {}
+            stored_key, entries = pickle.load(handle)  # frame by frame: no second copy of the file
     except OSError:
         return {}
-    if not data.startswith(_MAGIC):
-        return {}
-    try:
-        stored_key, entries = pickle.loads(memoryview(data)[len(_MAGIC):])
     except Exception:  # damaged: every entry is a miss, and the next flush replaces it
         return {}
     if stored_key != run_key or not isinstance(entries, dict):
@@ -437,13 +439,12 @@ def _read_pack(path: str, run_key: str) -> dict[str, Entry]:
 def _write_pack(path: str, run_key: str, entries: dict[str, Entry]) -> bool:
     folder = os.path.dirname(path)
     partial = f"{path}.{os.getpid()}.{os.urandom(4).hex()}{_TEMP_SUFFIX}"
-    data = _MAGIC + pickle.dumps((run_key, entries), protocol=pickle.HIGHEST_PROTOCOL)
     try:
         try:
-            _write(partial, data)
+            _write_entries(partial, run_key, entries)
         except FileNotFoundError:  # the first pack, or `cache clear` removed the folder
             os.makedirs(folder, mode=0o700, exist_ok=True)
-            _write(partial, data)
+            _write_entries(partial, run_key, entries)
         os.replace(partial, path)  # atomic: a reader sees the old pack or the new one
     except OSError:
         _unlink(partial)
@@ -456,9 +457,11 @@ def _unlink(path: str) -> None:
         os.unlink(path)
 
 
-def _write(path: str, data: bytes) -> None:
+def _write_entries(path: str, run_key: str, entries: dict[str, Entry]) -> None:
+    """pickle.dump writes frame by frame: a big run's pack is never a second time in memory."""
     with open(path, "wb") as handle:
-        handle.write(data)
+        handle.write(_MAGIC)
+        pickle.dump((run_key, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _scan(directory: str) -> Iterator[tuple[str, os.stat_result]]:

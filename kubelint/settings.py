@@ -15,6 +15,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from kubelint.source import real_path
+
 # The names of the config file, found from each linted file upward.
 CONFIG_NAMES = (".kubelint.yaml", ".kubelint.yml")
 
@@ -30,7 +32,7 @@ def config_in(directory: str) -> str | None:
 
 def nearest_config(start: str) -> str | None:
     """The nearest .kubelint.yaml at or above `start` (a directory, or a file's directory)."""
-    directory = os.path.realpath(start)  # a symlink loop stays as written: its directory is searched
+    directory = real_path(start)  # a symlink loop stays as written: its directory is searched
     if not os.path.isdir(directory):
         directory = os.path.dirname(directory)
     while True:

@@ -39,7 +39,8 @@ class SourceResult:
     path: str
     documents: list[Document] = field(default_factory=list)
     problems: list[ParseProblem] = field(default_factory=list)
-    # Only files that name kubelint keep their text: the engine reads suppressions from it.
+    # Only files that name kubelint keep their text: the engine reads suppressions from it;
+    # and files parsed light (see load_text), for in_full().
     text: str = ""
     document_count: int = 0
 
@@ -47,8 +48,39 @@ class SourceResult:
     def lines(self) -> list[str]:
         return self.text.splitlines()
 
+    @property
+    def light(self) -> bool:
+        """Whether some document has a subtree without positions (parser.parse's `light`)."""
+        return any(doc.light for doc in self.documents)
+
+    def in_full(self) -> SourceResult:
+        """The file parsed again with every position: after a light parse, when a finding
+        lands inside a subtree that has none."""
+        return load_text(self.text, self.path)
+
 
 # ---------------------------------------------------------------------------------- discovery
+
+
+@functools.lru_cache(maxsize=8192)
+def _real_directory(directory: str) -> str:
+    return os.path.realpath(directory)
+
+
+def real_path(path: str) -> str:
+    """os.path.realpath, each directory resolved once: realpath stats every component of a
+    path, and a run asks it of every file (projects, kustomize, renders) several times, ~6,000
+    stats for the corpus. Only the last component is looked at afresh (a link or not);
+    `forget_real_paths()` starts over (each run does: links may change between runs)."""
+    absolute = os.path.abspath(path)
+    head, tail = os.path.split(absolute)
+    if not tail or os.path.islink(absolute):
+        return os.path.realpath(absolute)
+    return os.path.join(_real_directory(head), tail)
+
+
+def forget_real_paths() -> None:
+    _real_directory.cache_clear()
 
 
 def excluded(path: str, patterns: list[str]) -> bool:
@@ -404,10 +436,13 @@ _COMMENT = re.compile(r"[ \t]#")  # a `#` after whitespace starts a comment (or 
 _SEPARATOR = re.compile("(?<![^" + LINE_BREAK_CHARS + "])---(?![^\\s])")
 
 
-def load_text(text: str, path: str) -> SourceResult:
-    """Parse text into Documents and input problems, going on past syntax errors."""
+def load_text(text: str, path: str, light: bool = False) -> SourceResult:
+    """Parse text into Documents and input problems, going on past syntax errors.
+
+    `light`: CRD schemas without positions inside (parser.parse); the text is kept then, for
+    the caller to parse again in full (`SourceResult.in_full`)."""
     text = text.removeprefix("\ufeff")  # libyaml skips it without counting it
-    result = _load(text, path)
+    result = _load(text, path, light and "kubelint" not in text)  # comments find nodes by position
     if any(p.rule == "file-unreadable" for p in result.problems):
         # Lone surrogates: only a str from the library API has them (decode() refuses them).
         # Report the first and read them all as U+FFFD, which keeps every offset, so that the
@@ -415,7 +450,7 @@ def load_text(text: str, path: str) -> SourceResult:
         bad = _SURROGATE.search(text)
         if bad is not None:
             line, column = position(text, bad.start())
-            result = _load(_SURROGATE.sub("\ufffd", text), path)
+            result = _load(_SURROGATE.sub("\ufffd", text), path)  # in full: never light
             result.problems.append(ParseProblem(
                 "file-unreadable", f"not valid Unicode: the lone surrogate U+{ord(bad.group()):04X} "
                 "is not a character (the text was decoded wrongly); it was read as U+FFFD",
@@ -426,7 +461,7 @@ def load_text(text: str, path: str) -> SourceResult:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _load(text: str, path: str) -> SourceResult:
+def _load(text: str, path: str, light: bool = False) -> SourceResult:
     """Parse text into Documents and input problems, going on past syntax errors.
 
     After an error, parsing resumes at the first `---` line after the start of the broken
@@ -443,7 +478,9 @@ def _load(text: str, path: str) -> SourceResult:
     start = lines_before = first_index = alias_nodes = 0
     while True:
         parsed = parse(text, path, collect_scalars=has_template, line_offset=lines_before,
-                       first_index=first_index, start=start, alias_nodes=alias_nodes)
+                       first_index=first_index, start=start, alias_nodes=alias_nodes, light=light)
+        if light and not result.text and any(doc.light for doc in parsed.documents):
+            result.text = text
         alias_nodes = parsed.alias_nodes
         resume = None if parsed.error_index is None else _resume_point(text, start, parsed)
         if has_template:
@@ -479,27 +516,27 @@ def _resume_point(text: str, start: int, parsed: ParseResult) -> int | None:
 
 
 def load_path(path: str, max_bytes: int = DEFAULT_MAX_BYTES, stdin_text: str | None = None,
-              display: str | None = None) -> SourceResult:
+              display: str | None = None, light: bool = False) -> SourceResult:
     """Read and parse one file (or stdin), turning every failure into a problem with a place."""
     shown = display or path
     if path == STDIN:
-        return load_text(stdin_text or "", shown)
+        return load_text(stdin_text or "", shown, light)
     try:
         data = read_bytes(path, max_bytes)
     except ReadError as exc:
         return _unreadable(shown, str(exc), exc.line, exc.column)
     except OSError as exc:
         return _unreadable(shown, exc.strerror or str(exc))
-    return load_bytes(data, shown)
+    return load_bytes(data, shown, light)
 
 
-def load_bytes(data: bytes, path: str) -> SourceResult:
+def load_bytes(data: bytes, path: str, light: bool = False) -> SourceResult:
     """Decode and parse a file's bytes: what load_path does once it has read them."""
     try:
         text = decode(data)
     except ReadError as exc:
         return _unreadable(path, str(exc), exc.line, exc.column)
-    return load_text(text, path)
+    return load_text(text, path, light)
 
 
 def _unreadable(path: str, reason: str, line: int = 1, column: int = 1) -> SourceResult:

@@ -92,6 +92,47 @@ def test_a_warm_run_reads_the_cache_and_reports_the_same(tmp_path: Path, cache_d
     assert {"schema-invalid", "host-network"} <= rules
 
 
+def test_a_warm_run_parses_no_file_and_a_changed_one_meets_the_stored_crds(
+        tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A warm run reads every outcome, CRD files' too: their CRDs come from the cache, so a
+    custom resource edited since is checked against them without the CRD file being parsed."""
+    from kubelint import source
+    from kubelint.engine.run import lint_paths
+    from kubelint.options import Options
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "crd.yaml").write_text(CRD % "integer")
+    (project / "backup.yaml").write_text(BACKUP)
+    (project / "deploy.yaml").write_text(DEPLOYMENT)
+    for n in range(10):  # enough files for a pool at -j 2
+        (project / f"cm{n}.yaml").write_text(f"apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{n}}}\n")
+    parsed: list[str] = []
+    real_parse = source.parse
+
+    def counting(text: str, filename: str, **kwargs: Any) -> Any:
+        parsed.append(Path(filename).name)
+        return real_parse(text, filename, **kwargs)
+
+    monkeypatch.setattr(source, "parse", counting)
+    for jobs in (1, 2):
+        fresh = lint_paths([str(project)], Options(jobs=jobs, cache=False)).findings
+        parsed.clear()
+        cold = lint_paths([str(project)], Options(jobs=jobs)).findings
+        assert cold == fresh
+        parsed.clear()
+        assert lint_paths([str(project)], Options(jobs=jobs)).findings == fresh
+        assert parsed == []  # in this process; at -j 2 the pool is not even needed for parsing
+        (project / "backup.yaml").write_text(BACKUP.replace('"7"', f'"{7 + jobs}"'))  # new to the cache
+        changed = lint_paths([str(project)], Options(jobs=1)).findings
+        assert parsed == ["backup.yaml"]
+        assert [(Path(f.file).name, f.rule, f.line) for f in changed if Path(f.file).name == "backup.yaml"] == [
+            ("backup.yaml", "schema-invalid", 5)]
+        assert changed == lint_paths([str(project)], Options(jobs=1, cache=False)).findings
+        parsed.clear()
+        (project / "backup.yaml").write_text(BACKUP)
+
+
 def test_every_part_of_the_key_changes_the_report(tmp_path: Path, cache_dir: Path) -> None:
     project = tmp_path / "p"
     project.mkdir()

@@ -367,6 +367,27 @@ def test_a_pack_over_its_bound_drops_the_least_recently_used_entries(tmp_path: P
     assert left.get(keys[-1])["n"] == 39  # the newest stayed
 
 
+def test_entries_unused_for_a_week_go_at_the_next_flush(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    clock = [1_000_000.0]
+    monkeypatch.setattr(resultcache.time, "time", lambda: clock[0])
+    store = ResultCache(tmp_path / "v", "run")
+    store.put(file_key(b"edited away"), 1)
+    store.put(file_key(b"still here"), 2)
+    store.flush()
+    clock[0] += 6 * 24 * 3600
+    again = ResultCache(tmp_path / "v", "run")
+    assert again.get(file_key(b"still here")) == 2
+    again.put(file_key(b"new"), 3)
+    again.flush()
+    clock[0] += 2 * 24 * 3600  # 8 days after the first run, 2 after the second
+    last = ResultCache(tmp_path / "v", "run")
+    last.put(file_key(b"newest"), 4)
+    last.flush()
+    left = ResultCache(tmp_path / "v", "run")
+    assert left.get(file_key(b"edited away")) is None
+    assert [left.get(file_key(k)) for k in (b"still here", b"new", b"newest")] == [2, 3, 4]
+
+
 def test_other_run_keys_packs_go_first_when_the_folder_is_over_its_bound(tmp_path: Path) -> None:
     directory = tmp_path / "v"
     for n, name in enumerate(("old", "newer")):

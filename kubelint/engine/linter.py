@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
 from kubelint.checks.base import CheckContext, Hit
@@ -65,8 +65,8 @@ class Looked(NamedTuple):
     def load(self) -> SourceResult:
         """The file parsed, from the bytes already read when there are some."""
         if self.data is not None:
-            return load_bytes(self.data, self.path)
-        return load_path(self.path, self.max_bytes)
+            return load_bytes(self.data, self.path, light=True)
+        return load_path(self.path, self.max_bytes, light=True)
 
 
 def active_rules(options: Options) -> dict[str, Rule]:
@@ -257,7 +257,11 @@ class Linter:
         files of the run are still linted and reported (a wrong-typed field once ended the run).
         """
         try:
-            return self._lint_source(source)
+            outcome = self._lint_source(source)
+            if source.light and _inside_light(outcome.findings, source.documents):
+                release_file_index()
+                outcome = self._lint_source(source.in_full())  # a broken CRD schema: its places
+            return outcome
         except Exception as exc:  # reported as the file's finding
             return FileOutcome([self._file_internal_error(source.path, exc)], source.document_count, False,
                                path=source.path)
@@ -382,22 +386,31 @@ class Linter:
         files that use them.
         """
         data = self._read(path) if self.cache is not None else None
-        key = None
+        key = crds_key = None
         if data is not None:
             # (the API groups of its custom resources, its outcome when it needs none)
             key = self.file_key(path, data, "first-pass")
             found = self.cache.get(key)  # type: ignore[union-attr]
-            # a file that may define CRDs is parsed whatever the cache says: the run needs its CRDs
-            if isinstance(found, tuple) and len(found) == 2 and not CRD_MARKER.search(data):
+            defines = CRD_MARKER.search(data) is not None
+            if defines:  # and its CRDs (all of them: which ones a run wants varies), kept apart
+                crds_key = self.file_key(path, data, "crds")
+            if isinstance(found, tuple) and len(found) == 2:
                 needs, outcome = found
-                return FirstPass([], outcome if not needs else None, needs)
-        source = load_bytes(data, path) if data is not None else load_path(path, self.options.max_file_size)
+                stored = self.cache.get(crds_key) if crds_key else []  # type: ignore[union-attr]
+                if isinstance(stored, list):
+                    crds = [d for d in stored if crd_group(d) in self.wanted_groups]
+                    return FirstPass(crds, outcome if not needs else None, needs)
+        source = load_bytes(data, path, light=True) if data is not None else load_path(
+            path, self.options.max_file_size, light=True)
         try:
-            crds = [d for d in crds_of(source.documents) if crd_group(d) in self.wanted_groups]
+            every = crds_of(source.documents)
+            crds = [d for d in every if crd_group(d) in self.wanted_groups]
             needs = custom_groups(source.documents)
         except Exception as exc:  # never seen; one file must not end the run
             return FirstPass([], FileOutcome([self._file_internal_error(path, exc)], 0, False, path=path),
                              frozenset())
+        if crds_key is not None:
+            self.cache.put(crds_key, [packed_crd(d) for d in every])  # type: ignore[union-attr]
         if needs:
             if key is not None:
                 self._store(key, (needs, None))
@@ -433,6 +446,28 @@ class Linter:
             what = f"is a {_type_name(obj)}, not a mapping"
         span = doc.locate((), "value")[0]
         return self._finding(rule, rule.message(what=what), doc.file, span, "", doc)
+
+
+def _inside_light(findings: Sequence[Finding], documents: Sequence[Document]) -> bool:
+    """Whether a finding is below a subtree parsed without positions (its place would be the
+    subtree's own). The facts of the run-wide rules never look inside CRD schemas."""
+    light = {(doc.index, format_path(root)) for doc in documents for root in doc.light}
+    if not light:
+        return False
+    for finding in findings:
+        for index, root in light:
+            if finding.document == index and finding.path != root and path_within(finding.path, root):
+                return True
+    return False
+
+
+def packed_crd(doc: Document) -> Document:
+    """A CRD document as the schema registry reads it: its openAPIV3Schemas packed (see
+    crd.pack) and no positions. What a worker sends back and the result cache keeps: a CRD
+    file's positions are most of its size, and registering a CRD needs none."""
+    from kubelint.schema.crd import pack
+
+    return replace(doc, obj=pack(doc.obj), positions={}, root=())
 
 
 def _within(path: str, ancestor: str) -> bool:

@@ -26,11 +26,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
 from typing import Any, NamedTuple, Protocol
 
 from kubelint.engine.documents import CRD_MARKER, crd_group, crds_of, custom_groups
-from kubelint.engine.linter import FirstPass
+from kubelint.engine.linter import FirstPass, packed_crd
 from kubelint.engine.parallel import by_size, map_files
 from kubelint.kube.groups import BUILTIN_GROUPS
 from kubelint.model import Document
@@ -97,11 +96,9 @@ def _first_pass(linter: FileLinter, path: str) -> tuple[str, FirstPass]:
 
 
 def _first_pass_remote(linter: FileLinter, path: str) -> tuple[str, FirstPass]:
-    """The first pass in a worker: CRD schemas travel packed (see crd.pack)."""
-    from kubelint.schema.crd import pack
-
+    """The first pass in a worker: CRDs travel packed, without positions (see packed_crd)."""
     path, done = _first_pass(linter, path)
-    done.crds = [replace(doc, obj=pack(doc.obj)) for doc in done.crds]
+    done.crds = [doc if not doc.positions else packed_crd(doc) for doc in done.crds]
     return path, done
 
 
@@ -343,9 +340,25 @@ def may_define_crds(path: str, max_bytes: int = 20 << 20) -> bool:
         return False
 
 
+# A run scans each file twice (which context is useful, then the plan): the second is a look-up.
+_scans: dict[tuple[str, int], _Plan] = {}
+
+
+def forget_scans() -> None:
+    """Each run starts over: files change between the runs of one process (an editor's)."""
+    _scans.clear()
+
+
 def _scan(path: str, max_bytes: int) -> _Plan:
     """Whether a file may hold CRDs, the API groups its apiVersions name, and the groups its
     CRDs may define."""
+    known = _scans.get((path, max_bytes))
+    if known is None:
+        known = _scans[(path, max_bytes)] = _scan_bytes(path, max_bytes)
+    return known
+
+
+def _scan_bytes(path: str, max_bytes: int) -> _Plan:
     try:
         data = read_bytes(path, max_bytes)  # FIFOs are never opened; oversize files are findings
     except (OSError, ReadError):

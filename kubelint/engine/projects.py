@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from kubelint.settings import config_in, nearest_config
-from kubelint.source import discover
+from kubelint.source import discover, real_path
 
 CHART_FILE = "Chart.yaml"
 KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
@@ -72,7 +72,7 @@ class _Boundaries:
         found: str | None = None
         if _is_chart(directory):
             found = "chart"
-        elif _has_kustomization(directory) and os.path.realpath(directory) not in self.used:
+        elif _has_kustomization(directory) and real_path(directory) not in self.used:
             found = "kustomize"
         elif config_in(directory):
             found = "config"

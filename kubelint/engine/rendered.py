@@ -20,7 +20,7 @@ from typing import Any
 
 from kubelint.kube.workloads import get_path
 from kubelint.model import FieldPath, Finding, Rule
-from kubelint.source import SourceResult, load_text, read_lines
+from kubelint.source import SourceResult, load_text, read_lines, real_path
 
 _PATH_PART = re.compile(r'\.?([A-Za-z0-9_-]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
 
@@ -96,7 +96,7 @@ def render_chart(chart: str, options: Any, rules: dict[str, Rule]) -> Rendering:
 
     out = Rendering()
     templates = [p for p in _files_below(chart) if _is_template(chart, p)]
-    out.consumed = {os.path.realpath(p) for p in templates}
+    out.consumed = {real_path(p) for p in templates}
     if getattr(options, "render", "auto") == "off" or not (helm.find_helm() or helm.sdk_available()):
         why = "rendering is off (render: off or --no-render)" if getattr(options, "render", "auto") == "off" \
             else "neither the `helm` binary nor the helm extra (pip install 'kubelint[helm]') is at hand"
@@ -254,7 +254,7 @@ def build_root(root: str, options: Any, rules: dict[str, Rule], tool: tuple[str,
             out.findings += _finding(rules.get("render-failed"), f"kustomize could not build `{root}`: {error.message}; "
                                      "its files were linted one by one", where)
         return out
-    out.consumed = {os.path.realpath(p) for p in tree_files(root)}
+    out.consumed = {real_path(p) for p in tree_files(root)}
     name = f"{result.kustomization} (built)"
     out.sources.append(load_text(result.text, name))
     out.remaps[name] = _kustomize_remap(result)
@@ -263,7 +263,7 @@ def build_root(root: str, options: Any, rules: dict[str, Rule], tool: tuple[str,
 
 
 def _within(path: str, directory: str) -> bool:
-    path, directory = os.path.realpath(path), os.path.realpath(directory)
+    path, directory = real_path(path), real_path(directory)
     return path.startswith(directory.rstrip(os.sep) + os.sep)
 
 

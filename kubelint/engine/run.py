@@ -18,14 +18,14 @@ from typing import Any
 from kubelint.engine.documents import crds_of
 from kubelint.engine.linter import FileOutcome, Linter
 from kubelint.engine.parallel import default_jobs
-from kubelint.engine.passes import lint_files, lint_in_two_passes, useful_context
+from kubelint.engine.passes import forget_scans, lint_files, lint_in_two_passes, useful_context
 from kubelint.engine.projects import Project, split
 from kubelint.engine.reduce import Reduced
 from kubelint.engine.rendered import Rendering, build_root, kustomize_skipped, merge_builds, render_chart
 from kubelint.model import Finding, RunResult
 from kubelint.options import Options
 from kubelint.project.kustomize import KustomizeInfo, kustomize_files
-from kubelint.source import discover, excluded, load_path, load_text
+from kubelint.source import discover, excluded, forget_real_paths, load_path, load_text, real_path
 
 
 def lint_paths(paths: Sequence[str], options: Options | None = None, *,
@@ -49,10 +49,12 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
                 progress: Callable[[int, int, int], None] | None = None, auto_jobs: bool = False,
                 options_for: Callable[[str | None], Options] | None = None, context: bool = False) -> RunResult:
     started = time.perf_counter()
+    forget_real_paths()
+    forget_scans()
     files = discover(paths, options.exclude)
     kustomize = kustomize_files(files)
-    used = {os.path.realpath(os.path.dirname(k)) for k in kustomize.kustomizations} - {
-        os.path.realpath(r) for r in kustomize.roots}
+    used = {real_path(os.path.dirname(k)) for k in kustomize.kustomizations} - {
+        real_path(r) for r in kustomize.roots}
     projects = split(paths, files, options.exclude, stdin_filename, used, context)
     result = RunResult(findings=[])
     done = _progress_counter(progress, sum(1 for path in files if path != "-"))
@@ -70,10 +72,10 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
         rendering = renderings.get(id(project))
         listed = len(project.files)
         if consumed:  # files a chart or a build stands for are linted as what they render
-            kept = [f for f in project.files if f == "-" or os.path.realpath(f) not in consumed]
+            kept = [f for f in project.files if f == "-" or real_path(f) not in consumed]
             result.files += len(project.files) - len(kept)
             project.files = kept
-            project.context = [f for f in project.context if os.path.realpath(f) not in consumed]
+            project.context = [f for f in project.context if real_path(f) not in consumed]
         part = _lint_project(project, linter, kustomize, stdin_text, stdin_filename, done, auto_jobs,
                              caches, rendering, origins)
         result.files += part.files
@@ -139,12 +141,12 @@ def _render(plans: Sequence[tuple[Project, Linter]], kustomize: KustomizeInfo) -
         from kubelint.project.kustomize_build import find_kustomize
 
         tool = find_kustomize()
-    roots = {os.path.realpath(r) for r in kustomize.roots}
+    roots = {real_path(r) for r in kustomize.roots}
     for project, linter in plans:
         options, rules = linter.options, linter.rules
         if project.kind == "chart":
             out[id(project)] = render_chart(project.root, options, rules)
-        elif project.kind == "kustomize" and os.path.realpath(project.root) in roots:
+        elif project.kind == "kustomize" and real_path(project.root) in roots:
             if tool is None or options.render == "off":
                 from kubelint.project.kustomize import find_kustomization
 
@@ -232,10 +234,10 @@ def _lint_project(project: Project, linter: Linter, kustomize: KustomizeInfo, st
             result.findings, known = Baseline.load(baseline).split(result.findings)
             result.suppressed += [Suppressed(f, "baseline", "") for f in known]
         if project.alone:  # files given alone: what the build says of the others is not theirs
-            given = {os.path.realpath(f) for f in project.files if f != "-"}
+            given = {real_path(f) for f in project.files if f != "-"}
             result.findings = [f for f in result.findings if f.rule == "render-failed"
-                               or os.path.realpath(f.file) in given]
-            result.suppressed = [s for s in result.suppressed if os.path.realpath(s.finding.file) in given]
+                               or real_path(f.file) in given]
+            result.suppressed = [s for s in result.suppressed if real_path(s.finding.file) in given]
     return result
 
 

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from kubelint.model import Document, FieldPath, Layout, RawPosition, Span, as_numbers, pack_position
-from kubelint.parser.cyaml import _owned_by, _run_events, _Stopped
+from kubelint.parser.cyaml import _owned_by, _run_events, _Stopped, rebind
 from kubelint.parser.problems import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
@@ -99,11 +99,32 @@ _NO_KEY = object()
 _MERGE = object()
 
 
+class _Heavy(Exception):
+    """The light mode met what only the full callbacks build (see _parse)."""
+
+
+def _is_schema_path(path: FieldPath) -> bool:
+    """spec.versions[n].schema.openAPIV3Schema or spec.validation.openAPIV3Schema."""
+    if len(path) == 5:
+        return (path[4] == "openAPIV3Schema" and path[3] == "schema" and path[1] == "versions"
+                and path[0] == "spec" and type(path[2]) is int)
+    return path == ("spec", "validation", "openAPIV3Schema")
+
+
 def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offset: int = 0,
-          first_index: int = 0, start: int = 0, alias_nodes: int = 0) -> ParseResult:
-    """Parse as go-yaml reads: libyaml, plus what go-yaml accepts and libyaml refuses (scalars.py)."""
-    result = _parse(text, filename, collect_scalars=collect_scalars, line_offset=line_offset,
-                    first_index=first_index, start=start, alias_nodes=alias_nodes)
+          first_index: int = 0, start: int = 0, alias_nodes: int = 0, light: bool = False) -> ParseResult:
+    """Parse as go-yaml reads: libyaml, plus what go-yaml accepts and libyaml refuses (scalars.py).
+
+    `light`: the openAPIV3Schemas of CRDs are built without positions (see _parse); a caller
+    that asks must parse again without it when a finding lands inside one (Document.light)."""
+    light = light and not collect_scalars
+    try:
+        result = _parse(text, filename, collect_scalars=collect_scalars, line_offset=line_offset,
+                        first_index=first_index, start=start, alias_nodes=alias_nodes, light=light)
+    except _Heavy:  # something in a schema the light mode does not build: the whole way
+        light = False
+        result = _parse(text, filename, collect_scalars=collect_scalars, line_offset=line_offset,
+                        first_index=first_index, start=start, alias_nodes=alias_nodes)
     rewrites = 0
     if result.error_index is None or not text.startswith(_GO_YAML_QUOTE, result.error_index) \
             or "\u2028" in text or _STAND_IN in text[start:]:
@@ -113,8 +134,13 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
            and rewrites < _MAX_REWRITES):
         index = result.error_index
         patched = text[:index] + _STAND_IN + text[index + 2:]
-        retry = _parse(patched, filename, collect_scalars=collect_scalars, line_offset=line_offset,
-                       first_index=first_index, start=start, alias_nodes=alias_nodes)
+        try:
+            retry = _parse(patched, filename, collect_scalars=collect_scalars, line_offset=line_offset,
+                           first_index=first_index, start=start, alias_nodes=alias_nodes, light=light)
+        except _Heavy:
+            light = False
+            retry = _parse(patched, filename, collect_scalars=collect_scalars, line_offset=line_offset,
+                           first_index=first_index, start=start, alias_nodes=alias_nodes)
         if retry.error_index is not None and retry.error_index <= index:
             break  # the rewrite did not help: keep libyaml's complaint
         text, result, rewrites = patched, retry, rewrites + 1
@@ -125,13 +151,21 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
 
 
 def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offset: int = 0,
-           first_index: int = 0, start: int = 0, alias_nodes: int = 0) -> ParseResult:
+           first_index: int = 0, start: int = 0, alias_nodes: int = 0, light: bool = False) -> ParseResult:
     """Parse every document of `text[start:]`; stop at the first error, keeping what came before.
 
     `start` must be at a line start and `line_offset` the number of lines before it, so that
     positions are those of the whole text; documents are numbered from `first_index`.
     `alias_nodes` is what aliases earlier in the file already expanded to: the limit is for the
     whole file, across the parses that resume after errors.
+
+    `light`: inside a CRD's openAPIV3Schema (spec.versions[n].schema or spec.validation), the
+    builder switches to callbacks that only build the objects: CRDs are most of the bytes of
+    most trees, their schemas most of a CRD, and no finding lands in them but for a broken
+    schema. The schema's own key and value keep their positions; the paths of such schemas
+    are Document.light. Anything these callbacks do not handle as the full ones do (an anchor,
+    an alias, a tag, a merge key, a duplicate key) raises _Heavy: the caller parses again in
+    full.
     """
     result = ParseResult(next_index=first_index)
     if not start and text.startswith("\ufeff"):
@@ -159,6 +193,11 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
     shared_paths: dict[FieldPath, FieldPath] = {}
     scalar_ranges = result.scalar_ranges
     stream_end: Any = None
+    light_roots: list[FieldPath] = []  # this document's schemas built light
+    # The open containers of a light subtree: [container, is_map, pending key, nodes].
+    light_stack: list[list[Any]] = []
+    light_start: Any = None  # the mark where the light subtree began
+    light_path: FieldPath = ()
     # While a parse runs, PyYAML's C module calls these callbacks for every parser in the
     # process (see _run_events); events of another thread's parser get what PyYAML would
     # have made for them, and never reach this builder.
@@ -265,7 +304,7 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
             return _Stopped(exc)
 
     def collection_start(is_map: bool, anchor: str | None, tag: str | None, sm: Any) -> bool:
-        nonlocal top
+        nonlocal top, light_start, light_path
         if tag is not None and tag not in _STANDARD_TAGS:
             raise _BuildError(_unsupported_tag(tag), mark=sm)
         if len(stack) >= MAX_DEPTH:
@@ -283,6 +322,13 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
         else:
             path = top.path + (len(top.container),)
         path = shared_paths.setdefault(path, path)  # ("metadata",) once for every document
+        if light and _is_schema_path(path) and type(stack[0].container) is dict \
+                and stack[0].container.get("kind") == "CustomResourceDefinition" and anchor is None and tag is None:
+            light_stack.append([{} if is_map else [], is_map, no_key, 1])
+            light_start = sm
+            light_path = path
+            rebind(calls, light_calls)
+            return True
         pos: Any = {} if is_map else []
         positions[path] = pos
         top = _Frame({} if is_map else [], path, is_map, sm, anchor, pos)
@@ -371,7 +417,9 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
                 _compact(positions)
                 kept_root = pack_position(root_pos)
             result.documents.append(Document(filename, doc_index, root, positions, span,
-                                             line_offset=line_offset, root=kept_root))
+                                             line_offset=line_offset, root=kept_root,
+                                             light=tuple(light_roots)))
+        light_roots.clear()
         doc_index += 1
         floor = em
         in_document = False
@@ -385,6 +433,112 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
         stream_end = sm
         return True
 
+    def light_scalar(anchor: str | None, tag: str | None, implicit: Any, value_text: str, sm: Any, em: Any,
+                     style: str | None) -> Any:
+        try:
+            if get_ident() != owner:
+                return yaml.ScalarEvent(anchor, tag, implicit, value_text, sm, em, style)
+            if anchor is not None or tag is not None:
+                raise _Heavy
+            if style:
+                value: Any = value_text
+            elif value_text[:1] in plain_text_start:
+                value = value_text
+            elif value_text[:1] in numeric_start:
+                value = resolve_plain(value_text)
+            elif value_text == "<<":
+                raise _Heavy
+            else:
+                value = words.get(value_text, value_text)
+            frame = light_stack[-1]
+            frame[3] += 1
+            if frame[1]:
+                key = frame[2]
+                if key is no_key:
+                    frame[2] = intern(value) if type(value) is str else value
+                    return True
+                frame[2] = no_key
+                if type(key) is not str:
+                    key = _key_text(key)
+                mapping = frame[0]
+                if key in mapping:
+                    raise _Heavy
+                mapping[key] = value
+            else:
+                frame[0].append(value)
+            return True
+        except BaseException as exc:  # libyaml frees the event only if we return
+            return _Stopped(exc)
+
+    def light_collection_start(is_map: bool, anchor: str | None, tag: str | None) -> bool:
+        if anchor is not None or tag is not None or len(stack) + len(light_stack) >= MAX_DEPTH:
+            raise _Heavy
+        parent = light_stack[-1]
+        if parent[1] and parent[2] is no_key:
+            raise _Heavy  # a mapping or list as a key: the full callbacks say why not
+        light_stack.append([{} if is_map else [], is_map, no_key, 1])
+        return True
+
+    def light_mapping_start(anchor: str | None, tag: str | None, implicit: Any, sm: Any, em: Any,
+                            flow_style: Any) -> Any:
+        try:
+            if get_ident() != owner:
+                return yaml.MappingStartEvent(anchor, tag, implicit, sm, em, flow_style)
+            return light_collection_start(True, anchor, tag)
+        except BaseException as exc:
+            return _Stopped(exc)
+
+    def light_sequence_start(anchor: str | None, tag: str | None, implicit: Any, sm: Any, em: Any,
+                             flow_style: Any) -> Any:
+        try:
+            if get_ident() != owner:
+                return yaml.SequenceStartEvent(anchor, tag, implicit, sm, em, flow_style)
+            return light_collection_start(False, anchor, tag)
+        except BaseException as exc:
+            return _Stopped(exc)
+
+    def light_collection_end(sm: Any, em: Any) -> bool:
+        frame = light_stack.pop()
+        if not light_stack:  # the schema is whole: back to the full callbacks
+            rebind(calls, full_calls)
+            light_roots.append(light_path)
+            attach(frame[0], light_start, em, frame[3])
+            return True
+        parent = light_stack[-1]
+        parent[3] += frame[3]
+        if parent[1]:
+            key = parent[2]
+            parent[2] = no_key
+            if type(key) is not str:
+                key = _key_text(key)
+            if key in parent[0]:
+                raise _Heavy
+            parent[0][key] = frame[0]
+        else:
+            parent[0].append(frame[0])
+        return True
+
+    def light_mapping_end(sm: Any, em: Any) -> Any:
+        try:
+            if get_ident() != owner:
+                return yaml.MappingEndEvent(sm, em)
+            return light_collection_end(sm, em)
+        except BaseException as exc:
+            return _Stopped(exc)
+
+    def light_sequence_end(sm: Any, em: Any) -> Any:
+        try:
+            if get_ident() != owner:
+                return yaml.SequenceEndEvent(sm, em)
+            return light_collection_end(sm, em)
+        except BaseException as exc:
+            return _Stopped(exc)
+
+    def light_alias(anchor: str, sm: Any, em: Any) -> Any:
+        if get_ident() != owner:
+            return yaml.AliasEvent(anchor, sm, em)
+        return _Stopped(_Heavy())
+
     calls: dict[str, Callable[..., Any]] = {
         "StreamStartEvent": stream_start, "StreamEndEvent": stream_finish,
         "DocumentStartEvent": document_start, "DocumentEndEvent": document_end,
@@ -395,12 +549,24 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
     for name in ("StreamStartEvent", "StreamEndEvent", "DocumentStartEvent", "DocumentEndEvent",
                  "AliasEvent"):  # the rare events: a wrapper is cheap enough
         calls[name] = _owned_by(owner, calls[name], getattr(yaml, name))
+    light_calls: dict[str, Callable[..., Any]] = {
+        "ScalarEvent": light_scalar, "AliasEvent": light_alias,
+        "MappingStartEvent": light_mapping_start, "SequenceStartEvent": light_sequence_start,
+        "MappingEndEvent": light_mapping_end, "SequenceEndEvent": light_sequence_end,
+    }
+    full_calls = {name: calls[name] for name in light_calls}
     try:
         _run_events(window if window is not None else text, calls)
     except (yaml.MarkedYAMLError, yaml.reader.ReaderError, UnicodeEncodeError, _BuildError) as exc:
         problem, result.error_index = _stopping_problem(
             exc, text, start, line_offset, window.piece_start if window is not None else 0)
         problems.append(problem)
+    finally:
+        # The callbacks that switch modes reach these tables, which hold the callbacks: a cycle
+        # that would keep this parse's text and tables alive until the collector runs, and the
+        # command line pauses it. Emptied, the parse is freed as soon as it returns.
+        for table in (calls, light_calls, full_calls):
+            table.clear()
     result.next_index = doc_index
     result.alias_nodes = expanded
     if result.error_index is not None:

@@ -146,6 +146,14 @@ def _run_events(stream: Any, calls: dict[str, Callable[..., Any]]) -> None:
                 gc.enable()
 
 
+def rebind(calls: dict[str, Callable[..., Any]], new: dict[str, Callable[..., Any]]) -> None:
+    """Swap some of a running parse's callbacks (the builder's light mode), from inside one of
+    them: the names libyaml's module looks up at the next event, and the slow path's table."""
+    calls.update(new)
+    if _FAST_EVENTS:
+        vars(_yaml_module).update(new)
+
+
 class _Stopped:
     """An exception a callback caught, on its way out of libyaml's module (see _run_events)."""
 

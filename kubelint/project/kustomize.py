@@ -30,6 +30,7 @@ from kubelint.kube.kustomize import (
     patch_paths,
 )
 from kubelint.project.files import first_object
+from kubelint.source import real_path
 
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
 _REMOTE = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)", re.IGNORECASE)
@@ -84,7 +85,7 @@ def read_kustomization(path: str) -> Kustomization | None:
     obj = first_object(path)
     if not isinstance(obj, dict):
         return None
-    real = os.path.realpath(path)
+    real = real_path(path)
     directory = os.path.dirname(real)
     k = Kustomization(real, directory, obj)
     for key in ("resources", "bases", "components"):
@@ -144,7 +145,7 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 
 
 def _join(directory: str, entry: str) -> str:
-    return os.path.realpath(os.path.join(directory, entry.strip()))
+    return real_path(os.path.join(directory, entry.strip()))
 
 
 # --------------------------------------------------------------------------------- a tree
@@ -186,7 +187,7 @@ def kustomize_files(paths: Iterable[str]) -> KustomizeInfo:
     A kustomization above the files counts, so that a pre-commit run on one patch still knows
     it is one; roots are chosen among the kustomizations found from the paths themselves."""
     given = [p for p in paths if p != "-"]
-    real_of = {p: os.path.realpath(p) for p in given}
+    real_of = {p: real_path(p) for p in given}
     by_real: dict[str, list[str]] = {}
     for path, real in real_of.items():
         by_real.setdefault(real, []).append(path)
@@ -202,7 +203,7 @@ def kustomize_files(paths: Iterable[str]) -> KustomizeInfo:
             seen_dirs.add(directory)
             found = find_kustomization(directory)
             if found:
-                start.append(os.path.realpath(found))
+                start.append(real_path(found))
             parent = os.path.dirname(directory)
             if parent == directory:
                 break
@@ -214,7 +215,7 @@ def kustomize_files(paths: Iterable[str]) -> KustomizeInfo:
         for sub in [*k.subtrees, *k.plugin_trees]:
             found = find_kustomization(sub)
             if found:
-                used.add(os.path.realpath(found))
+                used.add(real_path(found))
     roots = sorted({k.directory for path, k in tree.items() if path in set(start) and path not in used
                     and not k.is_component})
 
@@ -228,9 +229,9 @@ def kustomize_files(paths: Iterable[str]) -> KustomizeInfo:
         patches_real |= k.patches
         for sub in k.plugin_trees:  # a kustomization of transformer configs: its resources too
             found = find_kustomization(sub)
-            plugin = tree.get(os.path.realpath(found)) if found else None
+            plugin = tree.get(real_path(found)) if found else None
             for resource in plugin.resources if plugin else ():
-                own_real.setdefault(os.path.realpath(resource), f"transformers of {where}")
+                own_real.setdefault(real_path(resource), f"transformers of {where}")
     labels_real = _selector_labels(tree, roots)
 
     own = {p: own_real[r] for r, ps in by_real.items() if r in own_real for p in ps}
@@ -262,15 +263,15 @@ def _walk(start: list[str]) -> dict[str, Kustomization]:
         tree[path] = k
         for sub in [*k.subtrees, *k.plugin_trees]:
             found = find_kustomization(sub)
-            if found and os.path.realpath(found) not in tree:
-                pending.append(os.path.realpath(found))
+            if found and real_path(found) not in tree:
+                pending.append(real_path(found))
     return tree
 
 
 def _children(k: Kustomization, tree: dict[str, Kustomization]) -> Iterator[Kustomization]:
     for sub in k.subtrees:
         found = find_kustomization(sub)
-        child = tree.get(os.path.realpath(found)) if found else None
+        child = tree.get(real_path(found)) if found else None
         if child is not None:
             yield child
 
@@ -290,7 +291,7 @@ def _selector_labels(tree: dict[str, Kustomization], roots: list[str]) -> dict[s
         labels = {**k.selector_labels, **inherited}  # an outer kustomization wins
         for resource in k.resources:
             if labels:
-                out.setdefault(os.path.realpath(resource), {}).update(labels)
+                out.setdefault(real_path(resource), {}).update(labels)
         for child in _children(k, tree):
             stack.append((child, labels, path | {k.path}))
     return out
@@ -315,11 +316,11 @@ def tree_files(root: str) -> list[str]:
     start = find_kustomization(root)
     if start is None:
         return []
-    tree = _walk([os.path.realpath(start)])
+    tree = _walk([real_path(start)])
     files: set[str] = set()
     for k in tree.values():
         files.add(k.path)
-        files.update(os.path.realpath(r) for r in k.resources)
+        files.update(real_path(r) for r in k.resources)
         files.update(k.patches)
         files.update(k.own)
     return sorted(f for f in files if os.path.isfile(f))

@@ -27,6 +27,7 @@ import yaml
 
 from kubelint.model import Document
 from kubelint.project.files import parse_text
+from kubelint.source import real_path
 
 ORIGIN_ANNOTATION = "config.kubernetes.io/origin"
 TRANSFORMATIONS_ANNOTATION = "alpha.config.kubernetes.io/transformations"
@@ -143,7 +144,7 @@ def build(root: str, tool: tuple[str, ...] | None = None, timeout: float = _TIME
         result.error = BuildError(result.kustomization, "neither kustomize nor kubectl is on PATH")
         return result
     result.tool = " ".join(os.path.basename(p) if i == 0 else p for i, p in enumerate(tool))
-    remote = kustomize_files([os.path.realpath(found)]).remote.get(os.path.realpath(root))
+    remote = kustomize_files([real_path(found)]).remote.get(real_path(root))
     if remote:
         result.error = BuildError(result.kustomization, f"not built: the tree names the remote resource "
                                                         f"{remote[0]}, and kubelint never goes online")
@@ -171,9 +172,9 @@ def _tool_stamp(tool: tuple[str, ...]) -> list[str]:
 
 def _build(root: str, tool: tuple[str, ...], timeout: float, result: BuildResult) -> tuple[BuildResult, bool]:
     """The build and whether it answers for the input (a timeout or a failed start does not)."""
-    real_root = os.path.realpath(root)
+    real_root = real_path(root)
     with tempfile.TemporaryDirectory(prefix="kubelint-kustomize-") as temp:
-        wrapper = os.path.realpath(temp)
+        wrapper = real_path(temp)
         try:
             relative = os.path.relpath(real_root, wrapper)
         except ValueError:  # another drive: kustomize takes an absolute path too
