@@ -171,3 +171,18 @@ def test_fingerprints_survive_runs_and_line_moves(fmt: str, tmp_path: Path) -> N
     assert _prints(fmt, manifest, tmp_path) == first
     moved = "# a comment\n\n# and another, moving every line down\n" + manifest
     assert _prints(fmt, moved, tmp_path) == first
+
+
+def test_the_json_report_is_what_json_dumps_writes_with_an_indent_of_two() -> None:
+    """report/json_report.py formats by hand for speed: byte for byte json.dumps(indent=2)."""
+    from kubelint.report import json_report
+    from kubelint.report.json_report import _indented
+
+    odd = {"a": [1, 2.5, None, True, False, {"x": []}, {}], "é\u2028\"\\": "\ud800 tab\t", "n": -3,
+           "t": (1, 2), "big": 10**30, "nested": {"deeper": [{"k": "v"}, [[], [1]]]}}
+    assert "".join(_indented(odd, "\n")) == json.dumps(odd, indent=2, ensure_ascii=False)
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "foundation"
+    result = lint_paths([str(fixtures)])
+    assert len(result.findings) > 10
+    report = json_report.to_text(result, "1.37", show_suppressed=True)
+    assert report == json.dumps(json.loads(report), indent=2, ensure_ascii=False) + "\n"

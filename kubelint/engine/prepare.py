@@ -19,6 +19,7 @@ from kubelint.kube.workloads import get_path
 from kubelint.model import FieldPath, format_path
 
 Prepared = tuple[Check, Any]  # the function to call and what it receives as `params`
+_HELD: set[str] = set()  # rules that passed check_contract, as _prepare_check keys them
 
 
 def prepare_rules(rules: Sequence[Rule]) -> dict[str, Prepared]:
@@ -41,7 +42,12 @@ def _prepare_check(rule: Rule) -> Prepared:
     from kubelint.checks.base import with_defaults
     from kubelint.engine.rules import check_contract
 
-    check_contract(rule, builtin=True)
+    # The contract reads these fields only: a rule held to it once in this process (each
+    # project of a run makes a Linter) is not held again.
+    held = repr((rule.id, rule.source, rule.check, rule.target, rule.params, rule.messages))
+    if held not in _HELD:
+        check_contract(rule, builtin=True)
+        _HELD.add(held)
     definition = CHECKS[rule.check or ""]
     params = with_defaults(definition.params, rule.params)
     if definition.prepare is not None:

@@ -6,6 +6,7 @@ No timings go into it, so the same input always gives byte-identical output.
 from __future__ import annotations
 
 import json
+import json.encoder
 from typing import IO, Any
 
 from kubelint._version import __version__
@@ -62,4 +63,53 @@ def to_text(result: RunResult, kubernetes_version: str, show_suppressed: bool = 
     if show_suppressed:
         report["suppressed"] = [{**finding_dict(s.finding), "suppressedBy": s.mechanism, "reason": s.reason}
                                 for s in result.suppressed]
-    return json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    return "".join(_indented(report, "\n")) + "\n"
+
+
+# json.dumps(report, indent=2, ensure_ascii=False), byte for byte, at a third of the time: with an
+# indent, json encodes in pure Python, and a corpus report (3,700 findings) took 0.1 s of the
+# run's serial tail. Strings still go through json's C encoder.
+_STRING = json.encoder.encode_basestring
+
+
+def _indented(value: Any, newline: str) -> list[str]:
+    """The parts of `value` as json.dumps writes it with indent=2; `newline` is a line break
+    and the indent of the line `value` starts on."""
+    kind = type(value)
+    if kind is str:
+        return [_STRING(value)]
+    if value is None:
+        return ["null"]
+    if value is True:
+        return ["true"]
+    if value is False:
+        return ["false"]
+    if kind is int:
+        return [int.__repr__(value)]
+    if kind is dict:
+        if not value:
+            return ["{}"]
+        inner = newline + "  "
+        parts = ["{"]
+        first = True
+        for key, item in value.items():
+            if type(key) is not str:
+                return [json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)]
+            parts.append(inner if first else "," + inner)
+            first = False
+            parts.append(_STRING(key))
+            parts.append(": ")
+            parts += _indented(item, inner)
+        parts.append(newline + "}")
+        return parts
+    if kind is list:
+        if not value:
+            return ["[]"]
+        inner = newline + "  "
+        parts = ["["]
+        for index, item in enumerate(value):
+            parts.append("," + inner if index else inner)
+            parts += _indented(item, inner)
+        parts.append(newline + "]")
+        return parts
+    return [json.dumps(value, indent=2, ensure_ascii=False).replace("\n", newline)]  # floats, tuples
