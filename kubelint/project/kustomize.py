@@ -335,20 +335,26 @@ def _shown(real: str, given: list[str]) -> str:
     return relative
 
 
-from kubelint.project.kustomize_build import (  # noqa: E402  (they use the reading above)
-    BuildError,
-    BuildResult,
-    BuiltObject,
-    Origin,
-    Transformation,
-    build,
-    find_kustomize,
-)
-from kubelint.project.kustomize_map import Location, locate  # noqa: E402
+# Building and mapping back, re-exported here; imported when first asked for: a one-file run
+# reads kustomizations but builds nothing, and their dataclasses cost start-up time.
+_ELSEWHERE = {
+    **dict.fromkeys(("BuildError", "BuildResult", "BuiltObject", "Origin", "Transformation", "build",
+                     "find_kustomize"), "kubelint.project.kustomize_build"),
+    **dict.fromkeys(("Location", "locate"), "kubelint.project.kustomize_map"),
+}
 
-__all__ = [
-    "KUSTOMIZATION_NAMES", "PATCH_DIRECTIVES", "BuildError", "BuildResult", "BuiltObject", "KustomizeInfo", "Kustomization", "Location", "Origin",
-    "Transformation", "build", "find_kustomization", "find_kustomize", "has_patch_directive",
-    "is_kustomize_config", "is_patch_directive", "kustomize_files", "locate", "patch_paths",
+
+def __getattr__(name: str) -> Any:
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
+
+__all__ = [  # and, through __getattr__, the names of _ELSEWHERE
+    "KUSTOMIZATION_NAMES", "PATCH_DIRECTIVES", "KustomizeInfo", "Kustomization", "find_kustomization",
+    "has_patch_directive", "is_kustomize_config", "is_patch_directive", "kustomize_files", "patch_paths",
     "read_kustomization", "tree_files",
 ]
