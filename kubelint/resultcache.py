@@ -313,9 +313,7 @@ class ResultCache:
         """The value stored for `file_key` under this run key, or None (a miss)."""
         entry = self._pending.get(file_key)
         if entry is None:
-            if self._stored is None:
-                self._stored = _read_pack(self.path, self.run_key)
-            entry = self._stored.get(file_key)
+            entry = self._stored.get(file_key) if self.stored() else None
             if entry is not None:
                 self._used.append(file_key)
         value = None if entry is None else _value(file_key, entry)
@@ -324,6 +322,12 @@ class ResultCache:
             return None
         self.hits += 1
         return value[0]
+
+    def stored(self) -> int:
+        """How many entries the pack holds (read now if it was not): none on a first run."""
+        if self._stored is None:
+            self._stored = _read_pack(self.path, self.run_key)
+        return len(self._stored)
 
     # ------------------------------------------------------------------------------ writing
 

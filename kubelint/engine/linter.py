@@ -388,18 +388,10 @@ class Linter:
         data = self._read(path) if self.cache is not None else None
         key = crds_key = None
         if data is not None:
-            # (the API groups of its custom resources, its outcome when it needs none)
-            key = self.file_key(path, data, "first-pass")
-            found = self.cache.get(key)  # type: ignore[union-attr]
-            defines = CRD_MARKER.search(data) is not None
-            if defines:  # and its CRDs (all of them: which ones a run wants varies), kept apart
-                crds_key = self.file_key(path, data, "crds")
-            if isinstance(found, tuple) and len(found) == 2:
-                needs, outcome = found
-                stored = self.cache.get(crds_key) if crds_key else []  # type: ignore[union-attr]
-                if isinstance(stored, list):
-                    crds = [d for d in stored if crd_group(d) in self.wanted_groups]
-                    return FirstPass(crds, outcome if not needs else None, needs)
+            key, crds_key = self._first_pass_keys(path, data)
+            hit = self._first_pass_hit(key, crds_key)
+            if hit is not None:
+                return hit
         source = load_bytes(data, path, light=True) if data is not None else load_path(
             path, self.options.max_file_size, light=True)
         try:
@@ -422,6 +414,29 @@ class Linter:
         if key is not None:
             self._store(key, (needs, outcome))
         return FirstPass(crds, outcome, needs)
+
+    def cached_first_pass(self, path: str) -> FirstPass | None:
+        """The file's first pass from the result cache alone; None when it must be parsed."""
+        data = self._read(path) if self.cache is not None else None
+        return None if data is None else self._first_pass_hit(*self._first_pass_keys(path, data))
+
+    def _first_pass_keys(self, path: str, data: bytes) -> tuple[str, str | None]:
+        """The keys of its first pass (the API groups of its custom resources, its outcome when
+        it needs none) and, for a file that may define CRDs, of its CRDs (all of them: which
+        ones a run wants varies), kept apart."""
+        crds_key = self.file_key(path, data, "crds") if CRD_MARKER.search(data) is not None else None
+        return self.file_key(path, data, "first-pass"), crds_key
+
+    def _first_pass_hit(self, key: str, crds_key: str | None) -> FirstPass | None:
+        found = self.cache.get(key)  # type: ignore[union-attr]
+        if not (isinstance(found, tuple) and len(found) == 2):
+            return None
+        needs, outcome = found
+        stored = self.cache.get(crds_key) if crds_key else []  # type: ignore[union-attr]
+        if not isinstance(stored, list):
+            return None
+        return FirstPass([d for d in stored if crd_group(d) in self.wanted_groups], outcome if not needs else None,
+                         needs)
 
     def _incomplete_objects(self, documents: Sequence[Document], path: str) -> dict[int, list[Finding]]:
         """The incomplete-object findings of each document that has some (see kube/objects.py)."""

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple, Protocol
 
 from kubelint.engine.documents import CRD_MARKER, crd_group, crds_of, custom_groups
 from kubelint.engine.linter import FirstPass, packed_crd
-from kubelint.engine.parallel import by_size, map_files
+from kubelint.engine.parallel import MIN_FILES, by_size, map_files
 from kubelint.kube.groups import BUILTIN_GROUPS
 from kubelint.model import Document
 from kubelint.source import ReadError, SourceResult, load_path, read_bytes
@@ -57,6 +57,8 @@ class FileLinter(Protocol):
     def lint_source(self, source: SourceResult) -> Outcome: ...
 
     def first_pass(self, path: str) -> FirstPass: ...
+
+    def cached_first_pass(self, path: str) -> FirstPass | None: ...
 
 
 # The API group of every apiVersion written in a file: JSON and YAML, quoted or not.
@@ -109,9 +111,23 @@ def lint_in_two_passes(linter: FileLinter, files: Sequence[str], jobs: int,
     run = _TwoPasses(linter, files, stdin_source)
     run.on_outcome = on_outcome
     plan = run.plan
-    crd_files = [p for p in files if plan[p].has_crd]
-    rest = [p for p in files if not plan[p].has_crd and p not in run.waiting]
-    for path, done in first_pass(linter, by_size(crd_files), by_size(rest), jobs):
+    crd_files = by_size([p for p in files if plan[p].has_crd])
+    rest = by_size([p for p in files if not plan[p].has_crd and p not in run.waiting])
+    cache = getattr(linter, "cache", None)
+    first_jobs = jobs
+    if cache is not None and cache.stored():
+        # A re-run: what the cache answers is answered here, and only the files it does not
+        # know go to the workers (none at all when nothing changed: no pool to start).
+        for path in [*crd_files, *rest]:
+            done = linter.cached_first_pass(path)
+            if done is not None:
+                run.first_done(path, done)
+        crd_files = [p for p in crd_files if p not in run.first_seen]
+        rest = [p for p in rest if p not in run.first_seen]
+        run.lint_ready()
+        if len(crd_files) + len(rest) < MIN_FILES:
+            first_jobs = 1  # a few changed files: a pool costs more than it saves
+    for path, done in first_pass(linter, crd_files, rest, first_jobs):
         run.first_done(path, done)
         run.lint_ready()  # between results: the workers go on meanwhile
     run.finish(jobs)
@@ -164,6 +180,7 @@ class _TwoPasses:
         self.definers = {g: sorted(paths) for g, paths in self.unseen.items()}
         self.complete: set[str] = set()
         self.gathered: dict[str, list[Document]] = {}
+        self.first_seen: set[str] = set()  # the files whose first pass is done
         self.group_crds: dict[str, list[Document]] = {}  # the CRDs registered for each group
         self.digests: dict[frozenset[str], str] = {}  # crd_digest's, worked out once
         self.outcomes: list[Outcome] = []
@@ -179,6 +196,7 @@ class _TwoPasses:
                 self._complete(group)
 
     def first_done(self, path: str, done: FirstPass) -> None:
+        self.first_seen.add(path)
         self.gathered[path] = done.crds
         for doc in done.crds:
             group = crd_group(doc)

@@ -19,7 +19,6 @@ from kubelint.kube.workloads import get_path
 from kubelint.model import FieldPath, format_path
 
 Prepared = tuple[Check, Any]  # the function to call and what it receives as `params`
-_HELD: set[str] = set()  # rules that passed check_contract, as _prepare_check keys them
 
 
 def prepare_rules(rules: Sequence[Rule]) -> dict[str, Prepared]:
@@ -40,14 +39,9 @@ def _prepare_check(rule: Rule) -> Prepared:
     the run configured it, since the config (or a caller's Options) may change its params."""
     from kubelint.checks import CHECKS
     from kubelint.checks.base import with_defaults
-    from kubelint.engine.rules import check_contract
+    from kubelint.engine.rules import hold_to_contract
 
-    # The contract reads these fields only: a rule held to it once in this process (each
-    # project of a run makes a Linter) is not held again.
-    held = repr((rule.id, rule.source, rule.check, rule.target, rule.params, rule.messages))
-    if held not in _HELD:
-        check_contract(rule, builtin=True)
-        _HELD.add(held)
+    hold_to_contract(rule)  # once per process, and never for a built-in rule the config left as it is
     definition = CHECKS[rule.check or ""]
     params = with_defaults(definition.params, rule.params)
     if definition.prepare is not None:
