@@ -43,6 +43,9 @@ class SourceResult:
     # and files parsed light (see load_text), for in_full().
     text: str = ""
     document_count: int = 0
+    # Whether the text holds a strategic-merge directive's name ($patch, …): only then are the
+    # documents searched for one (a patch is partial by design; see Linter._lint_source).
+    patch_marker: bool = False
 
     @property
     def lines(self) -> list[str]:
@@ -459,6 +462,7 @@ def load_text(text: str, path: str, light: bool = False) -> SourceResult:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_PATCH_MARKERS = ("$patch", "$retainKeys", "$setElementOrder/", "$deleteFromPrimitiveList/")  # kube.kustomize's
 
 
 def _load(text: str, path: str, light: bool = False) -> SourceResult:
@@ -472,6 +476,7 @@ def _load(text: str, path: str, light: bool = False) -> SourceResult:
     result = SourceResult(path)
     if "kubelint" in text:
         result.text = text
+    result.patch_marker = "$" in text and any(marker in text for marker in _PATCH_MARKERS)
     if path.lower().endswith(".json") and "\t" in text:
         text = text.replace("\t", " ")  # JSON allows tabs between tokens, YAML not; columns stay
     has_template = _TEMPLATE.search(text) is not None

@@ -415,3 +415,20 @@ def test_two_kustomization_files_are_kustomizes_error_in_its_words(tmp_path: Pat
     assert result.error is not None
     assert result.error.message == f"couldn't make target for path '{tmp_path}': Found multiple kustomization " \
                                    f"files under: {tmp_path}"
+
+
+def test_a_file_holding_a_directive_is_a_patch_without_a_kustomization_naming_it(tmp_path: Path) -> None:
+    """The directive decides on its own, in any file: it was only looked for in files whose
+    text was kept (those naming kubelint), so a patch alone was linted as a whole Deployment."""
+    from kubelint.engine.run import lint_paths, lint_text
+    from kubelint.kube.kustomize import PATCH_DIRECTIVES
+    from kubelint.source import _PATCH_MARKERS
+
+    assert _PATCH_MARKERS == PATCH_DIRECTIVES
+    patch = ("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n"
+             "      containers:\n      - name: sidecar\n        $patch: delete\n")
+    whole = patch.replace("$patch: delete", "image: nginx:1.27")
+    assert lint_text(patch, "patch.yaml") == []
+    assert "missing-selector" in {f.rule for f in lint_text(whole, "whole.yaml")}
+    (tmp_path / "patch.yaml").write_text(patch)
+    assert lint_paths([str(tmp_path / "patch.yaml")]).findings == []

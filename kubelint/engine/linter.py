@@ -303,7 +303,7 @@ class Linter:
         # A kustomize patch: named as one by a kustomization, or holding a strategic-merge
         # directive ($patch: delete …), which only a patch can.
         partial = source.path in self.partial_files or (
-            "$" in source.text and any(has_patch_directive(d.obj) for d in objects))
+            source.patch_marker and any(has_patch_directive(d.obj) for d in objects))
         facts: list[ObjectFacts] = []
         silencers: list[suppress.Suppression] = []
         for doc in objects:
