@@ -479,8 +479,17 @@ def test_a_pack_is_a_pickle_of_checksummed_entries(store: ResultCache) -> None:
     store.flush()
     data = Path(store.path).read_bytes()
     assert Path(store.path).name == store.run_key + ".pack"
-    assert data.startswith(b"KLRC2\n")
-    run_key, entries = pickle.loads(data[len(b"KLRC2\n"):])
+    assert data.startswith(b"KLRC3\n")
+    run_key, entries = pickle.loads(data[len(b"KLRC3\n"):])
     assert run_key == store.run_key and list(entries) == [key]
     used, checksum, payload = entries[key]
     assert pickle.loads(payload) == VALUE and len(checksum) == 16 and used > 0
+
+
+def test_a_files_keys_come_from_its_bytes_hashed_once() -> None:
+    """The engine hashes a file once and makes each of its keys (first pass, CRDs) from that."""
+    content = b"kind: Pod\n" * 1000
+    assert resultcache.key_for(resultcache.content_digest(content), "a.yaml", "crds") == file_key(
+        content, "a.yaml", "crds")
+    assert file_key(content, "a.yaml", "crds") != file_key(content, "a.yaml", "first-pass")
+    assert file_key(content + b" ", "a.yaml", "crds") != file_key(content, "a.yaml", "crds")

@@ -329,14 +329,14 @@ class Linter:
 
     # ------------------------------------------------------------------------- result cache
 
-    def file_key(self, path: str, data: bytes, *extras: str) -> str:
+    def file_key(self, path: str, digest: bytes, *extras: str) -> str:
         """Everything of a file that changes its outcome, beside the run's key: its bytes, its
         name (findings name it), whether it is a patch, whether facts carry Pod Security
         failures, the selector labels kustomize gives it, and `extras` (the CRDs it needs)."""
-        from kubelint.resultcache import file_key
+        from kubelint.resultcache import key_for
 
         labels = self.selector_labels.get(path)
-        return file_key(data, path, "partial" if path in self.partial_files else "",
+        return key_for(digest, path, "partial" if path in self.partial_files else "",
                         "pss" if self.pod_security_facts else "",
                         repr(sorted(labels.items())) if labels else "", *extras)
 
@@ -367,7 +367,9 @@ class Linter:
         data = self._read(path) if self.cache is not None else None
         if data is None:
             return Looked(path, None, None, None, self.options.max_file_size)
-        key = self.file_key(path, data, *extras)
+        from kubelint.resultcache import content_digest
+
+        key = self.file_key(path, content_digest(data), *extras)
         found = self.cache.get(key)  # type: ignore[union-attr]
         return Looked(path, key, data, found if isinstance(found, FileOutcome) else None, self.options.max_file_size)
 
@@ -424,8 +426,11 @@ class Linter:
         """The keys of its first pass (the API groups of its custom resources, its outcome when
         it needs none) and, for a file that may define CRDs, of its CRDs (all of them: which
         ones a run wants varies), kept apart."""
-        crds_key = self.file_key(path, data, "crds") if CRD_MARKER.search(data) is not None else None
-        return self.file_key(path, data, "first-pass"), crds_key
+        from kubelint.resultcache import content_digest
+
+        digest = content_digest(data)  # the bytes hashed once for both keys
+        crds_key = self.file_key(path, digest, "crds") if CRD_MARKER.search(data) is not None else None
+        return self.file_key(path, digest, "first-pass"), crds_key
 
     def _first_pass_hit(self, key: str, crds_key: str | None) -> FirstPass | None:
         found = self.cache.get(key)  # type: ignore[union-attr]

@@ -183,6 +183,7 @@ class _TwoPasses:
         self.first_seen: set[str] = set()  # the files whose first pass is done
         self.group_crds: dict[str, list[Document]] = {}  # the CRDs registered for each group
         self.digests: dict[frozenset[str], str] = {}  # crd_digest's, worked out once
+        self.file_digests: dict[str, bytes] = {}  # content_digest of each CRD file crd_digest read
         self.outcomes: list[Outcome] = []
         self.later: dict[str, Outcome] = {}  # second-pass outcomes
         # files waiting for groups, with the groups they wait for
@@ -228,16 +229,20 @@ class _TwoPasses:
         known = self.digests.get(groups)
         if known is not None:
             return known
-        from kubelint.resultcache import file_key
+        from kubelint.resultcache import content_digest, file_key
 
         parts: list[bytes] = []
         for group in sorted(groups):
             parts.append(group.encode())
             for path in self.definers.get(group, ()):
-                try:
-                    parts += [path.encode("utf-8", "surrogateescape"), read_bytes(path, self.max_bytes)]
-                except (OSError, ReadError):
-                    parts.append(b"unreadable")
+                digest = self.file_digests.get(path)
+                if digest is None:  # each CRD file read and hashed once, whatever the groups
+                    try:
+                        digest = content_digest(read_bytes(path, self.max_bytes))
+                    except (OSError, ReadError):
+                        digest = b"unreadable"
+                    self.file_digests[path] = digest
+                parts += [path.encode("utf-8", "surrogateescape"), digest]
             parts += [repr(d.obj).encode() for d in self.stdin_crds if crd_group(d) == group]
         self.digests[groups] = file_key(b"\x00".join(parts), "crds")
         return self.digests[groups]
