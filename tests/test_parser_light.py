@@ -74,6 +74,8 @@ def test_a_light_parse_builds_the_same_objects_and_problems() -> None:
     "                type: string\n                type: integer",  # a duplicate key: a problem
     "                <<: {type: string}",
     "                type: !!str string",
+    "                type: [string\n                x: 1",  # a syntax error inside the schema
+    "                type: string\n                enum: {a: 1, {b: 2}: 3}",  # a mapping as a key
 ])
 def test_what_the_light_mode_does_not_build_takes_the_full_way(schema: str) -> None:
     text = CRD % schema
@@ -81,6 +83,7 @@ def test_what_the_light_mode_does_not_build_takes_the_full_way(schema: str) -> N
     assert [d.obj for d in light.documents] == [d.obj for d in full.documents]
     assert [(p.message, p.span) for p in light.problems] == [(p.message, p.span) for p in full.problems]
     assert all(d.light == () for d in light.documents)
+    assert [(p.rule, p.message, p.span) for p in light.problems] == [(p.rule, p.message, p.span) for p in full.problems]
 
 
 def test_a_finding_inside_a_schema_is_at_its_exact_place(tmp_path: Path) -> None:
