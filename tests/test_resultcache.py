@@ -493,3 +493,21 @@ def test_a_files_keys_come_from_its_bytes_hashed_once() -> None:
         content, "a.yaml", "crds")
     assert file_key(content, "a.yaml", "crds") != file_key(content, "a.yaml", "first-pass")
     assert file_key(content + b" ", "a.yaml", "crds") != file_key(content, "a.yaml", "crds")
+
+
+def test_received_entries_wait_on_disk_and_reach_the_pack(store: ResultCache) -> None:
+    """A parent's workers' entries are spilled to an anonymous file until the flush."""
+    worker = ResultCache(store.directory, store.run_key)
+    keys = [file_key(b"%d" % n) for n in range(3)]
+    for n, key in enumerate(keys):
+        worker.put(key, {"n": n})
+        store.receive(worker.drain())
+    assert store._pending == {} and store._spilled == set(keys)
+    assert store.get(keys[1]) == {"n": 1}  # read back when asked for
+    store.put(file_key(b"own"), "mine")
+    store.receive({})
+    assert store.flush() is True
+    assert os.listdir(store.directory) == [Path(store.path).name]  # nothing else left behind
+    again = ResultCache(store.directory, store.run_key)
+    assert [again.get(k) for k in keys] == [{"n": 0}, {"n": 1}, {"n": 2}]
+    assert again.get(file_key(b"own")) == "mine"
