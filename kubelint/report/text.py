@@ -168,10 +168,12 @@ def _is_terminal(stream: IO[str]) -> bool:
 
 def _render_plain(result: RunResult, lines_for: Callable[[str], list[str]], stream: IO[str],
                   seconds: float) -> None:
-    out: list[str] = []
+    # Written a place at a time: a rendered stream's hundred thousand findings are never all
+    # in memory as text.
     current: str | None = None
     lines: list[str] = []
     for file, line, group in places(result.findings):
+        out: list[str] = []
         if file != current:
             if current is not None:
                 out.append("")
@@ -183,10 +185,10 @@ def _render_plain(result: RunResult, lines_for: Callable[[str], list[str]], stre
             out.append(f"  {line:>4} | {text}")
             out.append(f"       | {caret}")
         out.extend(finding_line(f) for f in group)
+        stream.write("\n".join(out) + "\n")
     if result.findings:
-        out.append("")
-    out.append(summary_line(result, seconds))
-    stream.write("\n".join(out) + "\n")
+        stream.write("\n")
+    stream.write(summary_line(result, seconds) + "\n")
 
 
 def _print_place(console: Any, line: int, group: list[Finding], lines: list[str], escape: Any) -> None:
