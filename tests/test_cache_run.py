@@ -131,6 +131,14 @@ def test_a_warm_run_parses_no_file_and_a_changed_one_meets_the_stored_crds(
         assert changed == lint_paths([str(project)], Options(jobs=1, cache=False)).findings
         parsed.clear()
         (project / "backup.yaml").write_text(BACKUP)
+        # One file edited among many: the cache answers for the others in this process, and
+        # the one left is linted here too (no pool for a single file), whatever --jobs says.
+        (project / "deploy.yaml").write_text(DEPLOYMENT.replace("nginx:1.27", f"nginx:1.2{jobs}"))
+        edited = lint_paths([str(project)], Options(jobs=jobs)).findings
+        assert parsed == ["deploy.yaml"]
+        assert edited == lint_paths([str(project)], Options(jobs=jobs, cache=False)).findings
+        parsed.clear()
+        (project / "deploy.yaml").write_text(DEPLOYMENT)
 
 
 def test_every_part_of_the_key_changes_the_report(tmp_path: Path, cache_dir: Path) -> None:
