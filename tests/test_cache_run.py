@@ -224,3 +224,21 @@ def test_the_cache_can_be_turned_off_and_cleared(tmp_path: Path, cache_dir: Path
 
 
 # The whole corpus cold, warm and without the cache, at -j 1 and -j 2: tests/test_determinism.py.
+
+
+def test_a_huge_outcome_is_not_stored_and_reports_the_same(tmp_path: Path, cache_dir: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pickling a huge stream's outcome costs more memory than the run itself (see Linter._store)."""
+    from kubelint import resultcache
+    from kubelint.engine import linter
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "deploy.yaml").write_text(DEPLOYMENT)
+    (project / "cm.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
+    _report(str(project))
+    assert _entries(cache_dir) == 2
+    resultcache.clear(cache_dir / "results")
+    monkeypatch.setattr(linter, "MAX_STORED_RECORDS", 2)  # the Deployment has more findings, the ConfigMap fewer
+    assert _report(str(project)) == _report("--no-cache", str(project))
+    assert _entries(cache_dir) == 1

@@ -29,6 +29,8 @@ from kubelint.parser import ParseProblem
 from kubelint.source import ReadError, SourceResult, load_bytes, load_path, read_bytes, template_in_value
 
 INTERNAL_ERROR = "internal-error"
+# An outcome with more findings and facts than this is not stored in the result cache (_store).
+MAX_STORED_RECORDS = 20_000
 SCHEMA_RULES = ("schema-invalid", "unknown-field", "unknown-kind")
 
 
@@ -119,11 +121,17 @@ class Linter:
 
             self.schema = SchemaValidator(self.options.kubernetes_version, self.options.strict,
                                           self.options.schema_dirs)
+        self._shared: dict[str, str] = {}
 
     # ----------------------------------------------------------------------------- findings
 
     def _finding(self, rule: Rule, message: str, file: str, span: Span, path: str = "",
                  doc: Document | None = None) -> Finding:
+        # One string object for each message and path a file repeats (the same container
+        # name in every object of a rendered stream): a stream's findings are mostly these.
+        shared = self._shared
+        message = shared.setdefault(message, message)
+        path = shared.setdefault(path, path)
         return Finding(
             rule=rule.id, severity=rule.severity, message=message, file=file,
             line=span.line, column=span.column, end_line=span.end_line, end_column=span.end_column,
@@ -275,6 +283,7 @@ class Linter:
                        line=1, column=1, end_line=1, end_column=1)
 
     def _lint_source(self, source: SourceResult) -> FileOutcome:
+        self._shared = {}  # see _finding: per file, so that a long-lived linter keeps none
         findings: list[Finding] = []
         problems = source.problems
         if "kubelint" in source.text:  # suppressions that silence nothing (misspelt): input problems
@@ -347,10 +356,14 @@ class Linter:
             return None  # load_path says why, as a finding
 
     def _store(self, key: str, value: Any) -> None:
-        """Keep an outcome unless something went wrong inside kubelint (never cache a bug)."""
+        """Keep an outcome unless something went wrong inside kubelint (never cache a bug), or
+        it is a huge stream's: pickling 120,000 findings at once took 110 MB above the run's
+        own peak. Such a file is linted afresh on the next run (20,000 objects: ~15 s)."""
         outcome = value if isinstance(value, FileOutcome) else value[1]
-        if self.cache is not None and not (outcome and any(f.rule == INTERNAL_ERROR for f in outcome.findings)):
-            self.cache.put(key, value)
+        if self.cache is None or (outcome and (len(outcome.findings) + len(outcome.facts) > MAX_STORED_RECORDS
+                                               or any(f.rule == INTERNAL_ERROR for f in outcome.findings))):
+            return
+        self.cache.put(key, value)
 
     def lint_file(self, path: str, *extras: str) -> FileOutcome:
         """One file's outcome: from the result cache when its key is there, else linted."""
