@@ -71,6 +71,7 @@ TARGET_RSS_MB = 250.0
 TARGET_COLD_VS_LOAD = 0.4  # full check, default jobs, result cache cold
 TARGET_VS_KUBECONFORM = 0.7  # kubelint's time over kubeconform's (schema only, strict, -n 2)
 TARGET_STREAM_VS_FILES = 2.0  # N copies of an app as one stream over the same as N files
+STREAM_MEMORY_DOCUMENTS = 20_000  # issue 23: this many documents within TARGET_RSS_MB, as one stream too
 
 # kubelint/resultcache.py's folder under KUBELINT_CACHE_DIR (resultcache.SECTION); the
 # schema cache's folders beside it stay warm.
@@ -559,6 +560,7 @@ class StreamResult:
     bytes: int
     source: str
     rows: list[Row]  # N files, one stream, one stream on standard input
+    memory: Row | None = None  # STREAM_MEMORY_DOCUMENTS in one stream, once, for its peak RSS
 
     @property
     def ratio(self) -> float | None:
@@ -960,12 +962,30 @@ class Bench:
                         row.unavailable = f"timed out after {args.peer_timeout:.0f} s"
                         continue
                     row.runs.append(run)
+            memory = self.stream_memory(Path(folder) / "memory", env)
             rows = [many, one, piped]
-            for row in rows:
+            for row in [*rows, memory]:
                 bad = {run.returncode for run in row.runs} - {0, 1}
                 if bad:
                     row.note = f"exit code {sorted(bad)}: {tail(row.runs[-1].stderr)}"
-            return StreamResult(copies, documents, size, source, rows)
+            return StreamResult(copies, documents, size, source, rows, memory)
+
+    def stream_memory(self, root: Path, env: dict[str, str]) -> Row:
+        """Issue 23's memory bound for one stream: STREAM_MEMORY_DOCUMENTS documents (copies of
+        the same app) in one file, one cold run, its peak RSS over all processes."""
+        copies = -(-STREAM_MEMORY_DOCUMENTS // max(1, STREAM_APP_OBJECTS))
+        stream, _, documents = write_stream_inputs(root, copies)
+        row = Row(f"one stream of {documents:,} documents (peak RSS)",
+                  f"kubelint check stream.yaml --format json --fail-on never -o /dev/null ({copies} copies, "
+                  f"{stream.stat().st_size / MB:.1f} MB, one run)", documents=documents)
+        log(f"[streams] {row.label}")
+        self.cache.cold()
+        run = run_process(self.kubelint_cmd(str(stream)), env=env, timeout=self.args.peer_timeout)
+        if run.timed_out:
+            row.unavailable = f"timed out after {self.args.peer_timeout:.0f} s"
+        else:
+            row.runs.append(run)
+        return row
 
 
 def kubeconform_argv(exe: str, args: argparse.Namespace, files: list[str]) -> list[str]:
@@ -1104,6 +1124,14 @@ def issue23_targets(real: CorpusResult | None, streams: StreamResult | None) -> 
         out.append(Target(f"{name} ({streams.copies} copies, {streams.documents:,} documents)",
                           f"{fmt_s(one.median)} s / {fmt_s(many.median)} s = {streams.ratio:.2f}×",
                           f"≤ {TARGET_STREAM_VS_FILES:.0f}×", streams.ratio <= TARGET_STREAM_VS_FILES))
+    memory = streams.memory if streams is not None else None
+    name = "peak RSS, one stream"
+    if memory is None or not memory.ok:
+        out.append(Target(name, "not measured", f"≤ {TARGET_RSS_MB:.0f} MB", None))
+    else:
+        tree = memory.tree_mb if memory.tree_mb is not None else memory.rss_mb
+        out.append(Target(f"{name} ({memory.documents:,} documents in one file), full check",
+                          f"{tree:.0f} MB, all processes", f"≤ {TARGET_RSS_MB:.0f} MB", tree <= TARGET_RSS_MB))
     return out
 
 
@@ -1122,7 +1150,9 @@ def streams_table(streams: StreamResult) -> list[str]:
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     base = streams.rows[0].median if streams.rows[0].ok else None
-    for row in streams.rows:
+    for row in [*streams.rows, *([streams.memory] if streams.memory is not None else [])]:
+        if row is streams.memory:
+            base = None  # other documents than the files row: no ratio
         if not row.ok:
             lines.append(f"| {row.label} | 0 | – | – | – | – | – | – | – | – | {row.unavailable or 'no run'} |")
             continue
@@ -1135,7 +1165,7 @@ def streams_table(streams: StreamResult) -> list[str]:
             f"| {fmt_ratio(row.median / base) if base else '–'} | {row.rss_mb:.0f} "
             f"| {'–' if tree is None else f'{tree:.0f}'} | {codes} |")
     lines += ["", "Commands:", ""]
-    for row in streams.rows:
+    for row in [*streams.rows, *([streams.memory] if streams.memory is not None else [])]:
         lines.append(f"- {row.label}: `{row.command}`" + (f"; {row.note}" if row.note else ""))
     lines.append("")
     return lines
