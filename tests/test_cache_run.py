@@ -11,27 +11,9 @@ import pytest
 from typer.testing import CliRunner
 
 from kubelint.cli import app
+from tests.crds import backup_crd
 
-CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: backups.example.com}
-spec:
-  group: example.com
-  names: {kind: Backup, plural: backups}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              retentionDays: {type: %s}
-"""
+CRD = backup_crd("              retentionDays: {type: %s}\n")
 BACKUP = "apiVersion: example.com/v1\nkind: Backup\nmetadata: {name: nightly}\nspec:\n  retentionDays: \"7\"\n"
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment

@@ -12,32 +12,12 @@ from kubelint.engine.run import lint_paths, lint_text
 from kubelint.options import Options
 from kubelint.parser import parse
 from kubelint.source import decode, load_text
+from tests.crds import backup_crd
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
-CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: backups.example.com}
-spec:
-  group: example.com
-  names: {kind: Backup, plural: backups}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              retentionDays: {type: integer, minimum: 1}
-              target:
-%s
-"""
+CRD = backup_crd("              retentionDays: {type: integer, minimum: 1}\n              target:\n%s\n")
 TARGET_OK = "                type: string"
 TARGET_BROKEN = "                type: string\n                required: nightly"  # a string, not a list
 

@@ -122,8 +122,8 @@ def lint_in_two_passes(linter: FileLinter, files: Sequence[str], jobs: int,
             done = linter.cached_first_pass(path)
             if done is not None:
                 run.first_done(path, done)
-        crd_files = [p for p in crd_files if p not in run.first_seen]
-        rest = [p for p in rest if p not in run.first_seen]
+        crd_files = [p for p in crd_files if p not in run.gathered]  # gathered: first pass done
+        rest = [p for p in rest if p not in run.gathered]
         run.lint_ready()
         if len(crd_files) + len(rest) < MIN_FILES:
             first_jobs = 1  # a few changed files: a pool costs more than it saves
@@ -179,8 +179,7 @@ class _TwoPasses:
                 self.unseen[group].add(path)
         self.definers = {g: sorted(paths) for g, paths in self.unseen.items()}
         self.complete: set[str] = set()
-        self.gathered: dict[str, list[Document]] = {}
-        self.first_seen: set[str] = set()  # the files whose first pass is done
+        self.gathered: dict[str, list[Document]] = {}  # each file's CRDs, once its first pass is done
         self.group_crds: dict[str, list[Document]] = {}  # the CRDs registered for each group
         self.digests: dict[frozenset[str], str] = {}  # crd_digest's, worked out once
         self.file_digests: dict[str, bytes] = {}  # content_digest of each CRD file crd_digest read
@@ -197,7 +196,6 @@ class _TwoPasses:
                 self._complete(group)
 
     def first_done(self, path: str, done: FirstPass) -> None:
-        self.first_seen.add(path)
         self.gathered[path] = done.crds
         for doc in done.crds:
             group = crd_group(doc)
