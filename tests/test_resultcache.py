@@ -305,11 +305,12 @@ def _write_many(directory: str, run_key: str, key: str, marker: int, times: int,
 
 
 def _read_many(directory: str, run_key: str, key: str, times: int, out: Any) -> None:
+    import time
+
     seen = set()
     found = 0
-    for _ in range(times * 50):  # until it has read the entry `times` times
-        if found >= times:
-            break
+    deadline = time.monotonic() + 60  # a count of tries ran out before a slow writer's first flush
+    while found < times and time.monotonic() < deadline:  # until it has read the entry `times` times
         value = ResultCache(directory, run_key).get(key)  # a run each
         found += value is not None
         if value is None:
