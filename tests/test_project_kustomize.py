@@ -432,3 +432,32 @@ def test_a_file_holding_a_directive_is_a_patch_without_a_kustomization_naming_it
     assert "missing-selector" in {f.rule for f in lint_text(whole, "whole.yaml")}
     (tmp_path / "patch.yaml").write_text(patch)
     assert lint_paths([str(tmp_path / "patch.yaml")]).findings == []
+
+
+@needs_tool
+def test_roots_built_side_by_side_give_what_one_at_a_time_gives(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The run builds its Kustomize roots a few at once: each rendering must be its own root's,
+    in the order asked, a failing build's error included (every build real: no render cache)."""
+    from kubelint.engine.linter import Linter
+    from kubelint.engine.rendered import build_root
+    from kubelint.engine.run import _side_by_side
+    from kubelint.options import Options
+
+    monkeypatch.setenv("KUBELINT_NO_CACHE", "1")
+    # dev names a file that is not there: kustomize refuses it
+    roots = [str(tree / "overlays" / "prod"), str(tree / "overlays" / "dev"), str(tree / "base")]
+    linter = Linter(Options(cache=False))
+    asked = [(root, linter.options, linter.rules, TOOL) for root in roots]
+
+    def seen(rendering: object) -> tuple[object, ...]:
+        return (sorted(rendering.consumed),  # type: ignore[attr-defined]
+                [(s.path, [d.obj for d in s.documents]) for s in rendering.sources],  # type: ignore[attr-defined]
+                [(f.rule, f.file, f.message) for f in rendering.findings])  # type: ignore[attr-defined]
+
+    together = [seen(r) for r in _side_by_side(asked)]
+    alone = [seen(build_root(*args)) for args in asked]
+    assert together == alone
+    assert together[0][1][0][0].startswith(roots[0]) and together[2][1][0][0].startswith(roots[2])
+    assert together[0][1][0][1] != together[2][1][0][1]  # two roots, two builds
+    assert together[1][2] and together[1][2][0][0] == "render-failed"
+    assert not together[0][2] and not together[2][2]

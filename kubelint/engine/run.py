@@ -142,6 +142,7 @@ def _render(plans: Sequence[tuple[Project, Linter]], kustomize: KustomizeInfo) -
 
         tool = find_kustomize()
     roots = {real_path(r) for r in kustomize.roots}
+    builds: list[tuple[Project, Linter]] = []
     for project, linter in plans:
         options, rules = linter.options, linter.rules
         if project.kind == "chart":
@@ -155,8 +156,30 @@ def _render(plans: Sequence[tuple[Project, Linter]], kustomize: KustomizeInfo) -
                 rendering.findings = kustomize_skipped(project.root, where, rules, options.render == "off")
                 out[id(project)] = rendering
             else:
-                out[id(project)] = build_root(project.root, options, rules, tool)
+                builds.append((project, linter))
+    renderings = _side_by_side([(project.root, linter.options, linter.rules, tool) for project, linter in builds])
+    for (project, _), rendering in zip(builds, renderings, strict=True):
+        out[id(project)] = rendering
     return out
+
+
+def _side_by_side(builds: list[tuple[Any, ...]]) -> list[Rendering]:
+    """Each Kustomize root built (build_root's arguments), a few at once.
+
+    A build is mostly a kustomize process starting and reading its tree (70 ms for a small
+    overlay, the render cache empty), so a repository of many overlays waited for them one by
+    one before linting began. Threads suffice: the time is in the child processes. The
+    results come back in the order given."""
+    if len(builds) <= 1:
+        return [build_root(*args) for args in builds]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=min(len(builds), _BUILDS_AT_ONCE)) as pool:
+        return list(pool.map(lambda args: build_root(*args), builds))
+
+
+# Kustomize builds run at once: kustomize is a Go program that uses more than one core itself.
+_BUILDS_AT_ONCE = max(2, min(8, os.cpu_count() or 1))
 
 
 def _lint_project(project: Project, linter: Linter, kustomize: KustomizeInfo, stdin_text: str | None,
