@@ -454,7 +454,10 @@ def test_roots_built_side_by_side_give_what_one_at_a_time_gives(tree: Path, monk
                 [(s.path, [d.obj for d in s.documents]) for s in rendering.sources],  # type: ignore[attr-defined]
                 [(f.rule, f.file, f.message) for f in rendering.findings])  # type: ignore[attr-defined]
 
-    together = [seen(r) for r in _side_by_side(asked)]
+    meanwhile: list[str] = []  # the charts, rendered in this thread while the builds run
+    together = [seen(r) for r in _side_by_side(asked, meanwhile=lambda: meanwhile.append("charts"))]
+    assert meanwhile == ["charts"]
+    assert _side_by_side([], meanwhile=lambda: meanwhile.append("alone")) == [] and meanwhile[-1] == "alone"
     alone = [seen(build_root(*args)) for args in asked]
     assert together == alone
     assert together[0][1][0][0].startswith(roots[0]) and together[2][1][0][0].startswith(roots[2])

@@ -143,10 +143,11 @@ def _render(plans: Sequence[tuple[Project, Linter]], kustomize: KustomizeInfo) -
         tool = find_kustomize()
     roots = {real_path(r) for r in kustomize.roots}
     builds: list[tuple[Project, Linter]] = []
+    charts: list[tuple[Project, Linter]] = []
     for project, linter in plans:
         options, rules = linter.options, linter.rules
         if project.kind == "chart":
-            out[id(project)] = render_chart(project.root, options, rules)
+            charts.append((project, linter))
         elif project.kind == "kustomize" and real_path(project.root) in roots:
             if tool is None or options.render == "off":
                 from kubelint.project.kustomize import find_kustomization
@@ -157,25 +158,34 @@ def _render(plans: Sequence[tuple[Project, Linter]], kustomize: KustomizeInfo) -
                 out[id(project)] = rendering
             else:
                 builds.append((project, linter))
-    renderings = _side_by_side([(project.root, linter.options, linter.rules, tool) for project, linter in builds])
+
+    def render_charts() -> None:  # in this thread: Helm's SDK is not known to be thread-safe
+        for project, linter in charts:
+            out[id(project)] = render_chart(project.root, linter.options, linter.rules)
+
+    renderings = _side_by_side([(project.root, linter.options, linter.rules, tool) for project, linter in builds],
+                               meanwhile=render_charts)
     for (project, _), rendering in zip(builds, renderings, strict=True):
         out[id(project)] = rendering
     return out
 
 
-def _side_by_side(builds: list[tuple[Any, ...]]) -> list[Rendering]:
-    """Each Kustomize root built (build_root's arguments), a few at once.
+def _side_by_side(builds: list[tuple[Any, ...]], meanwhile: Callable[[], None] = lambda: None) -> list[Rendering]:
+    """Each Kustomize root built (build_root's arguments), a few at once, while this thread
+    does `meanwhile()` (the charts); the renderings in the order given.
 
     A build is mostly a kustomize process starting and reading its tree (70 ms for a small
     overlay, the render cache empty), so a repository of many overlays waited for them one by
-    one before linting began. Threads suffice: the time is in the child processes. The
-    results come back in the order given."""
-    if len(builds) <= 1:
-        return [build_root(*args) for args in builds]
+    one before linting began. Threads suffice: the time is in the child processes."""
+    if not builds:
+        meanwhile()
+        return []
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=min(len(builds), _BUILDS_AT_ONCE)) as pool:
-        return list(pool.map(lambda args: build_root(*args), builds))
+        started = [pool.submit(build_root, *args) for args in builds]
+        meanwhile()
+        return [future.result() for future in started]
 
 
 # Kustomize builds run at once: kustomize is a Go program that uses more than one core itself.
