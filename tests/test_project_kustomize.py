@@ -464,3 +464,26 @@ def test_roots_built_side_by_side_give_what_one_at_a_time_gives(tree: Path, monk
     assert together[0][1][0][1] != together[2][1][0][1]  # two roots, two builds
     assert together[1][2] and together[1][2][0][0] == "render-failed"
     assert not together[0][2] and not together[2][2]
+
+
+@needs_tool
+def test_a_finding_at_a_key_of_the_build_lands_on_the_key_in_the_base(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A finding about a key (an unknown field) points at the key in the built text, so it
+    points at the key in the base too, not at its value."""
+    from kubelint.engine.run import lint_paths
+    from kubelint.options import Options
+
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path / "cache"))
+    base, overlay = tmp_path / "base", tmp_path / "overlay"
+    base.mkdir()
+    overlay.mkdir()
+    (base / "kustomization.yaml").write_text("resources: [deployment.yaml]\n")
+    (base / "deployment.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n"
+        "  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n"
+        "    spec:\n      containers:\n        - name: web\n          image: nginx:1.27.1\n"
+        "          imagePullPolcy: Always\n")
+    (overlay / "kustomization.yaml").write_text("resources: [../base]\nnamePrefix: prod-\n")
+    found = [f for f in lint_paths([str(tmp_path)], Options(cache=False)).findings if f.rule == "unknown-field"]
+    assert [(f.file, f.line, f.column) for f in found] == [(str(base / "deployment.yaml"), 13, 11)]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from kubelint.kube.workloads import get_path
-from kubelint.model import FieldPath, Finding, Rule
+from kubelint.model import Document, FieldPath, Finding, Rule
 from kubelint.source import SourceResult, load_text, read_lines, real_path
 
 _PATH_PART = re.compile(r'\.?([A-Za-z0-9_-]+)|\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]')
@@ -256,8 +256,9 @@ def build_root(root: str, options: Any, rules: dict[str, Rule], tool: tuple[str,
         return out
     out.consumed = {real_path(p) for p in tree_files(root)}
     name = f"{result.kustomization} (built)"
-    out.sources.append(load_text(result.text, name))
-    out.remaps[name] = _kustomize_remap(result)
+    source = load_text(result.text, name)
+    out.sources.append(source)
+    out.remaps[name] = _kustomize_remap(result, source.documents)
     out.roots[name] = root
     return out
 
@@ -267,18 +268,18 @@ def _within(path: str, directory: str) -> bool:
     return path.startswith(directory.rstrip(os.sep) + os.sep)
 
 
-def _kustomize_remap(result: Any) -> Callable[[Finding], Finding]:
+def _kustomize_remap(result: Any, documents: Sequence[Document]) -> Callable[[Finding], Finding]:
+    """`documents`: the built text as linted (its findings' places); parsing it again for the
+    remap took a fifth of a re-run of a tree of overlays."""
     from kubelint.project.kustomize_map import locate
 
-    parsed: list[Any] = []  # the built documents, parsed once when a finding needs them
+    by_index = {doc.index: doc for doc in documents}
 
     def at_key(index: int, path: FieldPath, finding: Finding) -> bool:
         """Whether the finding points at the field's key in the built text (a finding about
         what a mapping lacks), so that it points at the key in the source too."""
-        if not parsed:
-            parsed.append(result.documents())
-        docs = parsed[0]
-        node = docs[index].node(path) if 0 <= index < len(docs) else None
+        doc = by_index.get(index)
+        node = doc.node(path) if doc is not None and doc.obj is not None else None
         return node is not None and node.key is not None and (node.key.line, node.key.column) == (
             finding.line, finding.column)
 
