@@ -176,6 +176,21 @@ def test_without_helm_or_the_sdk_rendering_says_how_to_enable_it(monkeypatch: py
                                     "(pip install 'kubelint[helm]')")
 
 
+def test_an_sdk_that_is_installed_but_does_not_load_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whether the SDK is there is found without loading it (Helm's Go library); one that
+    cannot load is a render error naming why, and is not kept in the render cache."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "helm_python", None)  # the import now fails, as a broken install's
+    result = render(WEB, tool="sdk")
+    assert result.error is not None and result.documents == []
+    assert result.error.message.startswith("helm-python-sdk is installed but cannot load: ")
+    monkeypatch.undo()
+    if HAS_SDK:  # the failure was not kept: the same chart renders once the SDK loads
+        again = render(WEB, tool="sdk")
+        assert again.error is None and again.documents
+
+
 @needs_sdk
 def test_an_unchanged_chart_is_not_rendered_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
