@@ -181,11 +181,11 @@ def test_an_sdk_that_is_installed_but_does_not_load_says_so(monkeypatch: pytest.
     cannot load is a render error naming why, and is not kept in the render cache."""
     import sys
 
-    monkeypatch.setitem(sys.modules, "helm_python", None)  # the import now fails, as a broken install's
-    result = render(WEB, tool="sdk")
+    with monkeypatch.context() as broken:
+        broken.setitem(sys.modules, "helm_python", None)  # the import fails, as a broken install's
+        result = render(WEB, tool="sdk")
     assert result.error is not None and result.documents == []
     assert result.error.message.startswith("helm-python-sdk is installed but cannot load: ")
-    monkeypatch.undo()
     if HAS_SDK:  # the failure was not kept: the same chart renders once the SDK loads
         again = render(WEB, tool="sdk")
         assert again.error is None and again.documents
