@@ -54,6 +54,9 @@ except ImportError:
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+DEFAULT_PROJECTS = REPO.parent / "shared" / "projects-corpus"
+# Where kubelint keeps rendered charts and built Kustomize roots (kubelint/project/rendercache.py).
+RENDER_FOLDERS = ("helm", "kustomize")
 PEERS_VENV = HERE / ".venv-peers"
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
@@ -337,6 +340,11 @@ class CacheDir:
 
     def cold(self) -> None:
         shutil.rmtree(self.path / RESULTS_FOLDER, ignore_errors=True)
+
+    def unrendered(self) -> None:
+        """No chart rendered and no Kustomize root built yet, as on a project's first run."""
+        for folder in RENDER_FOLDERS:
+            shutil.rmtree(self.path / folder, ignore_errors=True)
 
     def results_bytes(self) -> int:
         total = 0
@@ -926,6 +934,32 @@ class Bench:
                     row.note = f"exit code {sorted(bad)}: {tail(row.runs[-1].stderr or row.runs[-1].stdout)}"
             return [row for row, _, _, _ in commands]
 
+    def projects(self, root: Path) -> list[Row]:
+        """Helm charts and Kustomize roots (../shared/projects-corpus): a project's first run, with
+        nothing rendered or built yet, and a re-run of the unchanged tree."""
+        env = self.cache.env()
+        argv = self.kubelint_cmd(str(root))
+        first = Row("first run", "kubelint check projects-corpus --format json --fail-on never -o /dev/null "
+                    "(charts rendered, roots built, files linted: the render and result caches empty)")
+        again = Row("re-run", "… again, nothing changed (both caches filled by the first run)")
+        unrendered = Row("first run, --no-render", "… --no-render, the result cache empty (the files "
+                         "linted one by one: what rendering adds)")
+        run_process(argv, env=env, sample=False, timeout=self.args.peer_timeout)  # untimed warm-up
+        for index in range(self.args.project_runs):
+            log(f"[projects] run {index + 1}/{self.args.project_runs}")
+            self.cache.cold()
+            self.cache.unrendered()
+            first.runs.append(run_process(argv, env=env, timeout=self.args.peer_timeout))
+            again.runs.append(run_process(argv, env=env, timeout=self.args.peer_timeout))
+            self.cache.cold()
+            unrendered.runs.append(run_process([*argv, "--no-render"], env=env, timeout=self.args.peer_timeout))
+        rows = [first, again, unrendered]
+        for row in rows:
+            bad = {run.returncode for run in row.runs} - {0}
+            if bad:
+                row.note = f"exit code {sorted(bad)}: {tail(row.runs[-1].stderr or row.runs[-1].stdout)}"
+        return rows
+
     def streams(self) -> StreamResult:
         """N copies of a 7-object app as one stream against the same N copies as N files: the
         run-wide rules and the reduce step must be linear (issue 23: one stream ≤ 2× the files)."""
@@ -1171,6 +1205,35 @@ def streams_table(streams: StreamResult) -> list[str]:
     return lines
 
 
+def projects_table(rows: list[Row], display: str) -> list[str]:
+    lines = [
+        "## Helm charts and Kustomize roots",
+        "",
+        f"`{display}`: real charts and overlays (its README and SOURCES.tsv), linted as projects. The "
+        "charts render in this process (the helm binary when on PATH, else helm-python-sdk), the roots "
+        "build with kustomize (or kubectl kustomize), a few at once. Runs interleaved after one untimed "
+        "warm-up.",
+        "",
+        "| command | runs | median s | min s | max s | CPU s | peak RSS MB (all processes) | exit |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        if not row.ok:
+            lines.append(f"| {row.label} | 0 | – | – | – | – | – | {row.unavailable or 'no run'} |")
+            continue
+        seconds = [run.seconds for run in row.runs]
+        codes = ",".join(map(str, sorted({run.returncode for run in row.runs})))
+        tree = row.tree_mb
+        lines.append(f"| {row.label} | {len(seconds)} | {fmt_s(row.median)} | {fmt_s(min(seconds))} "
+                     f"| {fmt_s(max(seconds))} | {fmt_s(row.cpu)} | {'–' if tree is None else f'{tree:.0f}'} "
+                     f"| {codes} |")
+    lines += ["", "Commands:", ""]
+    for row in rows:
+        lines.append(f"- {row.label}: `{row.command}`" + (f"; {row.note}" if row.note else ""))
+    lines.append("")
+    return lines
+
+
 def corpus_table(corpus: CorpusResult) -> list[str]:
     lines = [
         f"## {corpus.title}",
@@ -1218,7 +1281,7 @@ def load_average() -> str:
 
 def render(args: argparse.Namespace, info: dict[str, str], corpora: list[CorpusResult],
            startup: list[Row] | None, skipped: list[str], elapsed: float,
-           streams: StreamResult | None = None) -> str:
+           streams: StreamResult | None = None, projects: list[Row] | None = None) -> str:
     info = dict(info)
     info["load average (1/5/15 min)"] += f" at the start, {load_average()} at the end"
     lines = [
@@ -1251,6 +1314,9 @@ def render(args: argparse.Namespace, info: dict[str, str], corpora: list[CorpusR
         lines += corpus_table(corpus)
     if streams is not None:
         lines += streams_table(streams)
+    if projects:
+        shown = os.path.relpath(args.projects, REPO) if args.projects.is_absolute() else str(args.projects)
+        lines += projects_table(projects, shown)
     if startup:
         lines += ["## One file (start-up)", "",
                   "A 30-line Deployment in a temporary file; each command once untimed, then "
@@ -1380,6 +1446,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                         help="copies of the 7-object app for the one-stream rows (default 800; --quick 200)")
     parser.add_argument("--stream-runs", type=int, default=None, help="runs of the one-stream rows (default 3)")
     parser.add_argument("--skip-streams", action="store_true", help="skip the one-stream rows")
+    parser.add_argument("--projects", type=Path, default=DEFAULT_PROJECTS,
+                        help="Helm charts and Kustomize roots (../shared/projects-corpus)")
+    parser.add_argument("--project-runs", type=int, default=None, help="runs of the project rows (default 3)")
+    parser.add_argument("--skip-projects", action="store_true", help="skip the charts and Kustomize roots")
     parser.add_argument("--kubeconform", help="kubeconform executable (default: on PATH)")
     parser.add_argument("--kubeconform-schema-location", action="append", metavar="LOCATION",
                         help="kubeconform -schema-location (a folder or URL template; repeatable); "
@@ -1397,12 +1467,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.startup_runs = args.startup_runs or (3 if args.quick else 10)
     args.stream_copies = args.stream_copies or (200 if args.quick else 800)
     args.stream_runs = args.stream_runs or (1 if args.quick else 3)
+    args.project_runs = args.project_runs or (1 if args.quick else 3)
     args.documents = args.documents or (2_000 if args.quick else 20_000)
     args.generated_files = args.generated_files or max(1, args.documents // 10)
     if args.quick and not args.checkov:
         args.skip_checkov = True
     for name in ("runs", "peer_runs", "checkov_runs", "startup_runs", "documents", "generated_files",
-                 "stream_copies", "stream_runs"):
+                 "stream_copies", "stream_runs", "project_runs"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     return args
@@ -1470,8 +1541,16 @@ def measure(args: argparse.Namespace, tools: Tools, info: dict[str, str], cache:
         finally:
             shutil.rmtree(root, ignore_errors=True)
     streams = None if args.skip_streams else bench.streams()
+    projects = None
+    if args.skip_projects:
+        skipped.append("The charts and Kustomize roots were skipped (--skip-projects).")
+    elif not args.projects.is_dir():
+        skipped.append(f"The projects corpus is absent ({args.projects}): skipped. It lives at "
+                       "../shared/projects-corpus.")
+    else:
+        projects = bench.projects(args.projects.resolve())
     startup = None if args.skip_startup else bench.startup()
-    report = render(args, info, corpora, startup, skipped, time.perf_counter() - started, streams)
+    report = render(args, info, corpora, startup, skipped, time.perf_counter() - started, streams, projects)
     print(report)
     if args.output:
         args.output.write_text(report, encoding="utf-8")
