@@ -182,10 +182,13 @@ def _side_by_side(builds: list[tuple[Any, ...]], meanwhile: Callable[[], None] =
         return []
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=min(len(builds), _BUILDS_AT_ONCE)) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(len(builds), _BUILDS_AT_ONCE))
+    try:
         started = [pool.submit(build_root, *args) for args in builds]
         meanwhile()
         return [future.result() for future in started]
+    finally:  # after an interrupt or a failed chart, the builds not yet begun are not begun
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 # Kustomize builds run at once: kustomize is a Go program that uses more than one core itself.
