@@ -8,7 +8,7 @@ fills are not. An editor plugin can use all of them without the CLI.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 from typing import Any, NamedTuple
@@ -108,6 +108,67 @@ def unpack_position(value: int) -> RawPosition:
 Layout = dict[FieldPath, Any]
 
 
+def pack_numbers(numbers: tuple[int, ...]) -> int:
+    """0-based (line, column) pairs packed as pack_position packs marks."""
+    value = 0
+    for at in range(0, len(numbers), 2):
+        value = (value << _MARK_BITS) | (numbers[at] << _COLUMN_BITS) | numbers[at + 1]
+    return (value << 3) | (len(numbers) // 2)
+
+
+class DeferredLayout(Mapping[FieldPath, Any]):
+    """The positions of one document of a long stream, read again from its lines when asked.
+
+    Why: positions are two fifths of what a stream's documents hold, and a stream is linted
+    only once it is all parsed, so 20,000 Deployments in one stream held 100 MB of positions
+    at once. Past the first documents of a stream (parser.DEFER_POSITIONS_AFTER), a document
+    keeps only its index and the run of documents it was parsed with (`source`, whose
+    `layout(index)` parses that run again, once for all of them); the linter reads a
+    document's positions while it lints it and lets them go after (`release`).
+    """
+
+    __slots__ = ("_index", "_layout", "_source")
+
+    def __init__(self, source: Any, index: int) -> None:
+        self._source = source
+        self._index = index
+        self._layout: Layout | None = None
+
+    def _read(self) -> Layout:
+        layout = self._layout
+        if layout is None:
+            layout = self._layout = self._source.layout(self._index)
+        return layout
+
+    def __getitem__(self, path: FieldPath) -> Any:
+        return self._read()[path]
+
+    def get(self, path: FieldPath, default: Any = None) -> Any:  # type: ignore[override]
+        return self._read().get(path, default)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._read()
+
+    def __iter__(self) -> Iterator[FieldPath]:
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+    def release(self) -> None:
+        """Drop the positions read; they are read again if asked for."""
+        self._layout = None
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (dict, (dict(self._read()),))  # sent or stored as the plain layout it stands for
+
+
+def release_positions(doc: Document) -> None:
+    """Let a deferred document's positions go once nothing needs them (see DeferredLayout)."""
+    if type(doc.positions) is DeferredLayout:
+        doc.positions.release()
+
+
 @dataclass(slots=True)
 class Document:
     """One YAML document of a file, with positions for every key and value it contains."""
@@ -115,7 +176,7 @@ class Document:
     file: str
     index: int
     obj: Any
-    positions: Layout
+    positions: Layout | DeferredLayout
     span: Span
     # The path prefix of this object inside the YAML document: items of a `kind: List`
     # live at ("items", n) and their field paths are reported relative to the item.

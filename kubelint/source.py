@@ -21,7 +21,15 @@ from typing import BinaryIO
 
 from kubelint.errors import KubelintError
 from kubelint.model import Document, Span
-from kubelint.parser import LINE_BREAK, LINE_BREAK_CHARS, ParseProblem, ParseResult, parse, position
+from kubelint.parser import (
+    DEFER_POSITIONS_AFTER,
+    LINE_BREAK,
+    LINE_BREAK_CHARS,
+    ParseProblem,
+    ParseResult,
+    parse,
+    position,
+)
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -480,10 +488,14 @@ def _load(text: str, path: str, light: bool = False) -> SourceResult:
     if path.lower().endswith(".json") and "\t" in text:
         text = text.replace("\t", " ")  # JSON allows tabs between tokens, YAML not; columns stay
     has_template = _TEMPLATE.search(text) is not None
+    # A long stream's later documents read their positions again when linted (model.
+    # DeferredLayout); not where comments are directives, which find nodes by position.
+    defer_after = None if result.text else DEFER_POSITIONS_AFTER
     start = lines_before = first_index = alias_nodes = 0
     while True:
         parsed = parse(text, path, collect_scalars=has_template, line_offset=lines_before,
-                       first_index=first_index, start=start, alias_nodes=alias_nodes, light=light)
+                       first_index=first_index, start=start, alias_nodes=alias_nodes, light=light,
+                       defer_after=defer_after)
         if light and not result.text and any(doc.light for doc in parsed.documents):
             result.text = text
         alias_nodes = parsed.alias_nodes

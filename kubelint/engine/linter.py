@@ -23,7 +23,7 @@ from kubelint.kube.groups import is_tool_config
 from kubelint.kube.kustomize import has_patch_directive
 from kubelint.kube.objects import incomplete
 from kubelint.kube.workloads import containers, get_path, pod_spec
-from kubelint.model import Document, Finding, Span, format_path, path_within
+from kubelint.model import Document, Finding, Span, format_path, path_within, release_positions
 from kubelint.options import Options
 from kubelint.parser import ParseProblem
 from kubelint.source import ReadError, SourceResult, load_bytes, load_path, read_bytes, template_in_value
@@ -328,6 +328,7 @@ class Linter:
                 findings.extend(item[doc.index])  # an item of a List meant as an object
             elif not_manifest is not None and not_manifest.enabled:
                 findings.append(self._not_a_manifest(not_manifest, doc))
+            release_positions(doc)  # a long stream's: read while it was linted, not kept
         if source.text and "kubelint:" in source.text:
             silencers.extend(suppress.from_comments(source.path, source.lines, documents))
         if source.path in self.selector_labels:  # kustomize writes the selector (commonLabels)

@@ -18,12 +18,12 @@ from __future__ import annotations
 # here, at every parse (cyaml._run_events), so setting it on this package is what counts.
 PAUSE_GC = False
 
-from kubelint.parser.builder import ParseResult, parse  # noqa: E402
+from kubelint.parser.builder import DEFER_POSITIONS_AFTER, ParseResult, parse  # noqa: E402
 from kubelint.parser.problems import MAX_ALIAS_EXPANSION, MAX_DEPTH, ParseProblem  # noqa: E402
 from kubelint.parser.scalars import resolve_plain  # noqa: E402
 from kubelint.parser.text import LINE_BREAK, LINE_BREAK_CHARS, _Window, position  # noqa: E402
 
 __all__ = [
-    "LINE_BREAK", "LINE_BREAK_CHARS", "MAX_ALIAS_EXPANSION", "MAX_DEPTH", "PAUSE_GC", "ParseProblem",
+    "DEFER_POSITIONS_AFTER", "LINE_BREAK", "LINE_BREAK_CHARS", "MAX_ALIAS_EXPANSION", "MAX_DEPTH", "PAUSE_GC", "ParseProblem",
     "ParseResult", "_Window", "parse", "position", "resolve_plain",
 ]

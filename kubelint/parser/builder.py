@@ -19,7 +19,17 @@ from typing import Any
 
 import yaml
 
-from kubelint.model import Document, FieldPath, Layout, RawPosition, Span, as_numbers, pack_position
+from kubelint.model import (
+    DeferredLayout,
+    Document,
+    FieldPath,
+    Layout,
+    RawPosition,
+    Span,
+    as_numbers,
+    pack_numbers,
+    pack_position,
+)
 from kubelint.parser.cyaml import _owned_by, _run_events, _Stopped, rebind
 from kubelint.parser.problems import (
     MAX_ALIAS_EXPANSION,
@@ -112,19 +122,24 @@ def _is_schema_path(path: FieldPath) -> bool:
 
 
 def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offset: int = 0,
-          first_index: int = 0, start: int = 0, alias_nodes: int = 0, light: bool = False) -> ParseResult:
+          first_index: int = 0, start: int = 0, alias_nodes: int = 0, light: bool = False,
+          defer_after: int | None = None) -> ParseResult:
     """Parse as go-yaml reads: libyaml, plus what go-yaml accepts and libyaml refuses (scalars.py).
 
     `light`: the openAPIV3Schemas of CRDs are built without positions (see _parse); a caller
-    that asks must parse again without it when a finding lands inside one (Document.light)."""
+    that asks must parse again without it when a finding lands inside one (Document.light).
+    `defer_after`: the documents from this index on keep a DeferredLayout, their positions
+    read again from their own lines when asked (a long stream's; see model.DeferredLayout)."""
     light = light and not collect_scalars
+    defer_after = None if collect_scalars or start else defer_after
     try:
         result = _parse(text, filename, collect_scalars=collect_scalars, line_offset=line_offset,
-                        first_index=first_index, start=start, alias_nodes=alias_nodes, light=light)
+                        first_index=first_index, start=start, alias_nodes=alias_nodes, light=light,
+                        defer_after=defer_after)
     except _Heavy:  # something in a schema the light mode does not build: the whole way
         light = False
         result = _parse(text, filename, collect_scalars=collect_scalars, line_offset=line_offset,
-                        first_index=first_index, start=start, alias_nodes=alias_nodes)
+                        first_index=first_index, start=start, alias_nodes=alias_nodes, defer_after=defer_after)
     rewrites = 0
     if result.error_index is None or not text.startswith(_GO_YAML_QUOTE, result.error_index) \
             or "\u2028" in text or _STAND_IN in text[start:]:
@@ -136,11 +151,12 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
         patched = text[:index] + _STAND_IN + text[index + 2:]
         try:
             retry = _parse(patched, filename, collect_scalars=collect_scalars, line_offset=line_offset,
-                           first_index=first_index, start=start, alias_nodes=alias_nodes, light=light)
+                           first_index=first_index, start=start, alias_nodes=alias_nodes, light=light,
+                           defer_after=defer_after)
         except _Heavy:
             light = False
             retry = _parse(patched, filename, collect_scalars=collect_scalars, line_offset=line_offset,
-                           first_index=first_index, start=start, alias_nodes=alias_nodes)
+                           first_index=first_index, start=start, alias_nodes=alias_nodes, defer_after=defer_after)
         if retry.error_index is not None and retry.error_index <= index:
             break  # the rewrite did not help: keep libyaml's complaint
         text, result, rewrites = patched, retry, rewrites + 1
@@ -151,7 +167,8 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
 
 
 def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offset: int = 0,
-           first_index: int = 0, start: int = 0, alias_nodes: int = 0, light: bool = False) -> ParseResult:
+           first_index: int = 0, start: int = 0, alias_nodes: int = 0, light: bool = False,
+           defer_after: int | None = None) -> ParseResult:
     """Parse every document of `text[start:]`; stop at the first error, keeping what came before.
 
     `start` must be at a line start and `line_offset` the number of lines before it, so that
@@ -172,6 +189,8 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
         # libyaml skips a leading byte-order mark without counting it in its offsets; drop it
         # here so that offsets into `text` and libyaml's agree (columns already skip it).
         text = text[1:]
+    if defer_after is not None and not _may_defer(text):
+        defer_after = None
     positions: Layout = {}
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
@@ -198,6 +217,7 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
     light_stack: list[list[Any]] = []
     light_start: Any = None  # the mark where the light subtree began
     light_path: FieldPath = ()
+    run: _Run | None = None  # the run of deferred documents being filled (see defer_after)
     # While a parse runs, PyYAML's C module calls these callbacks for every parser in the
     # process (see _run_events); events of another thread's parser get what PyYAML would
     # have made for them, and never reach this builder.
@@ -408,16 +428,30 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
         return True
 
     def document_end(sm: Any, em: Any, explicit: Any = None) -> bool:
-        nonlocal doc_index, floor, in_document
+        nonlocal doc_index, floor, in_document, run
         if root is not _NO_KEY:
             span = Span(doc_start.line + 1 + line_offset, doc_start.column + 1,
                         root_pos[1].line + 1 + line_offset, root_pos[1].column + 1)
             kept_root: Any = root_pos
-            if doc_index >= COMPACT_AFTER:  # a long stream: keep its positions small
+            layout: Any = positions
+            offset = line_offset
+            if defer_after is not None and doc_index >= max(defer_after, COMPACT_AFTER):
+                # A long stream: this document keeps a way to read its positions again, with
+                # the run of documents around it (see _Run); positions count from its first line.
+                if run is None or run.documents >= _RUN_DOCUMENTS:
+                    run = _Run(text, text.rfind("\n", 0, doc_start.index) + 1, doc_start.line,
+                               doc_index, filename, light)
+                run.end = em.index
+                run.documents += 1
+                layout = DeferredLayout(run, doc_index)
+                offset = line_offset + run.first_line
+                kept_root = pack_numbers((root_pos[0].line - run.first_line, root_pos[0].column,
+                                          root_pos[1].line - run.first_line, root_pos[1].column))
+            elif doc_index >= COMPACT_AFTER:  # a long stream: keep its positions small
                 _compact(positions)
                 kept_root = pack_position(root_pos)
-            result.documents.append(Document(filename, doc_index, root, positions, span,
-                                             line_offset=line_offset, root=kept_root,
+            result.documents.append(Document(filename, doc_index, root, layout, span,
+                                             line_offset=offset, root=kept_root,
                                              light=tuple(light_roots)))
         light_roots.clear()
         doc_index += 1
@@ -618,6 +652,48 @@ def _clamp_to_end(doc: Document, text: str, virtual_line: int) -> None:
 # From this document on, a stream's positions are packed into ints as each document ends: a
 # file of thousands of documents (a rendered chart, `kustomize build`) then stays small.
 COMPACT_AFTER = 64
+# From this document of a stream on, the loader (source.load_text) defers positions
+# (model.DeferredLayout): a stream this long is a rendered chart or a generated bundle.
+DEFER_POSITIONS_AFTER = 5000
+
+
+def _may_defer(text: str) -> bool:
+    """Whether a document's own lines parse as it did in the stream: no directives (a %TAG
+    changes what follows it) and only \n as line break (so a line starts after a \n)."""
+    return not (text.startswith("%") or "\n%" in text or "\r" in text or "\x85" in text
+                or "\u2028" in text or "\u2029" in text)
+
+
+# Deferred documents are parsed again this many at a time: one parse of a few lines costs
+# more in setting up than in parsing, and the linter asks for them in order.
+_RUN_DOCUMENTS = 64
+
+
+class _Run:
+    """Consecutive deferred documents of a stream (`text[begin:end]`, cut only when asked: a
+    copy of every document would be the stream twice), and the positions of the last parse of
+    them that no document has taken yet."""
+
+    __slots__ = ("begin", "documents", "end", "filename", "first_index", "first_line", "light", "pending",
+                 "text")
+
+    def __init__(self, text: str, begin: int, first_line: int, first_index: int, filename: str,
+                 light: bool) -> None:
+        self.text, self.begin, self.end = text, begin, begin
+        self.first_line, self.first_index, self.documents = first_line, first_index, 0
+        self.filename, self.light = filename, light
+        self.pending: dict[int, Layout] = {}
+
+    def layout(self, index: int) -> Layout:
+        """Document `index`'s positions, counted from the run's first line; each parse of the
+        run hands every document's out once, so none outlives its document's use."""
+        found = self.pending.pop(index, None)
+        if found is None:
+            parsed = parse(self.text[self.begin:self.end], self.filename, first_index=self.first_index,
+                           light=self.light)
+            self.pending = {doc.index: doc.positions for doc in parsed.documents if type(doc.positions) is dict}
+            found = self.pending.pop(index, None)
+        return {} if found is None else found  # never seen: the run parses alone as in its stream
 
 
 def _compact(positions: dict[Any, Any]) -> None:
