@@ -129,3 +129,27 @@ def test_the_linter_reports_the_same_places_and_keeps_no_positions(monkeypatch: 
     late = [d for d in source.documents if type(d.positions) is DeferredLayout]
     assert len(late) == 40
     assert all(d.positions._layout is None for d in late)  # each let go once linted
+
+
+def test_a_run_is_parsed_once_for_its_documents_and_keeps_nothing_asked_again(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The items of a List share their document's positions (read once for all of them), and a
+    document asked for again after it was let go (a finding placed after linting) is parsed
+    again with its run without the run keeping the others' positions a second time."""
+    from kubelint.parser import builder
+
+    item = "  - {apiVersion: v1, kind: ConfigMap, metadata: {name: c}, data: {a: b}}\n"
+    text = "---\n".join(f"apiVersion: v1\nkind: List\nitems:\n{item * 5}" for _ in range(200))
+    monkeypatch.setattr("kubelint.source.DEFER_POSITIONS_AFTER", 70)
+    source = load_text(text, "s.yaml")
+    parses = []
+    real = builder.parse
+    monkeypatch.setattr(builder, "parse", lambda *a, **k: parses.append(1) or real(*a, **k))
+    outcome = Linter(Options(cache=False)).lint_source(source)
+    assert outcome.documents == 200 and len(parses) <= 3  # 130 deferred documents: 3 runs of 64
+    late = [d for d in source.documents if type(d.positions) is DeferredLayout]
+    assert len(late) == 130 and all(d.positions._layout is None for d in late)
+    run = late[10].positions._source
+    assert run.pending == {}
+    late[10].node(("items", 0, "metadata", "name"))  # asked for again
+    assert run.pending == {} and len(parses) <= 4

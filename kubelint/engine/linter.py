@@ -315,7 +315,11 @@ class Linter:
             source.patch_marker and any(has_patch_directive(d.obj) for d in objects))
         facts: list[ObjectFacts] = []
         silencers: list[suppress.Suppression] = []
+        linted: Document | None = None
         for doc in objects:
+            if linted is not None and linted.positions is not doc.positions:
+                release_positions(linted)  # a long stream's: read while it was linted, not kept
+            linted = doc  # the items of a List share their document's positions: let go after the last
             if is_manifest(doc.obj):
                 findings.extend(self.lint_document(doc, objects, partial))
                 silencers.extend(suppress.from_annotations(doc))
@@ -328,7 +332,8 @@ class Linter:
                 findings.extend(item[doc.index])  # an item of a List meant as an object
             elif not_manifest is not None and not_manifest.enabled:
                 findings.append(self._not_a_manifest(not_manifest, doc))
-            release_positions(doc)  # a long stream's: read while it was linted, not kept
+        if linted is not None:
+            release_positions(linted)
         if source.text and "kubelint:" in source.text:
             silencers.extend(suppress.from_comments(source.path, source.lines, documents))
         if source.path in self.selector_labels:  # kustomize writes the selector (commonLabels)

@@ -674,8 +674,8 @@ class _Run:
     copy of every document would be the stream twice), and the positions of the last parse of
     them that no document has taken yet."""
 
-    __slots__ = ("begin", "documents", "end", "filename", "first_index", "first_line", "light", "pending",
-                 "text")
+    __slots__ = ("begin", "documents", "end", "filename", "first_index", "first_line", "handed", "light",
+                 "pending", "text")
 
     def __init__(self, text: str, begin: int, first_line: int, first_index: int, filename: str,
                  light: bool) -> None:
@@ -683,16 +683,22 @@ class _Run:
         self.first_line, self.first_index, self.documents = first_line, first_index, 0
         self.filename, self.light = filename, light
         self.pending: dict[int, Layout] = {}
+        self.handed: set[int] = set()
 
     def layout(self, index: int) -> Layout:
-        """Document `index`'s positions, counted from the run's first line; each parse of the
-        run hands every document's out once, so none outlives its document's use."""
+        """Document `index`'s positions, counted from the run's first line. A parse of the run
+        keeps the positions of the documents not yet asked for, each handed out once; a
+        document asked for again (a finding placed after linting) is parsed again with its
+        run, and nothing else is kept then, so no layout outlives its document's use."""
         found = self.pending.pop(index, None)
         if found is None:
             parsed = parse(self.text[self.begin:self.end], self.filename, first_index=self.first_index,
                            light=self.light)
-            self.pending = {doc.index: doc.positions for doc in parsed.documents if type(doc.positions) is dict}
+            for doc in parsed.documents:
+                if type(doc.positions) is dict and (doc.index == index or doc.index not in self.handed):
+                    self.pending[doc.index] = doc.positions
             found = self.pending.pop(index, None)
+        self.handed.add(index)
         return {} if found is None else found  # never seen: the run parses alone as in its stream
 
 
