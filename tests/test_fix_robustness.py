@@ -198,3 +198,65 @@ def test_fix_on_swapped_values_never_crashes_nor_writes_a_broken_file(text: str,
         assert not report.internal_errors, [e.message for e in report.internal_errors]
         assert after == text or parses(after, str(target)), after
         assert all(parses(f.after, f.path) for f in report.files)
+
+
+# ------------------------------------------------------------------ one document at a time
+
+STREAM = "".join(
+    f"# ingress {i}\n---\napiVersion: networking.k8s.io/v1beta1\nkind: Ingress\nmetadata:\n  name: web-{i}\n"
+    f"spec:\n  rules:\n    - http:\n        paths:\n          - path: /\n            backend:\n"
+    f"              serviceName: web-{i}\n              servicePort: 80\n" for i in range(3))
+
+
+def test_each_documents_own_text_is_its_slice_of_the_file() -> None:
+    from kubelint.fix.session import _document_bounds
+    from kubelint.fix.text import SourceText
+    from kubelint.source import load_text
+
+    source = load_text(STREAM, "s.yaml")
+    bounds = _document_bounds(source, SourceText(STREAM))
+    assert sorted(bounds) == [0, 1, 2]
+    assert bounds[2][1] == len(STREAM) and bounds[0][1] == bounds[1][0] and bounds[1][1] == bounds[2][0]
+    for doc in source.documents:  # each slice parses alone to its document's object
+        begin, end = bounds[doc.index]
+        assert STREAM[begin:end].startswith("---\n")
+        assert [d.obj for d in load_text(STREAM[begin:end], "s.yaml").documents] == [doc.obj]
+
+
+def test_fixes_are_checked_on_their_document_as_on_the_whole_file() -> None:
+    """A fix that keeps its document parseable is good; one that breaks it (or breaks the
+    document after it, by spanning the two) is bad: as a check of the whole file says."""
+    from kubelint.fix.model import Edit, Fix
+    from kubelint.fix.session import verified
+
+    line = STREAM.splitlines().index("  name: web-1") + 1
+    good = Fix("removed-api", "rename", (Edit(line, 9, line, 14, "front"),))
+    broken = Fix("removed-api", "break", (Edit(line, 9, line, 14, "[front"),))
+    spanning = Fix("removed-api", "span", (Edit(line, 9, line, 14, "front"),
+                                           Edit(line + 12, 1, line + 12, 1, "  bad: [\n")))
+    good_ones, bad_ones = verified(STREAM, "s.yaml", [good, broken, spanning])
+    assert good_ones == [good] and bad_ones == [broken, spanning]
+    for fix in (good, broken, spanning):  # the same verdict as parsing the whole edited file
+        from kubelint.fix.apply import apply_edits
+
+        assert parses(apply_edits(STREAM, fix.edits), "s.yaml") == (fix in good_ones)
+
+
+def test_a_streams_report_offers_each_fix_without_parsing_the_file_per_fix(monkeypatch: pytest.MonkeyPatch,
+                                                                           tmp_path: Path) -> None:
+    """The JSON report's fixes of a stream (400 Ingresses took 39 s: two parses of the whole
+    file per fix): each fix is checked on its own document."""
+    from kubelint import source
+    from kubelint.fix.run import fixes_for_report, reader
+
+    target = tmp_path / "stream.yaml"
+    target.write_text("".join(STREAM.replace("web-", f"web{n}-") for n in range(20)))  # 60 Ingresses
+    options = Options(cache=False)
+    findings = lint_paths([str(target)], options).findings
+    sizes: list[int] = []
+    real = source.parse  # what load_text parses with
+    monkeypatch.setattr(source, "parse", lambda text, *a, **k: sizes.append(len(text)) or real(text, *a, **k))
+    fixed = [f for f in fixes_for_report(findings, options, reader(options, None, "-")) if f.fix is not None]
+    assert len(fixed) == 60 and {f.rule for f in fixed} == {"removed-api"}
+    whole = target.stat().st_size
+    assert sum(1 for size in sizes if size >= whole) <= 3  # the file read once or twice, not per fix
