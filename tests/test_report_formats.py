@@ -186,3 +186,35 @@ def test_the_json_report_is_what_json_dumps_writes_with_an_indent_of_two() -> No
     assert len(result.findings) > 10
     report = json_report.to_text(result, "1.37", show_suppressed=True)
     assert report == json.dumps(json.loads(report), indent=2, ensure_ascii=False) + "\n"
+
+
+# --------------------------------------------------------------- one long list, streamed
+
+def _items(count: int) -> list[dict[str, object]]:
+    return [{"ruleId": f"r{i}", "message": {"text": "ünïcode \"quoted\" \\ back\tslash"}, "line": i,
+             "flags": [True, False, None], "empty": {}, "none": [], "path": ["a", 1]} for i in range(count)]
+
+
+@pytest.mark.parametrize("count", [0, 1, 3])
+@pytest.mark.parametrize("shape", ["top", "nested", "last"])
+def test_a_streamed_list_is_what_json_dumps_writes(count: int, shape: str) -> None:
+    from kubelint.report.json_report import ITEMS, stream_json
+
+    def document(items: object) -> object:
+        if shape == "top":
+            return items
+        if shape == "nested":
+            return {"version": "2.1.0", "runs": [{"tool": {"name": "k"}, "results": items, "after": [1, "x"]}]}
+        return {"a": None, "b": [{"c": {"results": items}}]}
+
+    expected = json.dumps(document(_items(count)), indent=2, ensure_ascii=False) + "\n"
+    assert "".join(stream_json(document(ITEMS), iter(_items(count)))) == expected
+
+
+def test_sarif_and_gitlab_reports_of_no_findings_are_what_json_dumps_writes() -> None:
+    context = ReportContext(kubernetes_version="1.37", root=".")
+    for fmt in ("sarif", "gitlab"):
+        text = render_to_string(fmt, RunResult(findings=[]), context)
+        report = json.loads(text)
+        assert text == json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+        assert (report["runs"][0]["results"] if fmt == "sarif" else report) == []

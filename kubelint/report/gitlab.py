@@ -6,12 +6,13 @@ identity.py): an issue whose lines move stays the same issue.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import IO, Any
 
 from kubelint.model import RunResult, Severity
 from kubelint.report import ReportContext
 from kubelint.report.identity import fingerprints, relative_path
+from kubelint.report.json_report import ITEMS, stream_json
 
 # GitLab's levels are info, minor, major, critical, blocker; an error breaks the deploy.
 SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.INFO: "info"}
@@ -23,10 +24,14 @@ CATEGORY = {"security": "Security", "api": "Compatibility", "schema": "Bug Risk"
 
 def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
     catalog = context.rules_of(result)
-    issues: list[dict[str, Any]] = []
-    for f, fingerprint in zip(result.findings, fingerprints(result.findings, context.root), strict=True):
+    for piece in stream_json(ITEMS, _issues(result, catalog, context.root)):  # an issue at a time
+        stream.write(piece)
+
+
+def _issues(result: RunResult, catalog: Any, root: str) -> Iterator[dict[str, Any]]:
+    for f, fingerprint in zip(result.findings, fingerprints(result.findings, root), strict=True):
         rule = catalog.get(f.rule)
-        issues.append({
+        yield {
             "type": "issue",
             "check_name": f.rule,
             "description": f.message,
@@ -34,8 +39,7 @@ def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
             "severity": SEVERITY[f.severity],
             "fingerprint": fingerprint,
             "location": {
-                "path": relative_path(f.file, context.root),
+                "path": relative_path(f.file, root),
                 "lines": {"begin": f.line, "end": max(f.end_line, f.line)},
             },
-        })
-    stream.write(json.dumps(issues, indent=2, ensure_ascii=False) + "\n")
+        }

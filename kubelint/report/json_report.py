@@ -82,6 +82,30 @@ def _pieces(result: RunResult, kubernetes_version: str, show_suppressed: bool) -
     yield "\n}\n"
 
 
+# Where stream_json writes the items of the one long list of a report.
+ITEMS = "\x00items\x00"
+
+
+def stream_json(document: Any, items: Iterable[Any]) -> Iterator[str]:
+    """json.dumps(document, indent=2, ensure_ascii=False) + "\n", byte for byte, with `items`
+    written a dict at a time where `document` holds ITEMS: a report's findings as one list of
+    dicts (SARIF's results, GitLab's issues) took 60 bytes of memory for every byte written,
+    300 MB for 30,000 findings."""
+    text = "".join(_indented(document, "\n"))
+    at = text.index(_STRING(ITEMS))
+    before, after = text[:at], text[at + len(_STRING(ITEMS)):]
+    line = before[before.rfind("\n") + 1:]
+    newline = "\n" + line[: len(line) - len(line.lstrip(" "))]
+    yield before
+    inner = newline + "  "
+    empty = True
+    for index, item in enumerate(items):
+        yield ("[" if index == 0 else ",") + inner + "".join(_indented(item, inner))
+        empty = False
+    yield "[]" if empty else newline + "]"
+    yield after + "\n"
+
+
 # json.dumps(report, indent=2, ensure_ascii=False), byte for byte, at a third of the time: with an
 # indent, json encodes in pure Python, and a corpus report (3,700 findings) took 0.1 s of the
 # run's serial tail. Strings still go through json's C encoder.

@@ -9,8 +9,8 @@ Each result carries a fingerprint made without its line, so a finding keeps its 
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import quote
@@ -19,6 +19,7 @@ from kubelint._version import __version__
 from kubelint.model import RunResult, Severity
 from kubelint.report import ReportContext
 from kubelint.report.identity import fingerprints, relative_path
+from kubelint.report.json_report import ITEMS, stream_json
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 INFO_URI = "https://github.com/kubelint/kubelint"
@@ -59,26 +60,28 @@ def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
     used = sorted({f.rule for f in result.findings})
     index = {rule_id: i for i, rule_id in enumerate(used)}
     rules = [rule_entry(catalog.get(rule_id), rule_id) for rule_id in used]
-    results = []
     prints = fingerprints(result.findings, context.root)
-    for f, fingerprint in zip(result.findings, prints, strict=True):
-        region = {"startLine": f.line, "startColumn": f.column,
-                  "endLine": max(f.end_line, f.line),
-                  "endColumn": f.end_column if f.end_line > f.line else max(f.end_column, f.column)}
-        location: dict[str, Any] = {"physicalLocation": {
-            "artifactLocation": artifact_location(f.file, context.root),
-            "region": region,
-        }}
-        if f.path:
-            location["logicalLocations"] = [{"fullyQualifiedName": f.path, "kind": "member"}]
-        results.append({
-            "ruleId": f.rule,
-            "ruleIndex": index[f.rule],
-            "level": _LEVEL[f.severity],
-            "message": {"text": f.message},
-            "locations": [location],
-            "partialFingerprints": {FINGERPRINT: fingerprint},
-        })
+
+    def results() -> Iterator[dict[str, Any]]:
+        for f, fingerprint in zip(result.findings, prints, strict=True):
+            region = {"startLine": f.line, "startColumn": f.column,
+                      "endLine": max(f.end_line, f.line),
+                      "endColumn": f.end_column if f.end_line > f.line else max(f.end_column, f.column)}
+            location: dict[str, Any] = {"physicalLocation": {
+                "artifactLocation": artifact_location(f.file, context.root),
+                "region": region,
+            }}
+            if f.path:
+                location["logicalLocations"] = [{"fullyQualifiedName": f.path, "kind": "member"}]
+            yield {
+                "ruleId": f.rule,
+                "ruleIndex": index[f.rule],
+                "level": _LEVEL[f.severity],
+                "message": {"text": f.message},
+                "locations": [location],
+                "partialFingerprints": {FINGERPRINT: fingerprint},
+            }
+
     root_uri = Path(os.path.abspath(context.root)).as_uri().rstrip("/") + "/"
     log = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -89,7 +92,8 @@ def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
             "originalUriBaseIds": {SRCROOT: {"uri": root_uri}},
             "columnKind": "unicodeCodePoints",
             "properties": {"kubernetesVersion": context.kubernetes_version},
-            "results": results,
+            "results": ITEMS,  # written a result at a time
         }],
     }
-    stream.write(json.dumps(log, indent=2, ensure_ascii=False) + "\n")
+    for piece in stream_json(log, results()):
+        stream.write(piece)
