@@ -1190,12 +1190,10 @@ def streams_table(streams: StreamResult) -> list[str]:
         if not row.ok:
             lines.append(f"| {row.label} | 0 | – | – | – | – | – | – | – | – | {row.unavailable or 'no run'} |")
             continue
-        seconds = [run.seconds for run in row.runs]
-        codes = ",".join(map(str, sorted({run.returncode for run in row.runs})))
+        timing, codes = _timing_cells(row)
         tree = row.tree_mb
         lines.append(
-            f"| {row.label} | {len(seconds)} | {fmt_s(row.median)} | {fmt_s(min(seconds))} | {fmt_s(max(seconds))} "
-            f"| {fmt_s(row.cpu)} | {fmt_rate(row.documents, row.median)} "
+            f"| {row.label} | {timing} | {fmt_rate(row.documents, row.median)} "
             f"| {fmt_ratio(row.median / base) if base else '–'} | {row.rss_mb:.0f} "
             f"| {'–' if tree is None else f'{tree:.0f}'} | {codes} |")
     lines += ["", "Commands:", ""]
@@ -1203,6 +1201,14 @@ def streams_table(streams: StreamResult) -> list[str]:
         lines.append(f"- {row.label}: `{row.command}`" + (f"; {row.note}" if row.note else ""))
     lines.append("")
     return lines
+
+
+def _timing_cells(row: Row) -> tuple[str, str]:
+    """A row's runs, median, min, max and CPU seconds as table cells, and its exit codes."""
+    seconds = [run.seconds for run in row.runs]
+    codes = ",".join(map(str, sorted({run.returncode for run in row.runs})))
+    return (f"{len(seconds)} | {fmt_s(row.median)} | {fmt_s(min(seconds))} | {fmt_s(max(seconds))} "
+            f"| {fmt_s(row.cpu)}"), codes
 
 
 def projects_table(rows: list[Row], display: str) -> list[str]:
@@ -1221,12 +1227,9 @@ def projects_table(rows: list[Row], display: str) -> list[str]:
         if not row.ok:
             lines.append(f"| {row.label} | 0 | – | – | – | – | – | {row.unavailable or 'no run'} |")
             continue
-        seconds = [run.seconds for run in row.runs]
-        codes = ",".join(map(str, sorted({run.returncode for run in row.runs})))
+        timing, codes = _timing_cells(row)
         tree = row.tree_mb
-        lines.append(f"| {row.label} | {len(seconds)} | {fmt_s(row.median)} | {fmt_s(min(seconds))} "
-                     f"| {fmt_s(max(seconds))} | {fmt_s(row.cpu)} | {'–' if tree is None else f'{tree:.0f}'} "
-                     f"| {codes} |")
+        lines.append(f"| {row.label} | {timing} | {'–' if tree is None else f'{tree:.0f}'} | {codes} |")
     lines += ["", "Commands:", ""]
     for row in rows:
         lines.append(f"- {row.label}: `{row.command}`" + (f"; {row.note}" if row.note else ""))
