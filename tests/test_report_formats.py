@@ -218,3 +218,28 @@ def test_sarif_and_gitlab_reports_of_no_findings_are_what_json_dumps_writes() ->
         report = json.loads(text)
         assert text == json.dumps(report, indent=2, ensure_ascii=False) + "\n"
         assert (report["runs"][0]["results"] if fmt == "sarif" else report) == []
+
+
+class _Writes:
+    """A stream that keeps only the size of each write."""
+
+    def __init__(self) -> None:
+        self.sizes: list[int] = []
+
+    def write(self, text: str) -> int:
+        self.sizes.append(len(text))
+        return len(text)
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab", "junit", "github", "text"])
+def test_a_report_of_many_findings_is_written_a_piece_at_a_time(result: RunResult, fmt: str) -> None:
+    """A rendered stream has a hundred thousand findings: no report holds them all as text."""
+    from dataclasses import replace
+
+    from kubelint.report import renderer
+
+    many = replace(result, findings=[replace(f, line=f.line + 1000 * n) for n in range(200) for f in result.findings])
+    assert len(many.findings) >= 1500
+    stream = _Writes()
+    renderer(fmt)(many, ReportContext(kubernetes_version="1.37", root="."), stream)
+    assert sum(stream.sizes) > 100_000 and max(stream.sizes) < sum(stream.sizes) / 50

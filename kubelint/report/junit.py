@@ -10,6 +10,7 @@ listed: the run's result holds only findings and counts.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import IO
 
 from kubelint.model import Finding, RunResult
@@ -59,24 +60,28 @@ def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
     for finding in result.findings:
         file = relative_path(finding.file, context.root)
         files.setdefault(file, {}).setdefault(case_name(finding), []).append(finding)
-    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    for line in _lines(result, files):  # a line at a time: a stream's 100,000 findings stay small
+        stream.write(line + "\n")
+
+
+def _lines(result: RunResult, files: dict[str, dict[str, list[Finding]]]) -> Iterator[str]:
+    yield '<?xml version="1.0" encoding="UTF-8"?>'
     # `failures` counts the failed testcases (junit-10.xsd: "tests in the suite that failed"), never
     # more than `tests`: a consumer that shows tests minus failures as passed must not go negative.
     # Every listed testcase holds at least one finding; each finding is one <failure> in it.
     failed = sum(len(c) for c in files.values())
-    out.append(f'<testsuites name="kubelint" tests="{failed or 1}" failures="{failed}" errors="0">')
+    yield f'<testsuites name="kubelint" tests="{failed or 1}" failures="{failed}" errors="0">'
     for file, by_case in files.items():
-        out.append(f'  <testsuite name="{_attr(file)}" tests="{len(by_case)}" failures="{len(by_case)}" '
-                   f'errors="0" skipped="0" file="{_attr(file)}">')
+        yield (f'  <testsuite name="{_attr(file)}" tests="{len(by_case)}" failures="{len(by_case)}" '
+               f'errors="0" skipped="0" file="{_attr(file)}">')
         for name, found in by_case.items():
-            out.append(f'    <testcase name="{_attr(name)}" classname="{_attr(classname(file))}">')
-            out.extend(_failure(f) for f in found)
-            out.append("    </testcase>")
-        out.append("  </testsuite>")
+            yield f'    <testcase name="{_attr(name)}" classname="{_attr(classname(file))}">'
+            yield from (_failure(f) for f in found)
+            yield "    </testcase>"
+        yield "  </testsuite>"
     if not files:  # an empty report reads as "no tests ran" to Jenkins: say the run passed
-        out.append('  <testsuite name="kubelint" tests="1" failures="0" errors="0" skipped="0">')
-        out.append(f'    <testcase name="{result.files} files, {result.documents} documents" '
-                   'classname="kubelint"/>')
-        out.append("  </testsuite>")
-    out.append("</testsuites>")
-    stream.write("\n".join(out) + "\n")
+        yield '  <testsuite name="kubelint" tests="1" failures="0" errors="0" skipped="0">'
+        yield (f'    <testcase name="{result.files} files, {result.documents} documents" '
+               'classname="kubelint"/>')
+        yield "  </testsuite>"
+    yield "</testsuites>"
