@@ -659,9 +659,11 @@ DEFER_POSITIONS_AFTER = 5000
 
 def _may_defer(text: str) -> bool:
     """Whether a document's own lines parse as it did in the stream: no directives (a %TAG
-    changes what follows it) and only \n as line break (so a line starts after a \n)."""
-    return not (text.startswith("%") or "\n%" in text or "\r" in text or "\x85" in text
-                or "\u2028" in text or "\u2029" in text)
+    changes what follows it), and every line break ends in \n (\n or \r\n), so that a line
+    starts after a \n."""
+    if text.startswith("%") or "\n%" in text or "\x85" in text or "\u2028" in text or "\u2029" in text:
+        return False
+    return "\r" not in text or text.count("\r") == text.count("\r\n")
 
 
 # Deferred documents are parsed again this many at a time: one parse of a few lines costs
