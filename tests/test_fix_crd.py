@@ -9,29 +9,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_cli
+from tests.crds import backup_crd
 
-CRD = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: backups.example.com
-spec:
-  group: example.com
-  names: {kind: Backup, plural: backups, singular: backup}
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                retentionDays: {type: integer}
-"""
+CRD = backup_crd("              retentionDays: {type: integer}\n")
 BACKUP = """\
 apiVersion: example.com/v1
 kind: Backup

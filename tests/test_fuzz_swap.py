@@ -29,6 +29,7 @@ from kubelint.engine.run import lint_paths, lint_text
 from kubelint.model import Finding
 from kubelint.options import Options
 from kubelint.parser import parse
+from tests.crds import backup_crd
 
 LONG = os.environ.get("KUBELINT_FUZZ_LONG") == "1"
 
@@ -187,27 +188,7 @@ metadata:
 """
 # A CRD beside workloads makes their namespaces operator-run (a bundle): apart from APP, so
 # that the rules silenced there still run on the seed.
-CUSTOM = """\
-apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: backups.example.com}
-spec:
-  group: example.com
-  scope: Namespaced
-  names: {kind: Backup, plural: backups, singular: backup}
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                retentionDays: {type: integer}
-                schedule: {type: string}
+CUSTOM = backup_crd("              retentionDays: {type: integer}\n              schedule: {type: string}\n") + """\
 ---
 apiVersion: example.com/v1
 kind: Backup

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 import kubelint
 from kubelint.cli import app
+from tests.crds import backup_crd
 
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment
@@ -31,26 +32,7 @@ spec:
   selector: {app: web}
   ports: [{port: 80}]
 """
-CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata: {name: backups.example.com}
-spec:
-  group: example.com
-  names: {kind: Backup, plural: backups, singular: backup, listKind: BackupList}
-  scope: Namespaced
-  versions:
-  - name: v1
-    served: true
-    storage: true
-    schema:
-      openAPIV3Schema:
-        type: object
-        properties:
-          spec:
-            type: object
-            properties:
-              retentionDays: {type: integer}
-"""
+CRD = backup_crd("              retentionDays: {type: integer}\n")
 BACKUP = """apiVersion: example.com/v1
 kind: Backup
 metadata: {name: nightly}
