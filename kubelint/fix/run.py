@@ -133,7 +133,7 @@ def fixes_for_report(findings: Sequence[Finding], options: Options,
     files = files_to_fix(findings)
     if not files:
         return list(findings)
-    from kubelint.fix.session import FixSession, verified
+    from kubelint.fix.session import FixSession
 
     session = FixSession(options)
     groups = _custom_groups(findings) if targets else frozenset()
@@ -151,11 +151,9 @@ def fixes_for_report(findings: Sequence[Finding], options: Options,
         text = read(path) if callable(read) else None
         if text is None:
             continue
-        fixes = session.fixes(path, text, by_file[path])
-        good, _ = verified(text, path, [f for f in fixes.values() if isinstance(f, Fix)])
-        kept = {id(f) for f in good}
-        for finding, fix in fixes.items():
-            if isinstance(fix, Fix) and id(fix) in kept:
+        # FixSession.fixes already withholds a fix whose edited text would not parse.
+        for finding, fix in session.fixes(path, text, by_file[path]).items():
+            if isinstance(fix, Fix):
                 attached[id(finding)] = replace(finding, fix=fix)
             elif isinstance(fix, NoFix):
                 attached[id(finding)] = with_reason(finding, fix)
