@@ -208,7 +208,7 @@ def test_a_streamed_list_is_what_json_dumps_writes(count: int, shape: str) -> No
         return {"a": None, "b": [{"c": {"results": items}}]}
 
     expected = json.dumps(document(_items(count)), indent=2, ensure_ascii=False) + "\n"
-    assert "".join(stream_json(document(ITEMS), iter(_items(count)))) == expected
+    assert "".join(stream_json(document(ITEMS), {ITEMS: iter(_items(count))})) == expected
 
 
 def test_sarif_and_gitlab_reports_of_no_findings_are_what_json_dumps_writes() -> None:

@@ -24,7 +24,7 @@ CATEGORY = {"security": "Security", "api": "Compatibility", "schema": "Bug Risk"
 
 def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
     catalog = context.rules_of(result)
-    for piece in stream_json(ITEMS, _issues(result, catalog, context.root)):  # an issue at a time
+    for piece in stream_json(ITEMS, {ITEMS: _issues(result, catalog, context.root)}):  # an issue at a time
         stream.write(piece)
 
 

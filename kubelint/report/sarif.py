@@ -95,5 +95,5 @@ def render(result: RunResult, context: ReportContext, stream: IO[str]) -> None:
             "results": ITEMS,  # written a result at a time
         }],
     }
-    for piece in stream_json(log, results()):
+    for piece in stream_json(log, {ITEMS: results()}):
         stream.write(piece)
