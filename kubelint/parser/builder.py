@@ -189,8 +189,6 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
         # libyaml skips a leading byte-order mark without counting it in its offsets; drop it
         # here so that offsets into `text` and libyaml's agree (columns already skip it).
         text = text[1:]
-    if defer_after is not None and not _may_defer(text):
-        defer_after = None
     positions: Layout = {}
     anchors: dict[str, tuple[Any, int]] = {}
     stack: list[_Frame] = []
@@ -428,14 +426,18 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
         return True
 
     def document_end(sm: Any, em: Any, explicit: Any = None) -> bool:
-        nonlocal doc_index, floor, in_document, run
+        nonlocal doc_index, floor, in_document, run, defer_after
         if root is not _NO_KEY:
             span = Span(doc_start.line + 1 + line_offset, doc_start.column + 1,
                         root_pos[1].line + 1 + line_offset, root_pos[1].column + 1)
             kept_root: Any = root_pos
             layout: Any = positions
             offset = line_offset
-            if defer_after is not None and doc_index >= max(defer_after, COMPACT_AFTER):
+            deferring = defer_after is not None and doc_index >= max(defer_after, COMPACT_AFTER)
+            if deferring and run is None and not _may_defer(text):  # checked once, when the stream gets long
+                defer_after = None
+                deferring = False
+            if deferring:
                 # A long stream: this document keeps a way to read its positions again, with
                 # the run of documents around it (see _Run); positions count from its first line.
                 if run is None or run.documents >= _RUN_DOCUMENTS:
