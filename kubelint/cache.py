@@ -26,7 +26,7 @@ from kubelint._version import __version__
 _HERE = os.path.dirname(__file__)
 _CODE = tuple(os.path.join(_HERE, *name.split("/")) for name in (
     "cache.py", "parser/__init__.py", "parser/builder.py", "parser/cyaml.py", "parser/problems.py",
-    "parser/scalars.py", "parser/text.py", "schema/patches.py", "schema/store.py", "kube/versions.py"))
+    "parser/scalars.py", "parser/text.py", "parser/_fastyaml.c", "schema/patches.py", "schema/store.py", "kube/versions.py"))
 
 
 def directory(section: str) -> str | None:

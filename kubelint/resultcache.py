@@ -241,7 +241,7 @@ def code_fingerprint() -> str:
     from kubelint import resources
 
     package = os.path.dirname(os.path.abspath(__file__))
-    files = [f for f in _files_under(package) if f.endswith(".py")]
+    files = [f for f in _files_under(package) if f.endswith((".py", ".c"))]  # .c: the C parser
     for name in ("rules", "schemas"):
         try:
             files.extend(_files_under(str(resources.data_dir(name))))

@@ -11,6 +11,9 @@ import yaml
 from kubelint.model import Span
 from kubelint.parser import parse, resolve_plain
 
+# Each test runs with the C builder and with the Python one (conftest.each_builder).
+pytestmark = pytest.mark.usefixtures("each_builder")
+
 
 @pytest.mark.parametrize("text,value", [
     ("=", "="), ("2024-01-01", "2024-01-01"), ("1:20", "1:20"), ("yes", True), ("on", True),

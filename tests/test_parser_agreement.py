@@ -118,6 +118,7 @@ def _compare(files: list[Path]) -> int:
     return compared
 
 
+@pytest.mark.usefixtures("each_builder")
 def test_event_parser_matches_the_composer_reference_on_the_fixtures() -> None:
     assert _compare(_files(FIXTURES)) > FIXTURE_DOCUMENTS
 

@@ -16,6 +16,9 @@ from kubelint.parser import parse
 from kubelint.source import load_text
 from tests.crds import backup_crd
 
+# Each test runs with the C builder and with the Python one (conftest.each_builder).
+pytestmark = pytest.mark.usefixtures("each_builder")
+
 DEPLOYMENT = """\
 apiVersion: apps/v1
 kind: Deployment

@@ -13,6 +13,9 @@ from kubelint import parser
 from kubelint.model import as_numbers
 from kubelint.parser import builder, cyaml, parse
 
+# Each test runs with the C builder and with the Python one (conftest.each_builder).
+pytestmark = pytest.mark.usefixtures("each_builder")
+
 SAMPLE = """\
 apiVersion: v1
 kind: ConfigMap

@@ -14,6 +14,9 @@ from kubelint.parser import parse
 from kubelint.source import decode, load_text
 from tests.crds import backup_crd
 
+# Each test runs with the C builder and with the Python one (conftest.each_builder).
+pytestmark = pytest.mark.usefixtures("each_builder")
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 

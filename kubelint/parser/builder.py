@@ -11,6 +11,8 @@ that later walks the expanded tree.
 
 from __future__ import annotations
 
+import gc
+import sys
 from _thread import get_ident
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,7 +32,7 @@ from kubelint.model import (
     pack_numbers,
     pack_position,
 )
-from kubelint.parser.cyaml import _owned_by, _run_events, _Stopped, rebind
+from kubelint.parser.cyaml import _PACKAGE, _owned_by, _run_events, _Stopped, rebind
 from kubelint.parser.problems import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
@@ -54,6 +56,13 @@ from kubelint.parser.scalars import (
     resolve_plain,
 )
 from kubelint.parser.text import LINE_BREAK_CHARS, _Window
+
+try:  # the C builder for plain manifests (_fastyaml.c); where it was not built, this one alone
+    from kubelint.parser import _fastyaml
+except ImportError:  # pragma: no cover - a build without a C compiler or libyaml's headers
+    _fastyaml = None
+else:
+    _fastyaml.configure(resolve_plain, _key_text, _WORDS, _PLAIN_TEXT_START, _NUMERIC_START)
 
 
 @dataclass(slots=True)
@@ -132,6 +141,10 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
     read again from their own lines when asked (a long stream's; see model.DeferredLayout)."""
     light = light and not collect_scalars
     defer_after = None if collect_scalars or start else defer_after
+    if _fastyaml is not None and not collect_scalars and not start:
+        fast = _fast_parse(text, filename, line_offset, first_index, alias_nodes, light, defer_after)
+        if fast is not None:
+            return fast
     try:
         result = _parse(text, filename, collect_scalars=collect_scalars, line_offset=line_offset,
                         first_index=first_index, start=start, alias_nodes=alias_nodes, light=light,
@@ -163,6 +176,41 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
     if rewrites:
         for doc in result.documents:
             doc.obj = _restore_quotes(doc.obj)
+    return result
+
+
+def _fast_parse(text: str, filename: str, line_offset: int, first_index: int, alias_nodes: int,
+                light: bool, defer_after: int | None) -> ParseResult | None:
+    """The C builder's parse, or None where the text needs this module's (see _fastyaml.c).
+
+    It answers only for texts it reads whole: it stops before a document whose positions this
+    module would defer, so that deferral stays in one place."""
+    if text.startswith("\ufeff"):
+        text = text[1:]  # as _parse does: libyaml does not count it in its offsets
+    limit = sys.maxsize if defer_after is None else max(defer_after, COMPACT_AFTER) - first_index
+    collecting = gc.isenabled()
+    if collecting and _PACKAGE.PAUSE_GC:  # as _run_events does: a tree of new containers
+        gc.disable()
+    try:
+        built = _fastyaml.build(text, light, limit, MAX_DEPTH)
+    finally:
+        if collecting:
+            gc.enable()
+    if built is None:
+        return None
+    entries, seen, stream_end_line = built
+    result = ParseResult(next_index=first_index + seen, alias_nodes=alias_nodes)
+    documents = result.documents
+    for index, root, positions, line, column, root_pos, light_paths in entries:
+        index += first_index
+        span = Span(line + 1 + line_offset, column + 1, root_pos[2] + 1 + line_offset, root_pos[3] + 1)
+        if index >= COMPACT_AFTER:  # a long stream: keep its positions small, as _parse does
+            _compact(positions)
+            root_pos = pack_numbers(root_pos)
+        documents.append(Document(filename, index, root, positions, span, line_offset=line_offset,
+                                  root=root_pos, light=light_paths))
+    if documents and text[-1:] not in LINE_BREAK_CHARS:
+        _clamp_to_end(documents[-1], text, stream_end_line + 1 + line_offset)
     return result
 
 
@@ -711,8 +759,8 @@ def _compact(positions: dict[Any, Any]) -> None:
         keys = range(len(children)) if type(children) is list else list(children)
         for key in keys:
             raw = children[key]
-            if type(raw) is tuple and raw and type(raw[0]) is not int:
-                children[key] = pack_position(raw)
+            if type(raw) is tuple and raw:
+                children[key] = pack_numbers(raw) if type(raw[0]) is int else pack_position(raw)
 
 
 def _apply_merges(frame: _Frame) -> None:

@@ -1,0 +1,501 @@
+/* kubelint's parse of plain manifests, in C: libyaml's events straight into the objects and
+ * the positions that builder.py makes, with no event or mark object in between.
+ *
+ * Why: the parse is half of a cold run, and most of it is PyYAML making two Mark objects and a
+ * call into Python per event; libyaml itself takes a fifth of that time. This module handles the
+ * manifests that need nothing but mappings, sequences and untagged scalars. Anything else (an
+ * anchor, an alias, a tag, a merge key, a duplicate key, a key that is a mapping, a syntax
+ * error, a stream long enough to defer its positions) makes `build` return None, and
+ * builder.py parses the text the whole way in Python, which stays the reference for every
+ * result: the two must agree wherever this one answers (tests/test_parser_fast.py).
+ *
+ * Positions are tuples of numbers, 0-based (line, column) pairs: (key start, key end, value
+ * start, value end) for a mapping entry, (start, end) for a list item and the root, which
+ * model.as_numbers reads as it reads the marks the Python builder keeps.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <yaml.h>
+
+/* Set once by configure(): the Python builder's own tables and functions for scalars and keys. */
+static PyObject *resolve_plain_fn = NULL; /* scalars.resolve_plain */
+static PyObject *key_text_fn = NULL;      /* scalars._key_text */
+static PyObject *words = NULL;            /* scalars._WORDS */
+static PyObject *plain_text_start = NULL; /* scalars._PLAIN_TEXT_START */
+static PyObject *numeric_start = NULL;    /* scalars._NUMERIC_START */
+static char ascii_text[128];              /* first characters that make a plain scalar a string */
+static char ascii_numeric[128];           /* first characters resolve_plain reads */
+static PyObject *str_kind = NULL, *str_crd = NULL, *str_spec = NULL, *str_versions = NULL,
+                *str_schema = NULL, *str_openapi = NULL, *str_validation = NULL;
+
+typedef struct {
+    PyObject *container; /* dict or list, owned */
+    PyObject *path;      /* the container's path (a shared tuple), owned; NULL when light */
+    PyObject *pos;       /* the positions of its children, owned; NULL when light */
+    PyObject *key;       /* the pending key of a mapping, owned, or NULL */
+    yaml_mark_t key_start, key_end, start;
+    int is_map;
+    int light; /* inside a CRD schema built without positions */
+} Frame;
+
+typedef struct {
+    Frame *frames;
+    Py_ssize_t depth, capacity;
+    PyObject *positions;   /* this document's Layout, owned */
+    PyObject *shared;      /* path -> path, across the documents of the text */
+    PyObject *light_roots; /* this document's paths built light */
+    PyObject *root;
+    yaml_mark_t root_start, root_end, doc_start, light_start;
+    PyObject *light_path;
+    int light;
+} Builder;
+
+/* The reason build() gives up: it is never an error to the caller, who parses in Python. */
+#define GIVE_UP 1
+#define FAILED -1
+
+static int is_ascii_member(PyObject *set, int c) {
+    char text[2] = {(char)c, 0};
+    PyObject *ch = PyUnicode_FromString(text);
+    if (ch == NULL) return FAILED;
+    int found = PySequence_Contains(set, ch);
+    Py_DECREF(ch);
+    return found;
+}
+
+static PyObject *configure(PyObject *self, PyObject *args) {
+    PyObject *resolve, *key_text, *w, *plain, *numeric;
+    if (!PyArg_ParseTuple(args, "OOO!OO", &resolve, &key_text, &PyDict_Type, &w, &plain, &numeric))
+        return NULL;
+    for (int c = 0; c < 128; c++) {
+        int found = is_ascii_member(plain, c);
+        if (found < 0) return NULL;
+        ascii_text[c] = (char)found;
+        found = is_ascii_member(numeric, c);
+        if (found < 0) return NULL;
+        ascii_numeric[c] = (char)found;
+    }
+    Py_INCREF(resolve); Py_XSETREF(resolve_plain_fn, resolve);
+    Py_INCREF(key_text); Py_XSETREF(key_text_fn, key_text);
+    Py_INCREF(w); Py_XSETREF(words, w);
+    Py_INCREF(plain); Py_XSETREF(plain_text_start, plain);
+    Py_INCREF(numeric); Py_XSETREF(numeric_start, numeric);
+    Py_RETURN_NONE;
+}
+
+/* A number tuple of 2 or 4 marks. */
+static PyObject *numbers(const yaml_mark_t *marks, int count) {
+    PyObject *tuple = PyTuple_New(count * 2);
+    if (tuple == NULL) return NULL;
+    for (int i = 0; i < count; i++) {
+        PyObject *line = PyLong_FromSize_t(marks[i].line);
+        PyObject *column = line ? PyLong_FromSize_t(marks[i].column) : NULL;
+        if (column == NULL) {
+            Py_XDECREF(line);
+            Py_DECREF(tuple);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(tuple, i * 2, line);
+        PyTuple_SET_ITEM(tuple, i * 2 + 1, column);
+    }
+    return tuple;
+}
+
+static PyObject *key_as_text(PyObject *key) {
+    if (PyUnicode_CheckExact(key)) {
+        Py_INCREF(key);
+        return key;
+    }
+    PyObject *text = PyObject_CallOneArg(key_text_fn, key);
+    if (text != NULL && !PyUnicode_Check(text)) {
+        Py_DECREF(text);
+        PyErr_SetString(PyExc_TypeError, "_key_text gave no string");
+        return NULL;
+    }
+    return text;
+}
+
+/* Put a finished node (a new reference, taken) into its parent, or make it the root. */
+static int attach(Builder *b, PyObject *value, yaml_mark_t start, yaml_mark_t end, int is_container) {
+    if (b->depth == 0) {
+        b->root = value;
+        b->root_start = start;
+        b->root_end = end;
+        return 0;
+    }
+    Frame *top = &b->frames[b->depth - 1];
+    if (!top->is_map) {
+        if (PyList_Append(top->container, value) < 0) goto fail;
+        Py_DECREF(value);
+        if (!top->light) {
+            yaml_mark_t marks[2] = {start, end};
+            PyObject *pos = numbers(marks, 2);
+            if (pos == NULL) return FAILED;
+            int failed = PyList_Append(top->pos, pos);
+            Py_DECREF(pos);
+            if (failed < 0) return FAILED;
+        }
+        return 0;
+    }
+    if (top->key == NULL) { /* a key */
+        if (is_container) {
+            Py_DECREF(value);
+            return GIVE_UP; /* a mapping or list as a key: the Python builder says why not */
+        }
+        if (PyUnicode_CheckExact(value)) PyUnicode_InternInPlace(&value);
+        top->key = value;
+        top->key_start = start;
+        top->key_end = end;
+        return 0;
+    }
+    PyObject *key = key_as_text(top->key);
+    Py_CLEAR(top->key);
+    if (key == NULL) goto fail;
+    int present = PyDict_Contains(top->container, key);
+    if (present != 0) { /* a duplicate key: the Python builder reports it */
+        Py_DECREF(key);
+        Py_DECREF(value);
+        return present < 0 ? FAILED : GIVE_UP;
+    }
+    if (PyDict_SetItem(top->container, key, value) < 0) {
+        Py_DECREF(key);
+        goto fail;
+    }
+    Py_DECREF(value);
+    if (!top->light) {
+        yaml_mark_t marks[4] = {top->key_start, top->key_end, start, end};
+        PyObject *pos = numbers(marks, 4);
+        if (pos == NULL) {
+            Py_DECREF(key);
+            return FAILED;
+        }
+        int failed = PyDict_SetItem(top->pos, key, pos);
+        Py_DECREF(pos);
+        if (failed < 0) {
+            Py_DECREF(key);
+            return FAILED;
+        }
+    }
+    Py_DECREF(key);
+    return 0;
+fail:
+    Py_DECREF(value);
+    return FAILED;
+}
+
+static int is_text(PyObject *item, PyObject *text) {
+    return PyUnicode_CheckExact(item) && PyUnicode_Compare(item, text) == 0;
+}
+
+/* spec.versions[n].schema.openAPIV3Schema or spec.validation.openAPIV3Schema */
+static int is_schema_path(PyObject *path) {
+    Py_ssize_t n = PyTuple_GET_SIZE(path);
+    if (n == 5)
+        return is_text(PyTuple_GET_ITEM(path, 4), str_openapi) && is_text(PyTuple_GET_ITEM(path, 3), str_schema)
+               && is_text(PyTuple_GET_ITEM(path, 1), str_versions) && is_text(PyTuple_GET_ITEM(path, 0), str_spec)
+               && PyLong_CheckExact(PyTuple_GET_ITEM(path, 2));
+    if (n == 3)
+        return is_text(PyTuple_GET_ITEM(path, 0), str_spec) && is_text(PyTuple_GET_ITEM(path, 1), str_validation)
+               && is_text(PyTuple_GET_ITEM(path, 2), str_openapi);
+    return 0;
+}
+
+static int push(Builder *b, int is_map, yaml_mark_t start, int max_depth) {
+    if (b->depth >= max_depth) return GIVE_UP; /* the Python builder refuses it, with a finding */
+    if (b->depth == b->capacity) {
+        Py_ssize_t capacity = b->capacity ? b->capacity * 2 : 16;
+        Frame *frames = PyMem_Realloc(b->frames, capacity * sizeof(Frame));
+        if (frames == NULL) {
+            PyErr_NoMemory();
+            return FAILED;
+        }
+        b->frames = frames;
+        b->capacity = capacity;
+    }
+    Frame *top = b->depth ? &b->frames[b->depth - 1] : NULL;
+    PyObject *path = NULL;
+    int light = top != NULL && top->light;
+    if (!light) {
+        Py_ssize_t n = top ? PyTuple_GET_SIZE(top->path) : 0;
+        PyObject *part;
+        if (top == NULL) {
+            part = NULL;
+        } else if (top->is_map) {
+            if (top->key == NULL) return GIVE_UP; /* a mapping or list as a key */
+            part = key_as_text(top->key);
+            if (part == NULL) return FAILED;
+        } else {
+            part = PyLong_FromSsize_t(PyList_GET_SIZE(top->container));
+            if (part == NULL) return FAILED;
+        }
+        PyObject *fresh = PyTuple_New(part ? n + 1 : 0);
+        if (fresh == NULL) {
+            Py_XDECREF(part);
+            return FAILED;
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *item = PyTuple_GET_ITEM(top->path, i);
+            Py_INCREF(item);
+            PyTuple_SET_ITEM(fresh, i, item);
+        }
+        if (part) PyTuple_SET_ITEM(fresh, n, part);
+        path = PyDict_SetDefault(b->shared, fresh, fresh); /* ("metadata",) once for every document */
+        Py_DECREF(fresh);
+        if (path == NULL) return FAILED;
+        Py_INCREF(path);
+        if (b->light && b->depth > 0 && b->frames[0].is_map && is_schema_path(path)) {
+            PyObject *kind = PyDict_GetItemWithError(b->frames[0].container, str_kind);
+            if (kind == NULL && PyErr_Occurred()) {
+                Py_DECREF(path);
+                return FAILED;
+            }
+            if (kind != NULL && PyUnicode_Check(kind) && PyUnicode_Compare(kind, str_crd) == 0) {
+                light = 1;
+                b->light_start = start;
+                Py_XSETREF(b->light_path, path); /* the reference moves */
+                path = NULL;
+            }
+        }
+    } else if (top->is_map && top->key == NULL) {
+        return GIVE_UP;
+    }
+    Frame *frame = &b->frames[b->depth];
+    memset(frame, 0, sizeof(Frame));
+    frame->container = is_map ? PyDict_New() : PyList_New(0);
+    if (frame->container == NULL) {
+        Py_XDECREF(path);
+        return FAILED;
+    }
+    frame->is_map = is_map;
+    frame->light = light;
+    frame->start = start;
+    if (!light) {
+        frame->path = path;
+        frame->pos = is_map ? PyDict_New() : PyList_New(0);
+        if (frame->pos == NULL || PyDict_SetItem(b->positions, path, frame->pos) < 0) {
+            Py_CLEAR(frame->container);
+            Py_CLEAR(frame->pos);
+            Py_CLEAR(frame->path);
+            return FAILED;
+        }
+    }
+    b->depth++;
+    return 0;
+}
+
+static int pop(Builder *b, yaml_mark_t end) {
+    Frame frame = b->frames[--b->depth];
+    Py_XDECREF(frame.path);
+    Py_XDECREF(frame.pos);
+    Py_XDECREF(frame.key); /* none pending at a mapping's end, but for safety */
+    yaml_mark_t start = frame.start;
+    if (frame.light && (b->depth == 0 || !b->frames[b->depth - 1].light)) {
+        /* the schema is whole: its own key and value keep their positions */
+        if (PyList_Append(b->light_roots, b->light_path) < 0) {
+            Py_DECREF(frame.container);
+            return FAILED;
+        }
+        start = b->light_start;
+    }
+    return attach(b, frame.container, start, end, 1);
+}
+
+static int scalar(Builder *b, yaml_event_t *event) {
+    if (event->data.scalar.anchor != NULL || event->data.scalar.tag != NULL) return GIVE_UP;
+    const char *text = (const char *)event->data.scalar.value;
+    size_t length = event->data.scalar.length;
+    PyObject *raw = PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "strict");
+    if (raw == NULL) return FAILED;
+    PyObject *value;
+    if (event->data.scalar.style != YAML_PLAIN_SCALAR_STYLE && event->data.scalar.style != YAML_ANY_SCALAR_STYLE) {
+        value = raw; /* quoted or block: a string */
+    } else if (length == 0) {
+        value = PyDict_GetItemWithError(words, raw);
+        if (value == NULL && PyErr_Occurred()) goto fail;
+        value = value ? value : raw;
+        Py_INCREF(value);
+        Py_DECREF(raw);
+    } else {
+        unsigned char first = (unsigned char)text[0];
+        int text_start, numeric;
+        if (first < 128) {
+            text_start = ascii_text[first];
+            numeric = ascii_numeric[first];
+        } else {
+            PyObject *ch = PyUnicode_Substring(raw, 0, 1);
+            if (ch == NULL) goto fail;
+            text_start = PySequence_Contains(plain_text_start, ch);
+            numeric = text_start == 0 ? PySequence_Contains(numeric_start, ch) : 0;
+            Py_DECREF(ch);
+            if (text_start < 0 || numeric < 0) goto fail;
+        }
+        if (text_start) {
+            value = raw; /* `image`, `nginx`: no number, bool or null starts so */
+        } else if (numeric) {
+            value = PyObject_CallOneArg(resolve_plain_fn, raw);
+            Py_DECREF(raw);
+            if (value == NULL) return FAILED;
+        } else if (length == 2 && text[0] == '<' && text[1] == '<') {
+            Py_DECREF(raw);
+            return GIVE_UP; /* a merge key (or `<<` in a CRD schema): the Python builder */
+        } else {
+            value = PyDict_GetItemWithError(words, raw); /* `true`, `null`, `~`; `name` stays */
+            if (value == NULL && PyErr_Occurred()) goto fail;
+            value = value ? value : raw;
+            Py_INCREF(value);
+            Py_DECREF(raw);
+        }
+    }
+    return attach(b, value, event->start_mark, event->end_mark, 0);
+fail:
+    Py_DECREF(raw);
+    return FAILED;
+}
+
+static void clear_document(Builder *b) {
+    while (b->depth > 0) {
+        Frame *frame = &b->frames[--b->depth];
+        Py_XDECREF(frame->container);
+        Py_XDECREF(frame->path);
+        Py_XDECREF(frame->pos);
+        Py_XDECREF(frame->key);
+    }
+    Py_CLEAR(b->root);
+    Py_CLEAR(b->positions);
+    Py_CLEAR(b->light_path);
+    if (b->light_roots) PyList_SetSlice(b->light_roots, 0, PyList_GET_SIZE(b->light_roots), NULL);
+}
+
+/* build(text, light, max_documents, max_depth) -> (documents, documents_seen, stream_end_line) or None
+ *
+ * documents: one tuple per document with a root, (index, obj, positions, start line, start
+ * column, root position, light paths), the index counted from 0 and the lines from the text's
+ * first. None when the text needs the Python builder (see the top of this file).
+ */
+static PyObject *build(PyObject *self, PyObject *args) {
+    PyObject *text;
+    int light;
+    Py_ssize_t max_documents;
+    int max_depth;
+    if (!PyArg_ParseTuple(args, "Upni", &text, &light, &max_documents, &max_depth)) return NULL;
+    if (resolve_plain_fn == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "configure() first");
+        return NULL;
+    }
+    Py_ssize_t size;
+    const char *utf8 = PyUnicode_AsUTF8AndSize(text, &size);
+    if (utf8 == NULL) { /* a lone surrogate: the Python builder reports it */
+        PyErr_Clear();
+        Py_RETURN_NONE;
+    }
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) return PyErr_NoMemory();
+    yaml_parser_set_input_string(&parser, (const unsigned char *)utf8, (size_t)size);
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+
+    Builder b;
+    memset(&b, 0, sizeof(b));
+    b.light = light;
+    PyObject *documents = PyList_New(0);
+    b.shared = PyDict_New();
+    b.light_roots = PyList_New(0);
+    PyObject *result = NULL;
+    int status = (documents && b.shared && b.light_roots) ? 0 : FAILED;
+    Py_ssize_t index = 0;
+    size_t stream_end_line = 0;
+    int done = 0;
+    while (status == 0 && !done) {
+        yaml_event_t event;
+        if (!yaml_parser_parse(&parser, &event)) {
+            status = GIVE_UP; /* a syntax error: the Python builder says where and why */
+            break;
+        }
+        switch (event.type) {
+        case YAML_STREAM_END_EVENT:
+            stream_end_line = event.start_mark.line;
+            done = 1;
+            break;
+        case YAML_DOCUMENT_START_EVENT:
+            if (index >= max_documents) {
+                status = GIVE_UP; /* long enough to defer positions: the Python builder */
+                break;
+            }
+            b.doc_start = event.start_mark;
+            b.positions = PyDict_New();
+            if (b.positions == NULL) status = FAILED;
+            break;
+        case YAML_DOCUMENT_END_EVENT:
+            if (b.root != NULL) {
+                yaml_mark_t marks[2] = {b.root_start, b.root_end};
+                PyObject *root_pos = numbers(marks, 2);
+                PyObject *light_paths = root_pos ? PyList_AsTuple(b.light_roots) : NULL;
+                PyObject *entry = light_paths ? Py_BuildValue(
+                    "(nOOnnOO)", index, b.root, b.positions, (Py_ssize_t)b.doc_start.line,
+                    (Py_ssize_t)b.doc_start.column, root_pos, light_paths) : NULL;
+                Py_XDECREF(root_pos);
+                Py_XDECREF(light_paths);
+                if (entry == NULL || PyList_Append(documents, entry) < 0) status = FAILED;
+                Py_XDECREF(entry);
+            }
+            clear_document(&b);
+            index++;
+            break;
+        case YAML_ALIAS_EVENT:
+            status = GIVE_UP;
+            break;
+        case YAML_SCALAR_EVENT:
+            status = scalar(&b, &event);
+            break;
+        case YAML_SEQUENCE_START_EVENT:
+        case YAML_MAPPING_START_EVENT: {
+            int is_map = event.type == YAML_MAPPING_START_EVENT;
+            yaml_char_t *anchor = is_map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor;
+            yaml_char_t *tag = is_map ? event.data.mapping_start.tag : event.data.sequence_start.tag;
+            status = (anchor || tag) ? GIVE_UP : push(&b, is_map, event.start_mark, max_depth);
+            break;
+        }
+        case YAML_SEQUENCE_END_EVENT:
+        case YAML_MAPPING_END_EVENT:
+            status = pop(&b, event.end_mark);
+            break;
+        default:
+            break;
+        }
+        yaml_event_delete(&event);
+    }
+    yaml_parser_delete(&parser);
+    if (status == 0)
+        result = Py_BuildValue("(Onn)", documents, index, (Py_ssize_t)stream_end_line);
+    else if (status == GIVE_UP) {
+        PyErr_Clear();
+        result = Py_None;
+        Py_INCREF(result);
+    }
+    clear_document(&b);
+    PyMem_Free(b.frames);
+    Py_XDECREF(documents);
+    Py_XDECREF(b.shared);
+    Py_XDECREF(b.light_roots);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"configure", configure, METH_VARARGS, "Take the builder's scalar tables and functions."},
+    {"build", build, METH_VARARGS, "Parse a plain manifest text, or None for the Python builder."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_fastyaml", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__fastyaml(void) {
+    str_kind = PyUnicode_InternFromString("kind");
+    str_crd = PyUnicode_InternFromString("CustomResourceDefinition");
+    str_spec = PyUnicode_InternFromString("spec");
+    str_versions = PyUnicode_InternFromString("versions");
+    str_schema = PyUnicode_InternFromString("schema");
+    str_openapi = PyUnicode_InternFromString("openAPIV3Schema");
+    str_validation = PyUnicode_InternFromString("validation");
+    if (!str_kind || !str_crd || !str_spec || !str_versions || !str_schema || !str_openapi || !str_validation)
+        return NULL;
+    return PyModule_Create(&module);
+}
