@@ -349,16 +349,16 @@ def _settings(targets: list[str], overrides: object, stdin_filename: str | None)
 
 
 def _usage_errors_exit(call: Callable[[], T]) -> T:
-    """Run `call`; a mistake in the configuration, the flags or a rule file exits 2 in one line."""
-    from kubelint.config import ConfigError
-    from kubelint.engine.baseline import BaselineError
-    from kubelint.engine.rules import RuleError
-    from kubelint.engine.selection import SelectionError
-    from kubelint.source import UsageError
+    """Run `call`; a mistake in the configuration, the flags, a rule file or the baseline exits 2
+    in one line.
+
+    Caught through their one base (kubelint.errors), not class by class: naming
+    BaselineError imported the baseline module into every run, which only --baseline uses."""
+    from kubelint.errors import KubelintError
 
     try:
         return call()
-    except (BaselineError, ConfigError, RuleError, SelectionError, UsageError) as exc:
+    except KubelintError as exc:
         raise _fail(str(exc)) from None
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from kubelint.checks.base import NO_PARAMS, CheckContext, CheckDef, Hit, define
-from kubelint.kube import cron, names, quantity, resources, selectors
+from kubelint.kube import names, quantity, resources, selectors
 from kubelint.kube.groups import group_of, is_builtin_group
 from kubelint.kube.workloads import containers, get_path, pod_spec
 from kubelint.model import FieldPath, format_path
@@ -701,6 +701,8 @@ def duplicate_env_var(ctx: CheckContext, container: Any, path: FieldPath, params
 
 
 def invalid_cron_schedule(ctx: CheckContext, obj: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+    from kubelint.kube import cron  # on the first CronJob: a run without one never needs it
+
     schedule = _text(get_path(obj, ("spec", "schedule")))
     if schedule is not None:
         problem = cron.schedule_problem(schedule)

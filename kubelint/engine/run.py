@@ -13,7 +13,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubelint.engine.documents import crds_of
 from kubelint.engine.linter import FileOutcome, Linter
@@ -21,11 +21,15 @@ from kubelint.engine.parallel import default_jobs
 from kubelint.engine.passes import forget_scans, lint_files, lint_in_two_passes, useful_context
 from kubelint.engine.projects import Project, split
 from kubelint.engine.reduce import Reduced
-from kubelint.engine.rendered import Rendering, build_root, kustomize_skipped, merge_builds, render_chart
 from kubelint.model import Finding, RunResult
 from kubelint.options import Options
 from kubelint.project.kustomize import KustomizeInfo, kustomize_files
 from kubelint.source import discover, excluded, forget_real_paths, load_path, load_text, real_path
+
+if TYPE_CHECKING:
+    # Rendering charts and building Kustomize roots is imported when a run has any: a run of
+    # plain manifests never does.
+    from kubelint.engine.rendered import Rendering
 
 
 def lint_paths(paths: Sequence[str], options: Options | None = None, *,
@@ -96,6 +100,8 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
         if cache is not None:
             cache.flush()
     if origins:
+        from kubelint.engine.rendered import merge_builds
+
         result.findings.sort(key=Finding.sort_key)
         result.findings = merge_builds(result.findings, origins)
     if not projects:
@@ -110,10 +116,12 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
 def _result_cache(linter: Linter, caches: dict[str, Any]) -> Any:
     """The result cache for this project's settings, or None when it is off; projects of the
     same settings share one (`caches`, by run key), flushed once at the end of the run."""
+    options = linter.options
+    if not options.cache:
+        return None  # before the import: --no-cache runs need neither it nor pickle
     from kubelint import resultcache
 
-    options = linter.options
-    if not options.cache or not resultcache.enabled():
+    if not resultcache.enabled():
         return None
     try:
         key = resultcache.run_fingerprint({
@@ -150,6 +158,7 @@ def _render(plans: Sequence[tuple[Project, Linter]], kustomize: KustomizeInfo) -
             charts.append((project, linter))
         elif project.kind == "kustomize" and real_path(project.root) in roots:
             if tool is None or options.render == "off":
+                from kubelint.engine.rendered import Rendering, kustomize_skipped
                 from kubelint.project.kustomize import find_kustomization
 
                 where = find_kustomization(project.root) or os.path.join(project.root, "kustomization.yaml")
@@ -160,6 +169,10 @@ def _render(plans: Sequence[tuple[Project, Linter]], kustomize: KustomizeInfo) -
                 builds.append((project, linter))
 
     def render_charts() -> None:  # in this thread: Helm's SDK is not known to be thread-safe
+        if not charts:
+            return
+        from kubelint.engine.rendered import render_chart
+
         for project, linter in charts:
             out[id(project)] = render_chart(project.root, linter.options, linter.rules)
 
@@ -181,6 +194,8 @@ def _side_by_side(builds: list[tuple[Any, ...]], meanwhile: Callable[[], None] =
         meanwhile()
         return []
     from concurrent.futures import ThreadPoolExecutor
+
+    from kubelint.engine.rendered import build_root
 
     pool = ThreadPoolExecutor(max_workers=min(len(builds), _BUILDS_AT_ONCE))
     try:
