@@ -15,138 +15,177 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.kube.groups import group_of
 from kubelint.kube.security import LEVELS, pss_violations
 from kubelint.kube.workloads import containers, get_path, pod_spec, pod_spec_path
-from kubelint.model import Document, FieldPath, Span
+from kubelint.model import Document, FieldPath, Record, Span
 
 # A LabelSelector as plain data: {"matchLabels": {...}, "matchExpressions": [{key, operator,
 # values}]}, or a Service's plain map of labels (kube/selectors.py reads both).
 Selector = dict[str, Any]
 
 
-@dataclass(slots=True)
-class Ref:
+# The records below are plain classes with slots (model.Record: a dataclass's equality and
+# repr), not dataclasses: their import was the heaviest of a one-file run's modules.
+
+
+class Ref(Record):
     """A pod template's reference to a ConfigMap, Secret or ServiceAccount by name."""
 
-    path: FieldPath  # the field that names it, from the object root
-    name: str
-    optional: bool = False
+    __slots__ = ("path", "name", "optional")
+
+    def __init__(self, path: FieldPath, name: str, optional: bool = False) -> None:
+        self.path = path  # the field that names it, from the object root
+        self.name = name
+        self.optional = optional
 
 
-@dataclass(slots=True)
-class KeyRef:
+class KeyRef(Record):
     """A reference to one key of a ConfigMap or Secret (each must exist unless optional)."""
 
-    path: FieldPath
-    name: str
-    key: str
+    __slots__ = ("path", "name", "key")
+
+    def __init__(self, path: FieldPath, name: str, key: str) -> None:
+        self.path = path
+        self.name = name
+        self.key = key
 
 
-@dataclass(slots=True)
-class ContainerPort:
-    name: str | None
-    number: Any  # containerPort as written (the schema rules judge its type)
-    protocol: Any
+class ContainerPort(Record):
+    __slots__ = ("name", "number", "protocol")
+
+    def __init__(self, name: str | None, number: Any, protocol: Any) -> None:
+        self.name = name
+        self.number = number  # containerPort as written (the schema rules judge its type)
+        self.protocol = protocol
 
 
-@dataclass(slots=True)
-class WorkloadFacts:
+class WorkloadFacts(Record):
     """What an object with a pod template (or a Pod) tells about its pods."""
 
-    pod_labels: dict[str, str]
-    pod_spec_path: FieldPath
-    sets_replicas: bool = False  # spec.replicas is written
-    replicas: int | None = None  # …and is a number
-    ports: tuple[ContainerPort, ...] = ()
-    # by kind ("ConfigMap", "Secret"): references by name, and references to one key
-    refs: dict[str, list[Ref]] = field(default_factory=dict)
-    key_refs: dict[str, list[KeyRef]] = field(default_factory=dict)
-    service_account: Ref | None = None
-    # Pod Security failures per level: (control, path from the object root, reason)
-    pss: dict[str, list[tuple[str, FieldPath, str]]] | None = None
+    __slots__ = ("pod_labels", "pod_spec_path", "sets_replicas", "replicas", "ports", "refs", "key_refs",
+                 "service_account", "pss")
+
+    def __init__(self, pod_labels: dict[str, str], pod_spec_path: FieldPath, sets_replicas: bool = False,
+                 replicas: int | None = None, ports: tuple[ContainerPort, ...] = (),
+                 refs: dict[str, list[Ref]] | None = None, key_refs: dict[str, list[KeyRef]] | None = None,
+                 service_account: Ref | None = None,
+                 pss: dict[str, list[tuple[str, FieldPath, str]]] | None = None) -> None:
+        self.pod_labels = pod_labels
+        self.pod_spec_path = pod_spec_path
+        self.sets_replicas = sets_replicas  # spec.replicas is written
+        self.replicas = replicas  # …and is a number
+        self.ports = ports
+        # by kind ("ConfigMap", "Secret"): references by name, and references to one key
+        self.refs: dict[str, list[Ref]] = {} if refs is None else refs
+        self.key_refs: dict[str, list[KeyRef]] = {} if key_refs is None else key_refs
+        self.service_account = service_account
+        # Pod Security failures per level: (control, path from the object root, reason)
+        self.pss = pss
 
 
-@dataclass(slots=True)
-class ServicePort:
-    index: int
-    name: str | None
-    port: Any
-    target_port: Any
-    protocol: Any
+class ServicePort(Record):
+    __slots__ = ("index", "name", "port", "target_port", "protocol")
+
+    def __init__(self, index: int, name: str | None, port: Any, target_port: Any, protocol: Any) -> None:
+        self.index = index
+        self.name = name
+        self.port = port
+        self.target_port = target_port
+        self.protocol = protocol
 
 
-@dataclass(slots=True)
-class ServiceFacts:
-    type: str
-    cluster_ip: str | None
-    selector: dict[str, str] | None
-    ports: tuple[ServicePort, ...] = ()
+class ServiceFacts(Record):
+    __slots__ = ("type", "cluster_ip", "selector", "ports")
+
+    def __init__(self, type: str, cluster_ip: str | None, selector: dict[str, str] | None,
+                 ports: tuple[ServicePort, ...] = ()) -> None:
+        self.type = type
+        self.cluster_ip = cluster_ip
+        self.selector = selector
+        self.ports = ports
 
 
-@dataclass(slots=True)
-class Backend:
+class Backend(Record):
     """An Ingress backend: networking.k8s.io/v1 `service.name` / `service.port.number|name`
     or the older `serviceName` / `servicePort`."""
 
-    path: FieldPath  # of the Service's name
-    service: str
-    port: int | str | None
-    port_path: FieldPath
+    __slots__ = ("path", "service", "port", "port_path")
+
+    def __init__(self, path: FieldPath, service: str, port: int | str | None, port_path: FieldPath) -> None:
+        self.path = path  # of the Service's name
+        self.service = service
+        self.port = port
+        self.port_path = port_path
 
 
-@dataclass(slots=True)
-class ScaleTarget:
+class ScaleTarget(Record):
     """An autoscaler's scaleTargetRef."""
 
-    api_version: str
-    kind: str
-    name: str
+    __slots__ = ("api_version", "kind", "name")
+
+    def __init__(self, api_version: str, kind: str, name: str) -> None:
+        self.api_version = api_version
+        self.kind = kind
+        self.name = name
 
 
-@dataclass(slots=True)
-class CrdFacts:
+class CrdFacts(Record):
     """What a CustomResourceDefinition defines, and whether its resources may run pods: the
     evidence that a namespace holding one is run by an operator (checks/run/operators.py)."""
 
-    group: str
-    kind: str
-    scope: str
-    # The schema describes pods (a field named as a pod spec's or a template's), or says too
-    # little to tell (no schema, or a spec that keeps unknown fields): its operator may run pods.
-    runs_pods: bool = True
-    pod_field: str = ""  # the field that says so, for `-v` and the explain text
+    __slots__ = ("group", "kind", "scope", "runs_pods", "pod_field")
+
+    def __init__(self, group: str, kind: str, scope: str, runs_pods: bool = True, pod_field: str = "") -> None:
+        self.group = group
+        self.kind = kind
+        self.scope = scope
+        # The schema describes pods (a field named as a pod spec's or a template's), or says too
+        # little to tell (no schema, or a spec that keeps unknown fields): its operator may run pods.
+        self.runs_pods = runs_pods
+        self.pod_field = pod_field  # the field that says so, for `-v` and the explain text
 
 
-@dataclass(slots=True)
-class ObjectFacts:
-    file: str
-    document: int
-    base: FieldPath  # ("items", n) for the items of a List
-    api_version: str
-    kind: str
-    name: str | None
-    namespace: str | None  # as written; the index applies the default namespace
-    span: Span  # where the object starts: duplicate-object names it
-    name_span: Span | None = None
-    labels: dict[str, str] = field(default_factory=dict)
-    annotations: dict[str, str] = field(default_factory=dict)
-    # spans of the fields that run-wide checks may point at, by path from the object root
-    places: dict[FieldPath, Span] = field(default_factory=dict)
-    # kind-specific records: None (or empty) on objects of other kinds
-    workload: WorkloadFacts | None = None
-    service: ServiceFacts | None = None
-    backends: tuple[Backend, ...] = ()  # Ingress
-    scale_target: ScaleTarget | None = None  # HorizontalPodAutoscaler
-    selector: Selector | None = None  # PodDisruptionBudget, NetworkPolicy
-    service_name: str | None = None  # StatefulSet: its governing Service (template or not)
-    peers: tuple[tuple[FieldPath, Selector], ...] = ()  # NetworkPolicy peers in its namespace
-    makes: tuple[tuple[str, str], ...] = ()  # (kind, name) of objects its controller writes
-    keys: tuple[str, ...] | None = None  # ConfigMap, Secret: key names, never values
-    defines: CrdFacts | None = None  # CustomResourceDefinition
+class ObjectFacts(Record):
+    __slots__ = ("file", "document", "base", "api_version", "kind", "name", "namespace", "span", "name_span",
+                 "labels", "annotations", "places", "workload", "service", "backends", "scale_target",
+                 "selector", "service_name", "peers", "makes", "keys", "defines")
+
+    def __init__(self, file: str, document: int, base: FieldPath, api_version: str, kind: str,
+                 name: str | None, namespace: str | None, span: Span, name_span: Span | None = None,
+                 labels: dict[str, str] | None = None, annotations: dict[str, str] | None = None,
+                 places: dict[FieldPath, Span] | None = None, workload: WorkloadFacts | None = None,
+                 service: ServiceFacts | None = None, backends: tuple[Backend, ...] = (),
+                 scale_target: ScaleTarget | None = None, selector: Selector | None = None,
+                 service_name: str | None = None, peers: tuple[tuple[FieldPath, Selector], ...] = (),
+                 makes: tuple[tuple[str, str], ...] = (), keys: tuple[str, ...] | None = None,
+                 defines: CrdFacts | None = None) -> None:
+        self.file = file
+        self.document = document
+        self.base = base  # ("items", n) for the items of a List
+        self.api_version = api_version
+        self.kind = kind
+        self.name = name
+        self.namespace = namespace  # as written; the index applies the default namespace
+        self.span = span  # where the object starts: duplicate-object names it
+        self.name_span = name_span
+        self.labels: dict[str, str] = {} if labels is None else labels
+        self.annotations: dict[str, str] = {} if annotations is None else annotations
+        # spans of the fields that run-wide checks may point at, by path from the object root
+        self.places: dict[FieldPath, Span] = {} if places is None else places
+        # kind-specific records: None (or empty) on objects of other kinds
+        self.workload = workload
+        self.service = service
+        self.backends = backends  # Ingress
+        self.scale_target = scale_target  # HorizontalPodAutoscaler
+        self.selector = selector  # PodDisruptionBudget, NetworkPolicy
+        self.service_name = service_name  # StatefulSet: its governing Service (template or not)
+        self.peers = peers  # NetworkPolicy peers in its namespace
+        self.makes = makes  # (kind, name) of objects its controller writes
+        self.keys = keys  # ConfigMap, Secret: key names, never values
+        self.defines = defines  # CustomResourceDefinition
 
     @property
     def group(self) -> str:
