@@ -26,10 +26,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kubelint.model import Document, Finding, Span, path_within
+from kubelint.model import Document, Finding, Record, Span, path_within
 from kubelint.parser import ParseProblem
 
 if TYPE_CHECKING:
@@ -62,35 +61,47 @@ _PEER_ALL = {KUBE_LINTER: "kube-linter.io/ignore-all", POLARIS: "polaris.fairwin
 EVERY_CHECK = "*"
 
 
-@dataclass
-class Suppression:
-    """One thing that silences findings: where it applies, what it silences, where it is written."""
+class Suppression(Record):
+    """One thing that silences findings: where it applies, what it silences, where it is written.
 
-    mechanism: str  # comment | annotation | config | baseline
-    rules: frozenset[str]
-    file: str | None = None  # None: any file (config entries decide by themselves)
-    first_line: int = 0  # the lines it covers in `file` (0..0: the whole file)
-    last_line: int = 0
-    document: int | None = None  # an annotation: only this document's findings
-    path_prefix: str = ""  # an annotation on a pod template: only findings under this path
-    reason: str = ""
-    place: Span | None = None  # where it is written, for unused-suppression
-    place_file: str | None = None  # the file it is written in, when not `file` (the config)
-    # A config entry: globs on the file path (as `exclude` matches them), and fnmatch patterns
-    # on the object's kind, namespace (the default namespace when none is written) and name.
-    paths: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-    namespaces: tuple[str, ...] = ()
-    names: tuple[str, ...] = ()
-    default_namespace: str = "default"
-    used: int = 0
-    # A peer's annotation: the peer's check ids (EVERY_CHECK: all of them), which become
-    # kubelint rule ids in `apply`, through the `peers:` of the run's rules.
-    peer_checks: frozenset[str] = frozenset()
-    # Each rule name as written, with its line and column: a name that `unknown-suppression`
-    # reports there is dropped (see `apply`), so one misspelling gives one finding, not also an
-    # `unused-suppression` for the name it could never have used.
-    names_at: tuple[tuple[str, int, int], ...] = ()
+    A plain class with slots (model.Record: a dataclass's equality and repr), not a dataclass,
+    whose creation at import cost every run about a millisecond."""
+
+    __slots__ = ("mechanism", "rules", "file", "first_line", "last_line", "document", "path_prefix", "reason",
+                 "place", "place_file", "paths", "kinds", "namespaces", "names", "default_namespace", "used",
+                 "peer_checks", "names_at")
+
+    def __init__(self, mechanism: str, rules: frozenset[str], file: str | None = None, first_line: int = 0,
+                 last_line: int = 0, document: int | None = None, path_prefix: str = "", reason: str = "",
+                 place: Span | None = None, place_file: str | None = None, paths: tuple[str, ...] = (),
+                 kinds: tuple[str, ...] = (), namespaces: tuple[str, ...] = (), names: tuple[str, ...] = (),
+                 default_namespace: str = "default", used: int = 0, peer_checks: frozenset[str] = frozenset(),
+                 names_at: tuple[tuple[str, int, int], ...] = ()) -> None:
+        self.mechanism = mechanism  # comment | annotation | config | baseline
+        self.rules = rules
+        self.file = file  # None: any file (config entries decide by themselves)
+        self.first_line = first_line  # the lines it covers in `file` (0..0: the whole file)
+        self.last_line = last_line
+        self.document = document  # an annotation: only this document's findings
+        self.path_prefix = path_prefix  # an annotation on a pod template: only findings under this path
+        self.reason = reason
+        self.place = place  # where it is written, for unused-suppression
+        self.place_file = place_file  # the file it is written in, when not `file` (the config)
+        # A config entry: globs on the file path (as `exclude` matches them), and fnmatch patterns
+        # on the object's kind, namespace (the default namespace when none is written) and name.
+        self.paths = paths
+        self.kinds = kinds
+        self.namespaces = namespaces
+        self.names = names
+        self.default_namespace = default_namespace
+        self.used = used
+        # A peer's annotation: the peer's check ids (EVERY_CHECK: all of them), which become
+        # kubelint rule ids in `apply`, through the `peers:` of the run's rules.
+        self.peer_checks = peer_checks
+        # Each rule name as written, with its line and column: a name that `unknown-suppression`
+        # reports there is dropped (see `apply`), so one misspelling gives one finding, not also an
+        # `unused-suppression` for the name it could never have used.
+        self.names_at = names_at
 
     def covers_rule(self, rule: str) -> bool:
         return ALL in self.rules or rule in self.rules
@@ -130,15 +141,18 @@ def _rules(text: str | None) -> frozenset[str]:
     return frozenset(part.strip() for part in text.split(",") if part.strip())
 
 
-@dataclass
-class _Directive:
-    verb: str
-    rules: frozenset[str]
-    reason: str
-    line: int
-    column: int
-    own_line: bool
-    names_at: tuple[tuple[str, int, int], ...] = ()
+class _Directive(Record):
+    __slots__ = ("verb", "rules", "reason", "line", "column", "own_line", "names_at")
+
+    def __init__(self, verb: str, rules: frozenset[str], reason: str, line: int, column: int, own_line: bool,
+                 names_at: tuple[tuple[str, int, int], ...] = ()) -> None:
+        self.verb = verb
+        self.rules = rules
+        self.reason = reason
+        self.line = line
+        self.column = column
+        self.own_line = own_line
+        self.names_at = names_at
 
 
 def _directives(lines: Sequence[str]) -> list[_Directive]:
