@@ -15,12 +15,11 @@ import os
 import re
 import stat
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from kubelint.errors import KubelintError
-from kubelint.model import Document, Span
+from kubelint.model import Document, Record, Span
 from kubelint.parser import (
     DEFER_POSITIONS_AFTER,
     LINE_BREAK,
@@ -40,20 +39,25 @@ class UsageError(KubelintError):
     """A mistake in how kubelint was called: exit code 2 with this message."""
 
 
-@dataclass(slots=True)
-class SourceResult:
-    """What reading and parsing one file gave."""
+class SourceResult(Record):
+    """What reading and parsing one file gave.
 
-    path: str
-    documents: list[Document] = field(default_factory=list)
-    problems: list[ParseProblem] = field(default_factory=list)
-    # Only files that name kubelint keep their text: the engine reads suppressions from it;
-    # and files parsed light (see load_text), for in_full().
-    text: str = ""
-    document_count: int = 0
-    # Whether the text holds a strategic-merge directive's name ($patch, …): only then are the
-    # documents searched for one (a patch is partial by design; see Linter._lint_source).
-    patch_marker: bool = False
+    A plain class with slots (model.Record), not a dataclass, which every start-up made."""
+
+    __slots__ = ("path", "documents", "problems", "text", "document_count", "patch_marker")
+
+    def __init__(self, path: str, documents: list[Document] | None = None, problems: list[ParseProblem] | None = None,
+                 text: str = "", document_count: int = 0, patch_marker: bool = False) -> None:
+        self.path = path
+        self.documents: list[Document] = [] if documents is None else documents
+        self.problems: list[ParseProblem] = [] if problems is None else problems
+        # Only files that name kubelint keep their text: the engine reads suppressions from it;
+        # and files parsed light (see load_text), for in_full().
+        self.text = text
+        self.document_count = document_count
+        # Whether the text holds a strategic-merge directive's name ($patch, …): only then are the
+        # documents searched for one (a patch is partial by design; see Linter._lint_source).
+        self.patch_marker = patch_marker
 
     @property
     def lines(self) -> list[str]:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from kubelint.model import Document, FieldPath, Hit
+from kubelint.model import Document, FieldPath, Hit, Record
 
 # Hit is the model's (the schema package yields hits too); checks import it from here.
 __all__ = ["NO_PARAMS", "SCOPES", "Check", "CheckContext", "CheckDef", "Hit", "define", "define_run",
@@ -29,19 +29,23 @@ SCOPES = ("document", "run")
 ANY_VARIANT = "*"
 
 
-@dataclass(slots=True)
-class CheckContext:
+class CheckContext(Record):
     """What a check sees besides its target.
 
     For podspec and container targets, `pod_spec` is the pod spec the target belongs to, so a
     container check can read what the pod level sets for every container (securityContext).
+    A plain class with slots (model.Record), not a dataclass, which every start-up made.
     """
 
-    document: Document
-    kubernetes_version: tuple[int, int]
-    documents: Sequence[Document] = ()
-    pod_spec: dict[str, Any] | None = None
-    pod_spec_path: FieldPath = ()
+    __slots__ = ("document", "kubernetes_version", "documents", "pod_spec", "pod_spec_path")
+
+    def __init__(self, document: Document, kubernetes_version: tuple[int, int], documents: Sequence[Document] = (),
+                 pod_spec: dict[str, Any] | None = None, pod_spec_path: FieldPath = ()) -> None:
+        self.document = document
+        self.kubernetes_version = kubernetes_version
+        self.documents = documents
+        self.pod_spec = pod_spec
+        self.pod_spec_path = pod_spec_path
 
 
 Check = Callable[[CheckContext, Any, FieldPath, dict[str, Any]], Iterable[Hit]]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any, NamedTuple
 
 from kubelint.checks.base import CheckContext, Hit
@@ -23,7 +23,7 @@ from kubelint.kube.groups import is_tool_config
 from kubelint.kube.kustomize import has_patch_directive
 from kubelint.kube.objects import incomplete
 from kubelint.kube.workloads import containers, get_path, pod_spec
-from kubelint.model import Document, Finding, Span, format_path, path_within, release_positions
+from kubelint.model import Document, Finding, Record, Span, format_path, path_within, release_positions
 from kubelint.options import Options
 from kubelint.parser import ParseProblem
 from kubelint.source import ReadError, SourceResult, load_bytes, load_path, read_bytes, template_in_value
@@ -34,13 +34,17 @@ MAX_STORED_RECORDS = 20_000
 SCHEMA_RULES = ("schema-invalid", "unknown-field", "unknown-kind")
 
 
-@dataclass
-class FirstPass:
-    """A file's first pass: its CRDs, and its outcome unless it waits for the run's CRDs."""
+class FirstPass(Record):
+    """A file's first pass: its CRDs, and its outcome unless it waits for the run's CRDs.
 
-    crds: list[Document]
-    outcome: FileOutcome | None  # None: the file waits for the CRDs of the whole run
-    needs: frozenset[str]  # the API groups of its custom resources
+    A plain class with slots (model.Record), not a dataclass, which every start-up made."""
+
+    __slots__ = ("crds", "outcome", "needs")
+
+    def __init__(self, crds: list[Document], outcome: FileOutcome | None, needs: frozenset[str]) -> None:
+        self.crds = crds
+        self.outcome = outcome  # None: the file waits for the CRDs of the whole run
+        self.needs = needs  # the API groups of its custom resources
 
 
 class FileOutcome(NamedTuple):

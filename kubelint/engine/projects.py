@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
+from kubelint.model import Record
 from kubelint.settings import config_in, nearest_config
 from kubelint.source import discover, real_path
 
@@ -30,15 +30,21 @@ KUSTOMIZATIONS = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 MAX_CONTEXT_FILES = 2000
 
 
-@dataclass
-class Project:
-    root: str  # the directory (or the file) that bounds it, as the user would read it
-    kind: str  # chart | kustomize | config | repository | path | files | stdin
-    files: list[str] = field(default_factory=list)  # linted and reported
-    context: list[str] = field(default_factory=list)  # read for CRDs and objects, never reported
-    config: str | None = None  # the .kubelint.yaml that applies to its files
-    # Made of files given alone (pre-commit, an editor): only findings in them are reported.
-    alone: bool = False
+class Project(Record):
+    """A set of files linted with one configuration. A plain class with slots (model.Record),
+    not a dataclass, which every start-up made."""
+
+    __slots__ = ("root", "kind", "files", "context", "config", "alone")
+
+    def __init__(self, root: str, kind: str, files: list[str] | None = None, context: list[str] | None = None,
+                 config: str | None = None, alone: bool = False) -> None:
+        self.root = root  # the directory (or the file) that bounds it, as the user would read it
+        self.kind = kind  # chart | kustomize | config | repository | path | files | stdin
+        self.files: list[str] = [] if files is None else files  # linted and reported
+        self.context: list[str] = [] if context is None else context  # read for CRDs and objects, never reported
+        self.config = config  # the .kubelint.yaml that applies to its files
+        # Made of files given alone (pre-commit, an editor): only findings in them are reported.
+        self.alone = alone
 
     @property
     def how(self) -> str:

@@ -11,26 +11,34 @@ processes.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.checks.run import RunHit, RunIndex, operator_namespaces
 from kubelint.engine import suppress
 from kubelint.engine.rules import Rule
 from kubelint.errors import describe
-from kubelint.model import Finding, Severity, Suppressed, format_path
+from kubelint.model import Finding, Record, Severity, Suppressed, format_path
 
 
-@dataclass
-class Reduced:
-    findings: list[Finding]
-    suppressed: list[Suppressed]
-    # The namespaces the run-wide rules treat as operator-run, each with the object that made
-    # it so: (kind, name, file). Empty when no run-wide rule ran. For `-v` to list. There the
-    # references to Services, Secrets, ConfigMaps and ServiceAccounts are not judged; in
-    # `pod_operator_namespaces` (where the operator may run pods) the selectors neither.
-    operator_namespaces: dict[str | None, tuple[str, str, str]] = field(default_factory=dict)
-    pod_operator_namespaces: dict[str | None, tuple[str, str, str]] = field(default_factory=dict)
+class Reduced(Record):
+    """The reduce step's result. A plain class with slots (model.Record), not a dataclass,
+    which every start-up made."""
+
+    __slots__ = ("findings", "suppressed", "operator_namespaces", "pod_operator_namespaces")
+
+    def __init__(self, findings: list[Finding], suppressed: list[Suppressed],
+                 operator_namespaces: dict[str | None, tuple[str, str, str]] | None = None,
+                 pod_operator_namespaces: dict[str | None, tuple[str, str, str]] | None = None) -> None:
+        self.findings = findings
+        self.suppressed = suppressed
+        # The namespaces the run-wide rules treat as operator-run, each with the object that made
+        # it so: (kind, name, file). Empty when no run-wide rule ran. For `-v` to list. There the
+        # references to Services, Secrets, ConfigMaps and ServiceAccounts are not judged; in
+        # `pod_operator_namespaces` (where the operator may run pods) the selectors neither.
+        self.operator_namespaces: dict[str | None, tuple[str, str, str]] = (
+            {} if operator_namespaces is None else operator_namespaces)
+        self.pod_operator_namespaces: dict[str | None, tuple[str, str, str]] = (
+            {} if pod_operator_namespaces is None else pod_operator_namespaces)
 
 
 def run_rules(rules: Iterable[tuple[Rule, Any, Any]], index: RunIndex,

@@ -10,31 +10,36 @@ objects, so a rendered stream of 20,000 objects costs what 20,000 files do.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from kubelint.checks.run.facts import CrdFacts, ObjectFacts
 from kubelint.kube.scopes import is_cluster_scoped
-from kubelint.model import FieldPath, Span
+from kubelint.model import FieldPath, Record, Span
 
 T = TypeVar("T")
 
 
-@dataclass
-class RunIndex:
-    """Every object of the run, with namespaces resolved as the API server would."""
+class RunIndex(Record):
+    """Every object of the run, with namespaces resolved as the API server would.
 
-    objects: list[ObjectFacts]
-    default_namespace: str = "default"
-    crd_scopes: dict[tuple[str, str], str] = field(default_factory=dict)
-    crds: dict[tuple[str, str], CrdFacts] = field(default_factory=dict)  # by (group, kind)
-    _by_kind: dict[str, list[ObjectFacts]] = field(default_factory=dict)
-    _namespaces: dict[int, str | None] = field(default_factory=dict)
-    _named: dict[tuple[str, str | None, str], list[ObjectFacts]] = field(default_factory=dict)
-    _workloads: dict[str | None, list[ObjectFacts]] = field(default_factory=dict)
-    memo: dict[str, Any] = field(default_factory=dict)
+    A plain class with slots (model.Record), not a dataclass: it is made once a run, but the
+    dataclass was made at every start-up."""
 
-    def __post_init__(self) -> None:
+    __slots__ = ("objects", "default_namespace", "crd_scopes", "crds", "_by_kind", "_namespaces", "_named",
+                 "_workloads", "memo")
+
+    def __init__(self, objects: list[ObjectFacts], default_namespace: str = "default",
+                 crd_scopes: dict[tuple[str, str], str] | None = None,
+                 crds: dict[tuple[str, str], CrdFacts] | None = None, memo: dict[str, Any] | None = None) -> None:
+        self.objects = objects
+        self.default_namespace = default_namespace
+        self.crd_scopes: dict[tuple[str, str], str] = {} if crd_scopes is None else crd_scopes
+        self.crds: dict[tuple[str, str], CrdFacts] = {} if crds is None else crds  # by (group, kind)
+        self._by_kind: dict[str, list[ObjectFacts]] = {}
+        self._namespaces: dict[int, str | None] = {}
+        self._named: dict[tuple[str, str | None, str], list[ObjectFacts]] = {}
+        self._workloads: dict[str | None, list[ObjectFacts]] = {}
+        self.memo: dict[str, Any] = {} if memo is None else memo
         self.objects.sort(key=lambda f: (f.file, f.document, f.base))
         for facts in self.objects:
             if facts.defines is not None:
