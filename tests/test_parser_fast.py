@@ -110,7 +110,9 @@ def _differences(text: str, **options: Any) -> list[str]:
             found.append(f"document {a.index}: {(a.index, a.span, a.light)} against {(b.index, b.span, b.light)}")
         if as_numbers(a.root) != as_numbers(b.root):
             found.append(f"document {a.index}: root {as_numbers(a.root)} against {as_numbers(b.root)}")
-        if type(b.positions) is dict and _layout(a.positions) != _layout(b.positions):
+        if type(a.positions) is not type(b.positions):
+            found.append(f"document {a.index}: {type(a.positions).__name__} against {type(b.positions).__name__}")
+        elif _layout(a.positions) != _layout(b.positions):  # a DeferredLayout reads them again
             found.append(f"document {a.index}: positions differ")
     for name in ("next_index", "alias_nodes", "error_index", "resume_floor", "error_in_document"):
         if getattr(fast, name) != getattr(slow, name):
@@ -121,7 +123,7 @@ def _differences(text: str, **options: Any) -> list[str]:
 
 
 def _answers(text: str, light: bool = True) -> bool:
-    return builder._fastyaml.build(text.removeprefix("\ufeff"), light, 10**9, builder.MAX_DEPTH) is not None
+    return builder._fastyaml.build(text.removeprefix("\ufeff"), light, 10**9, 10**9, builder.MAX_DEPTH) is not None
 
 
 @pytest.mark.parametrize("text", [
@@ -174,16 +176,23 @@ def test_what_the_c_builder_does_not_build_falls_to_the_python_builder(text: str
 
 
 def test_a_long_stream_is_packed_and_deferred_as_by_the_python_builder() -> None:
-    stream = "---\n".join([DEPLOYMENT] * (builder.COMPACT_AFTER + 6))
+    stream = "---\n".join([DEPLOYMENT] * (builder.COMPACT_AFTER + 70))
     parsed = builder.parse(stream, "s.yaml", light=True, defer_after=10**6)
     assert type(parsed.documents[-1].root) is int  # packed past COMPACT_AFTER
     assert type(next(iter(parsed.documents[-1].positions[()].values()))) is int
     assert _differences(stream, light=True, defer_after=10**6) == []
-    # Where positions would be deferred, the C builder gives way before building anything.
-    assert builder._fastyaml.build(stream, True, builder.COMPACT_AFTER, builder.MAX_DEPTH) is None
+    # Past the deferral threshold the C builder keeps no positions; the documents get a
+    # DeferredLayout over runs of documents, as from the Python builder.
+    entries = builder._fastyaml.build(stream, True, builder.COMPACT_AFTER, builder.COMPACT_AFTER, builder.MAX_DEPTH)[0]
+    assert entries[builder.COMPACT_AFTER - 1][2] is not None and entries[builder.COMPACT_AFTER][2] is None
     deferred = builder.parse(stream, "s.yaml", light=True, defer_after=builder.COMPACT_AFTER)
     assert type(deferred.documents[-1].positions) is builder.DeferredLayout
     assert _differences(stream, light=True, defer_after=builder.COMPACT_AFTER) == []
+    # A text whose lines may not parse alone (a lone \r line break) is not deferred at all.
+    lone_cr = stream.replace("replicas: 2\n", "replicas: 2\r", 1)
+    kept = builder.parse(lone_cr, "s.yaml", light=True, defer_after=builder.COMPACT_AFTER)
+    assert type(kept.documents[-1].positions) is dict
+    assert _differences(lone_cr, light=True, defer_after=builder.COMPACT_AFTER) == []
 
 
 _SCALARS = st.one_of(

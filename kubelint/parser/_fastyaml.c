@@ -5,13 +5,14 @@
  * call into Python per event; libyaml itself takes a fifth of that time. This module handles the
  * manifests that need nothing but mappings, sequences and untagged scalars. Anything else (an
  * anchor, an alias, a tag, a merge key, a duplicate key, a key that is a mapping, a syntax
- * error, a stream long enough to defer its positions) makes `build` return None, and
+ * error, a nesting deeper than the limit) makes `build` return None, and
  * builder.py parses the text the whole way in Python, which stays the reference for every
  * result: the two must agree wherever this one answers (tests/test_parser_fast.py).
  *
  * Positions are tuples of numbers, 0-based (line, column) pairs: (key start, key end, value
  * start, value end) for a mapping entry, (start, end) for a list item and the root, which
- * model.as_numbers reads as it reads the marks the Python builder keeps.
+ * model.as_numbers reads as it reads the marks the Python builder keeps. The documents of a long
+ * stream from `defer_from` on keep none: builder.py gives them a model.DeferredLayout.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -23,6 +24,7 @@ static PyObject *key_text_fn = NULL;      /* scalars._key_text */
 static PyObject *words = NULL;            /* scalars._WORDS */
 static PyObject *plain_text_start = NULL; /* scalars._PLAIN_TEXT_START */
 static PyObject *numeric_start = NULL;    /* scalars._NUMERIC_START */
+static PyObject *compact_fn = NULL;       /* builder._compact: packs a long stream's positions */
 static char ascii_text[128];              /* first characters that make a plain scalar a string */
 static char ascii_numeric[128];           /* first characters resolve_plain reads */
 static PyObject *str_kind = NULL, *str_crd = NULL, *str_spec = NULL, *str_versions = NULL,
@@ -31,7 +33,7 @@ static PyObject *str_kind = NULL, *str_crd = NULL, *str_spec = NULL, *str_versio
 typedef struct {
     PyObject *container; /* dict or list, owned */
     PyObject *path;      /* the container's path (a shared tuple), owned; NULL when light */
-    PyObject *pos;       /* the positions of its children, owned; NULL when light */
+    PyObject *pos;       /* the positions of its children, owned; NULL when light or deferred */
     PyObject *key;       /* the pending key of a mapping, owned, or NULL */
     yaml_mark_t key_start, key_end, start;
     int is_map;
@@ -41,7 +43,7 @@ typedef struct {
 typedef struct {
     Frame *frames;
     Py_ssize_t depth, capacity;
-    PyObject *positions;   /* this document's Layout, owned */
+    PyObject *positions;   /* this document's Layout, owned; NULL when its positions are deferred */
     PyObject *shared;      /* path -> path, across the documents of the text */
     PyObject *light_roots; /* this document's paths built light */
     PyObject *root;
@@ -64,8 +66,8 @@ static int is_ascii_member(PyObject *set, int c) {
 }
 
 static PyObject *configure(PyObject *self, PyObject *args) {
-    PyObject *resolve, *key_text, *w, *plain, *numeric;
-    if (!PyArg_ParseTuple(args, "OOO!OO", &resolve, &key_text, &PyDict_Type, &w, &plain, &numeric))
+    PyObject *resolve, *key_text, *w, *plain, *numeric, *compact;
+    if (!PyArg_ParseTuple(args, "OOO!OOO", &resolve, &key_text, &PyDict_Type, &w, &plain, &numeric, &compact))
         return NULL;
     for (int c = 0; c < 128; c++) {
         int found = is_ascii_member(plain, c);
@@ -80,6 +82,7 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     Py_INCREF(w); Py_XSETREF(words, w);
     Py_INCREF(plain); Py_XSETREF(plain_text_start, plain);
     Py_INCREF(numeric); Py_XSETREF(numeric_start, numeric);
+    Py_INCREF(compact); Py_XSETREF(compact_fn, compact);
     Py_RETURN_NONE;
 }
 
@@ -127,7 +130,7 @@ static int attach(Builder *b, PyObject *value, yaml_mark_t start, yaml_mark_t en
     if (!top->is_map) {
         if (PyList_Append(top->container, value) < 0) goto fail;
         Py_DECREF(value);
-        if (!top->light) {
+        if (top->pos != NULL) {
             yaml_mark_t marks[2] = {start, end};
             PyObject *pos = numbers(marks, 2);
             if (pos == NULL) return FAILED;
@@ -162,7 +165,7 @@ static int attach(Builder *b, PyObject *value, yaml_mark_t start, yaml_mark_t en
         goto fail;
     }
     Py_DECREF(value);
-    if (!top->light) {
+    if (top->pos != NULL) {
         yaml_mark_t marks[4] = {top->key_start, top->key_end, start, end};
         PyObject *pos = numbers(marks, 4);
         if (pos == NULL) {
@@ -271,6 +274,8 @@ static int push(Builder *b, int is_map, yaml_mark_t start, int max_depth) {
     frame->start = start;
     if (!light) {
         frame->path = path;
+    }
+    if (!light && b->positions != NULL) {
         frame->pos = is_map ? PyDict_New() : PyList_New(0);
         if (frame->pos == NULL || PyDict_SetItem(b->positions, path, frame->pos) < 0) {
             Py_CLEAR(frame->container);
@@ -366,30 +371,48 @@ static void clear_document(Builder *b) {
     if (b->light_roots) PyList_SetSlice(b->light_roots, 0, PyList_GET_SIZE(b->light_roots), NULL);
 }
 
-/* build(text, light, max_documents, max_depth) -> (documents, documents_seen, stream_end_line) or None
+/* build(text, light, defer_from, compact_from, max_depth) -> (documents, documents_seen, stream_end_line) or None
  *
  * documents: one tuple per document with a root, (index, obj, positions, start line, start
- * column, root position, light paths), the index counted from 0 and the lines from the text's
- * first. None when the text needs the Python builder (see the top of this file).
+ * column, root position, light paths, start index, end index), the index counted from 0, the
+ * lines from the text's first, the indexes in characters. From document `compact_from` on, the
+ * positions are packed into ints as each document ends (a long stream stays small, as with
+ * builder.py's own parse, whose _compact does it). From document `defer_from` on,
+ * positions are None: builder.py reads them again when asked (model.DeferredLayout). None
+ * when the text needs the Python builder (see the top of this file).
  */
 static PyObject *build(PyObject *self, PyObject *args) {
     PyObject *text;
     int light;
-    Py_ssize_t max_documents;
+    Py_ssize_t defer_from, compact_from;
     int max_depth;
-    if (!PyArg_ParseTuple(args, "Upni", &text, &light, &max_documents, &max_depth)) return NULL;
+    if (!PyArg_ParseTuple(args, "Upnni", &text, &light, &defer_from, &compact_from, &max_depth)) return NULL;
     if (resolve_plain_fn == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "configure() first");
         return NULL;
     }
+    /* An ASCII text is its own UTF-8. Another is encoded into a bytes object freed after the
+     * parse: PyUnicode_AsUTF8AndSize would keep a copy in the str for as long as it lives. */
     Py_ssize_t size;
-    const char *utf8 = PyUnicode_AsUTF8AndSize(text, &size);
-    if (utf8 == NULL) { /* a lone surrogate: the Python builder reports it */
-        PyErr_Clear();
-        Py_RETURN_NONE;
+    const char *utf8;
+    PyObject *encoded = NULL;
+    if (PyUnicode_IS_ASCII(text)) {
+        utf8 = (const char *)PyUnicode_DATA(text);
+        size = PyUnicode_GET_LENGTH(text);
+    } else {
+        encoded = PyUnicode_AsUTF8String(text);
+        if (encoded == NULL) { /* a lone surrogate: the Python builder reports it */
+            PyErr_Clear();
+            Py_RETURN_NONE;
+        }
+        utf8 = PyBytes_AS_STRING(encoded);
+        size = PyBytes_GET_SIZE(encoded);
     }
     yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) return PyErr_NoMemory();
+    if (!yaml_parser_initialize(&parser)) {
+        Py_XDECREF(encoded);
+        return PyErr_NoMemory();
+    }
     yaml_parser_set_input_string(&parser, (const unsigned char *)utf8, (size_t)size);
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 
@@ -416,22 +439,29 @@ static PyObject *build(PyObject *self, PyObject *args) {
             done = 1;
             break;
         case YAML_DOCUMENT_START_EVENT:
-            if (index >= max_documents) {
-                status = GIVE_UP; /* long enough to defer positions: the Python builder */
-                break;
-            }
             b.doc_start = event.start_mark;
-            b.positions = PyDict_New();
-            if (b.positions == NULL) status = FAILED;
+            if (index < defer_from) {
+                b.positions = PyDict_New();
+                if (b.positions == NULL) status = FAILED;
+            }
             break;
         case YAML_DOCUMENT_END_EVENT:
+            if (b.root != NULL && b.positions != NULL && index >= compact_from) {
+                PyObject *done = PyObject_CallOneArg(compact_fn, b.positions);
+                if (done == NULL) {
+                    status = FAILED; /* the event is deleted below, the document cleared at the end */
+                    break;
+                }
+                Py_DECREF(done);
+            }
             if (b.root != NULL) {
                 yaml_mark_t marks[2] = {b.root_start, b.root_end};
                 PyObject *root_pos = numbers(marks, 2);
                 PyObject *light_paths = root_pos ? PyList_AsTuple(b.light_roots) : NULL;
                 PyObject *entry = light_paths ? Py_BuildValue(
-                    "(nOOnnOO)", index, b.root, b.positions, (Py_ssize_t)b.doc_start.line,
-                    (Py_ssize_t)b.doc_start.column, root_pos, light_paths) : NULL;
+                    "(nOOnnOOnn)", index, b.root, b.positions ? b.positions : Py_None,
+                    (Py_ssize_t)b.doc_start.line, (Py_ssize_t)b.doc_start.column, root_pos, light_paths,
+                    (Py_ssize_t)b.doc_start.index, (Py_ssize_t)event.end_mark.index) : NULL;
                 Py_XDECREF(root_pos);
                 Py_XDECREF(light_paths);
                 if (entry == NULL || PyList_Append(documents, entry) < 0) status = FAILED;
@@ -476,10 +506,16 @@ static PyObject *build(PyObject *self, PyObject *args) {
     Py_XDECREF(documents);
     Py_XDECREF(b.shared);
     Py_XDECREF(b.light_roots);
+    Py_XDECREF(encoded);
     return result;
 }
 
+static PyObject *libyaml_version(PyObject *self, PyObject *unused) {
+    return PyUnicode_FromString(yaml_get_version_string());
+}
+
 static PyMethodDef methods[] = {
+    {"libyaml_version", libyaml_version, METH_NOARGS, "The version of libyaml this module runs on."},
     {"configure", configure, METH_VARARGS, "Take the builder's scalar tables and functions."},
     {"build", build, METH_VARARGS, "Parse a plain manifest text, or None for the Python builder."},
     {NULL, NULL, 0, NULL},

@@ -60,9 +60,7 @@ from kubelint.parser.text import LINE_BREAK_CHARS, _Window
 try:  # the C builder for plain manifests (_fastyaml.c); where it was not built, this one alone
     from kubelint.parser import _fastyaml
 except ImportError:  # pragma: no cover - a build without a C compiler or libyaml's headers
-    _fastyaml = None
-else:
-    _fastyaml.configure(resolve_plain, _key_text, _WORDS, _PLAIN_TEXT_START, _NUMERIC_START)
+    _fastyaml = None  # (configured at the end of this module, with the functions it calls)
 
 
 @dataclass(slots=True)
@@ -179,39 +177,64 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
     return result
 
 
+def parser_in_use() -> str:
+    """Which builder reads YAML here, for `kubelint --version` and bug reports."""
+    if _fastyaml is not None:
+        return f"C (kubelint/parser/_fastyaml, libyaml {_fastyaml.libyaml_version()})"
+    return "Python (the C parser was not built at install: see the README)"
+
+
 def _fast_parse(text: str, filename: str, line_offset: int, first_index: int, alias_nodes: int,
                 light: bool, defer_after: int | None) -> ParseResult | None:
     """The C builder's parse, or None where the text needs this module's (see _fastyaml.c).
 
-    It answers only for texts it reads whole: it stops before a document whose positions this
-    module would defer, so that deferral stays in one place."""
+    The documents of a long stream from `defer_after` on are built without positions and get
+    a DeferredLayout, as _parse gives them."""
     if text.startswith("\ufeff"):
         text = text[1:]  # as _parse does: libyaml does not count it in its offsets
-    limit = sys.maxsize if defer_after is None else max(defer_after, COMPACT_AFTER) - first_index
-    collecting = gc.isenabled()
-    if collecting and _PACKAGE.PAUSE_GC:  # as _run_events does: a tree of new containers
-        gc.disable()
-    try:
-        built = _fastyaml.build(text, light, limit, MAX_DEPTH)
-    finally:
-        if collecting:
-            gc.enable()
+    defer_from = sys.maxsize if defer_after is None else max(defer_after, COMPACT_AFTER) - first_index
+    compact_from = max(COMPACT_AFTER - first_index, 0)
+    built = _fast_build(text, light, defer_from, compact_from)
+    if built is not None and built[1] > defer_from and not _may_defer(text):
+        built = _fast_build(text, light, sys.maxsize, compact_from)  # as _parse decides once: no deferral
     if built is None:
         return None
     entries, seen, stream_end_line = built
     result = ParseResult(next_index=first_index + seen, alias_nodes=alias_nodes)
     documents = result.documents
-    for index, root, positions, line, column, root_pos, light_paths in entries:
+    run: _Run | None = None
+    for index, root, positions, line, column, root_pos, light_paths, begin, end in entries:
         index += first_index
         span = Span(line + 1 + line_offset, column + 1, root_pos[2] + 1 + line_offset, root_pos[3] + 1)
-        if index >= COMPACT_AFTER:  # a long stream: keep its positions small, as _parse does
-            _compact(positions)
+        if positions is None:  # deferred: read again with its run of documents when asked
+            if run is None or run.documents >= _RUN_DOCUMENTS:
+                run = _Run(text, text.rfind("\n", 0, begin) + 1, line, index, filename, light)
+            run.end = end
+            run.documents += 1
+            first = run.first_line
+            documents.append(Document(
+                filename, index, root, DeferredLayout(run, index), span, line_offset=line_offset + first,
+                root=pack_numbers((root_pos[0] - first, root_pos[1], root_pos[2] - first, root_pos[3])),
+                light=light_paths))
+            continue
+        if index >= COMPACT_AFTER:  # a long stream: the C builder packed its positions already
             root_pos = pack_numbers(root_pos)
         documents.append(Document(filename, index, root, positions, span, line_offset=line_offset,
                                   root=root_pos, light=light_paths))
     if documents and text[-1:] not in LINE_BREAK_CHARS:
         _clamp_to_end(documents[-1], text, stream_end_line + 1 + line_offset)
     return result
+
+
+def _fast_build(text: str, light: bool, defer_from: int, compact_from: int) -> Any:
+    collecting = gc.isenabled()
+    if collecting and _PACKAGE.PAUSE_GC:  # as _run_events does: a tree of new containers
+        gc.disable()
+    try:
+        return _fastyaml.build(text, light, defer_from, compact_from, MAX_DEPTH)
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offset: int = 0,
@@ -775,3 +798,6 @@ def _apply_merges(frame: _Frame) -> None:
                     mapping[key] = value
                     frame.pos[key] = key_pos + key_pos
 
+
+if _fastyaml is not None:
+    _fastyaml.configure(resolve_plain, _key_text, _WORDS, _PLAIN_TEXT_START, _NUMERIC_START, _compact)
