@@ -91,8 +91,10 @@ def _version_callback(value: bool) -> None:
         from kubelint.kube.versions import default_version, format_version, supported_versions
 
         shipped = ", ".join(format_version(v) for v in supported_versions())
+        from kubelint.parser.builder import parser_in_use
+
         sys.stdout.write(f"kubelint {__version__}\nKubernetes versions: {shipped} "
-                         f"(default {format_version(default_version())})\n")
+                         f"(default {format_version(default_version())})\nYAML parser: {parser_in_use()}\n")
         raise typer.Exit(EXIT_CLEAN)
 
 

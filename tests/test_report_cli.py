@@ -121,6 +121,17 @@ def test_version_names_the_kubernetes_versions() -> None:
     assert all(format_version(v) in out for v in supported_versions())
 
 
+def test_version_says_which_yaml_parser_runs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubelint.parser import builder
+
+    if builder._fastyaml is not None:
+        code, out, _ = run_cli(["--version"])
+        assert code == 0 and "YAML parser: C (kubelint/parser/_fastyaml, libyaml 0." in out
+    monkeypatch.setattr(builder, "_fastyaml", None)
+    code, out, _ = run_cli(["--version"])
+    assert code == 0 and "YAML parser: Python (the C parser was not built at install" in out
+
+
 # ------------------------------------------------------------------ progress bar
 
 class FakeTerminal(io.StringIO):
