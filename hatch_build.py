@@ -20,11 +20,30 @@ SOURCE = ("kubelint", "parser", "_fastyaml.c")
 MODULE = "kubelint.parser._fastyaml"
 
 
+def libyaml_folders() -> tuple[list[str], list[str]]:
+    """libyaml's include and library folders as pkg-config knows them, where it does: Homebrew
+    and other prefixes put them off the compiler's default paths."""
+    import shutil
+    import subprocess
+
+    if shutil.which("pkg-config") is None:
+        return [], []
+    try:
+        found = subprocess.run(["pkg-config", "--cflags-only-I", "--libs-only-L", "yaml-0.1"],
+                               capture_output=True, text=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return [], []
+    words = found.stdout.split() if found.returncode == 0 else []
+    return [w[2:] for w in words if w.startswith("-I")], [w[2:] for w in words if w.startswith("-L")]
+
+
 def compile_extension(root: Path, work: Path) -> Path:
     """The built extension module, compiled by setuptools (it knows every platform's compiler)."""
     from setuptools import Distribution, Extension
 
-    extension = Extension(MODULE, [str(root.joinpath(*SOURCE))], libraries=["yaml"])
+    include_dirs, library_dirs = libyaml_folders()
+    extension = Extension(MODULE, [str(root.joinpath(*SOURCE))], libraries=["yaml"],
+                          include_dirs=include_dirs, library_dirs=library_dirs)
     command = Distribution({"name": "kubelint-parser", "ext_modules": [extension]}).get_command_obj("build_ext")
     command.build_lib = str(work / "lib")
     command.build_temp = str(work / "temp")
