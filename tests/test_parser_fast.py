@@ -22,30 +22,11 @@ from hypothesis import strategies as st
 from kubelint.model import as_numbers
 from kubelint.parser import builder
 from tests.conftest import FIXTURES, _c_builder_missing
+from tests.crds import backup_crd
 
 pytestmark = pytest.mark.skipif(_c_builder_missing() is not None, reason=str(_c_builder_missing()))
 
-CRD = """apiVersion: apiextensions.k8s.io/v1
-kind: CustomResourceDefinition
-metadata:
-  name: widgets.example.com
-spec:
-  group: example.com
-  names: {kind: Widget, plural: widgets}
-  scope: Namespaced
-  versions:
-    - name: v1
-      served: true
-      storage: true
-      schema:
-        openAPIV3Schema:
-          type: object
-          properties:
-            spec:
-              type: object
-              properties:
-                size: {type: integer, minimum: 1}
-"""
+CRD = backup_crd("              size: {type: integer, minimum: 1}\n")
 DEPLOYMENT = """apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -167,7 +148,7 @@ def test_a_crd_schema_is_built_light_by_both() -> None:
     "a: b\n---\nc: [\n---\nd: e\n",  # an error between documents
     "a: 'it''s'\nb: \"\\q\"\n",  # an escape go-yaml reads and libyaml refuses
     "[" * 250 + "]" * 250,  # deeper than MAX_DEPTH
-    CRD.replace("type: integer", "type: integer\n                  <<: {a: b}"),  # a merge key in a schema
+    CRD.replace("size: {type: integer, minimum: 1}", "size: {type: integer, <<: {a: b}}"),  # a merge key in a schema
 ])
 def test_what_the_c_builder_does_not_build_falls_to_the_python_builder(text: str) -> None:
     assert not _answers(text)
