@@ -121,6 +121,9 @@ def _answers(text: str, light: bool = True) -> bool:
     "data:\n  é: \"ünïcode\"\n  日本: 語\n",
     "empty:\nnothing: ''\n",
     "k: 1_000\nh: 0x_1F\no: 0o17\nf: -.5\nn: .NaN\ni: -.inf\nt: 2024-01-01\n",
+    "\ufeff\ufeffa: 1\n",  # a second byte-order mark is a character of the text
+    "ports: [{containerPort: 80}, {name: ü, containerPort: 81}]\nrules: [a: b, 'c': d]\n",
+    "é: [x, {ü: a?b}, ü: v]\n",  # a `?` that is no key indicator, a pair in a flow sequence
 ])
 def test_the_c_builder_answers_as_the_python_builder(text: str) -> None:
     assert _answers(text)
@@ -147,6 +150,10 @@ def test_a_crd_schema_is_built_light_by_both() -> None:
     "a: [1, 2\n",  # a syntax error
     "a: b\n---\nc: [\n---\nd: e\n",  # an error between documents
     "a: 'it''s'\nb: \"\\q\"\n",  # an escape go-yaml reads and libyaml refuses
+    "a: [ ? ] ]\n",  # an explicit key in a flow sequence: libyaml 0.2.5 and later read some apart
+    "- [ ? x ]\n",
+    "é: [ ? ]\n",
+    "é: [x, ?c]\n",
     "[" * 250 + "]" * 250,  # deeper than MAX_DEPTH
     CRD.replace("size: {type: integer, minimum: 1}", "size: {type: integer, <<: {a: b}}"),  # a merge key in a schema
 ])

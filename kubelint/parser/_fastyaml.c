@@ -4,8 +4,9 @@
  * Why: the parse is half of a cold run, and most of it is PyYAML making two Mark objects and a
  * call into Python per event; libyaml itself takes a fifth of that time. This module handles the
  * manifests that need nothing but mappings, sequences and untagged scalars. Anything else (an
- * anchor, an alias, a tag, a merge key, a duplicate key, a key that is a mapping, a syntax
- * error, a nesting deeper than the limit) makes `build` return None, and
+ * anchor, an alias, a tag, a merge key, a duplicate key, a key that is a mapping, an explicit
+ * key in a flow sequence, a syntax error, a nesting deeper than the limit) makes `build` return
+ * None, and
  * builder.py parses the text the whole way in Python, which stays the reference for every
  * result: the two must agree wherever this one answers (tests/test_parser_fast.py).
  *
@@ -50,6 +51,10 @@ typedef struct {
     yaml_mark_t root_start, root_end, doc_start, light_start;
     PyObject *light_path;
     int light;
+    /* The text as UTF-8, and a cursor that turns character indexes (libyaml's marks) into
+     * byte offsets, moving forward only as the marks do. */
+    const unsigned char *utf8;
+    size_t size, cursor_char, cursor_byte;
 } Builder;
 
 /* The reason build() gives up: it is never an error to the caller, who parses in Python. */
@@ -69,14 +74,17 @@ static PyObject *configure(PyObject *self, PyObject *args) {
     PyObject *resolve, *key_text, *w, *plain, *numeric, *compact;
     if (!PyArg_ParseTuple(args, "OOO!OOO", &resolve, &key_text, &PyDict_Type, &w, &plain, &numeric, &compact))
         return NULL;
+    char text_table[128], numeric_table[128];
     for (int c = 0; c < 128; c++) {
         int found = is_ascii_member(plain, c);
         if (found < 0) return NULL;
-        ascii_text[c] = (char)found;
+        text_table[c] = (char)found;
         found = is_ascii_member(numeric, c);
         if (found < 0) return NULL;
-        ascii_numeric[c] = (char)found;
+        numeric_table[c] = (char)found;
     }
+    memcpy(ascii_text, text_table, sizeof(ascii_text));
+    memcpy(ascii_numeric, numeric_table, sizeof(ascii_numeric));
     Py_INCREF(resolve); Py_XSETREF(resolve_plain_fn, resolve);
     Py_INCREF(key_text); Py_XSETREF(key_text_fn, key_text);
     Py_INCREF(w); Py_XSETREF(words, w);
@@ -184,6 +192,30 @@ static int attach(Builder *b, PyObject *value, yaml_mark_t start, yaml_mark_t en
 fail:
     Py_DECREF(value);
     return FAILED;
+}
+
+/* The byte at character index `index` of the text (0 past its end). */
+static unsigned char byte_at(Builder *b, size_t index) {
+    if (index < b->cursor_char) {
+        b->cursor_char = 0;
+        b->cursor_byte = 0;
+    }
+    while (b->cursor_char < index && b->cursor_byte < b->size) {
+        b->cursor_byte++; /* past the lead byte, then the continuation bytes */
+        while (b->cursor_byte < b->size && (b->utf8[b->cursor_byte] & 0xC0) == 0x80) b->cursor_byte++;
+        b->cursor_char++;
+    }
+    return b->cursor_byte < b->size ? b->utf8[b->cursor_byte] : 0;
+}
+
+/* Whether a mapping that starts in a flow sequence starts with an explicit key (`[ ? a ]`).
+ * libyaml 0.2.5 and the later fix (840b65c, which PyYAML's wheels carry) read some of these
+ * differently (`[ ? ] ]`): the Python builder, on PyYAML's libyaml, reads them all. */
+static int explicit_key_in_flow_sequence(Builder *b, yaml_event_t *event) {
+    if (b->depth == 0 || b->frames[b->depth - 1].is_map
+        || event->data.mapping_start.style != YAML_FLOW_MAPPING_STYLE)
+        return 0;
+    return byte_at(b, event->start_mark.index) == '?';
 }
 
 static int is_text(PyObject *item, PyObject *text) {
@@ -401,8 +433,9 @@ static PyObject *build(PyObject *self, PyObject *args) {
         size = PyUnicode_GET_LENGTH(text);
     } else {
         encoded = PyUnicode_AsUTF8String(text);
-        if (encoded == NULL) { /* a lone surrogate: the Python builder reports it */
-            PyErr_Clear();
+        if (encoded == NULL) {
+            if (!PyErr_ExceptionMatches(PyExc_UnicodeEncodeError)) return NULL; /* MemoryError */
+            PyErr_Clear(); /* a lone surrogate: the Python builder reports it */
             Py_RETURN_NONE;
         }
         utf8 = PyBytes_AS_STRING(encoded);
@@ -413,12 +446,15 @@ static PyObject *build(PyObject *self, PyObject *args) {
         Py_XDECREF(encoded);
         return PyErr_NoMemory();
     }
+    /* No yaml_parser_set_encoding: libyaml finds UTF-8 itself and then drops a leading BOM
+     * without counting it, as it does for PyYAML's parser (a second BOM counts otherwise). */
     yaml_parser_set_input_string(&parser, (const unsigned char *)utf8, (size_t)size);
-    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
 
     Builder b;
     memset(&b, 0, sizeof(b));
     b.light = light;
+    b.utf8 = (const unsigned char *)utf8;
+    b.size = (size_t)size;
     PyObject *documents = PyList_New(0);
     b.shared = PyDict_New();
     b.light_roots = PyList_New(0);
@@ -447,12 +483,12 @@ static PyObject *build(PyObject *self, PyObject *args) {
             break;
         case YAML_DOCUMENT_END_EVENT:
             if (b.root != NULL && b.positions != NULL && index >= compact_from) {
-                PyObject *done = PyObject_CallOneArg(compact_fn, b.positions);
-                if (done == NULL) {
+                PyObject *packed = PyObject_CallOneArg(compact_fn, b.positions);
+                if (packed == NULL) {
                     status = FAILED; /* the event is deleted below, the document cleared at the end */
                     break;
                 }
-                Py_DECREF(done);
+                Py_DECREF(packed);
             }
             if (b.root != NULL) {
                 yaml_mark_t marks[2] = {b.root_start, b.root_end};
@@ -481,7 +517,10 @@ static PyObject *build(PyObject *self, PyObject *args) {
             int is_map = event.type == YAML_MAPPING_START_EVENT;
             yaml_char_t *anchor = is_map ? event.data.mapping_start.anchor : event.data.sequence_start.anchor;
             yaml_char_t *tag = is_map ? event.data.mapping_start.tag : event.data.sequence_start.tag;
-            status = (anchor || tag) ? GIVE_UP : push(&b, is_map, event.start_mark, max_depth);
+            if (anchor || tag || (is_map && explicit_key_in_flow_sequence(&b, &event)))
+                status = GIVE_UP;
+            else
+                status = push(&b, is_map, event.start_mark, max_depth);
             break;
         }
         case YAML_SEQUENCE_END_EVENT:

@@ -32,7 +32,7 @@ from kubelint.model import (
     pack_numbers,
     pack_position,
 )
-from kubelint.parser.cyaml import _PACKAGE, _owned_by, _run_events, _Stopped, rebind
+from kubelint.parser.cyaml import _PACKAGE, _owned_by, _run_events, _Stopped, _yaml_module, rebind
 from kubelint.parser.problems import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
@@ -180,7 +180,10 @@ def parse(text: str, filename: str, *, collect_scalars: bool = False, line_offse
 def parser_in_use() -> str:
     """Which builder reads YAML here, for `kubelint --version` and bug reports."""
     if _fastyaml is not None:
-        return f"C (kubelint/parser/_fastyaml, libyaml {_fastyaml.libyaml_version()})"
+        ours = _fastyaml.libyaml_version()
+        theirs = getattr(_yaml_module, "get_version_string", lambda: ours)()
+        also = f"; PyYAML's libyaml {theirs} for the rest" if theirs != ours else ""
+        return f"C (kubelint/parser/_fastyaml, libyaml {ours}{also})"
     return "Python (the C parser was not built at install: see the README)"
 
 
