@@ -68,7 +68,7 @@ def test_a_pyyaml_that_makes_event_objects_gives_the_same_documents(monkeypatch:
     text = "a: &x {b: [1, two, ~]}\nc: *x\nd:\n  <<: *x\n  e: f\n---\n- 1\n"
     fast = parse(text, "f.yaml")
     elsewhere = types.SimpleNamespace(**{name: None for name in dir(yaml) if name.endswith("Event")})
-    monkeypatch.setattr(cyaml, "_yaml_module", elsewhere)
+    monkeypatch.setattr(cyaml.pyyaml(), "module", elsewhere)
     slow = parse(text, "f.yaml")
     assert [d.obj for d in slow.documents] == [d.obj for d in fast.documents]
     assert [(d.span, sorted(d.paths(), key=str)) for d in slow.documents] == \

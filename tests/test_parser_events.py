@@ -44,13 +44,14 @@ def _shape(text: str) -> list[tuple[Any, ...]]:
 
 
 def _pristine() -> bool:
-    if cyaml._yaml_module is None:  # pragma: no cover - depends on the PyYAML build
+    module = cyaml.pyyaml().module
+    if module is None:  # pragma: no cover - depends on the PyYAML build
         return True
-    return all(getattr(cyaml._yaml_module, name) is getattr(yaml.events, name) for name in cyaml._EVENT_NAMES)
+    return all(getattr(module, name) is getattr(yaml.events, name) for name in cyaml._EVENT_NAMES)
 
 
 def test_the_installed_pyyaml_has_the_event_signatures_the_callbacks_expect() -> None:
-    assert cyaml._FAST_EVENTS == cyaml._USING_LIBYAML
+    assert cyaml.pyyaml().fast_events == cyaml.pyyaml().using_libyaml
     assert set(cyaml._EVENT_SIGNATURES) == set(cyaml._EVENT_NAMES)  # every name rebound is checked
 
 
@@ -72,7 +73,7 @@ def test_the_slow_path_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     fast = _shape(SAMPLE)
     broken = SAMPLE + "---\nk: [1, 2\n"
     fast_broken = _shape(broken)
-    monkeypatch.setattr(cyaml, "_FAST_EVENTS", False)
+    monkeypatch.setattr(cyaml.pyyaml(), "fast_events", False)
     assert _shape(SAMPLE) == fast
     assert _shape(broken) == fast_broken
     assert _pristine()
@@ -82,7 +83,7 @@ def test_the_slow_path_reads_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_callback_that_raises_leaves_the_next_parse_correct(monkeypatch: pytest.MonkeyPatch,
                                                               fast: bool) -> None:
     expected = _shape(SAMPLE)
-    monkeypatch.setattr(cyaml, "_FAST_EVENTS", fast and cyaml._FAST_EVENTS)
+    monkeypatch.setattr(cyaml.pyyaml(), "fast_events", fast and cyaml.pyyaml().fast_events)
     real = builder.resolve_plain
 
     def failing(text: str) -> Any:

@@ -233,3 +233,21 @@ def test_the_builders_agree_on_the_corpus(corpus: Path) -> None:
         assert _differences(text, light=True, defer_after=builder.DEFER_POSITIONS_AFTER) == [], path
         answered += _answers(text)
     assert answered >= 0.9 * len(texts)  # 857 of 886 in December 2026
+
+
+def test_a_plain_manifest_is_read_without_importing_pyyaml() -> None:
+    """PyYAML's import is ~10 ms of a one-file run; the C builder needs none of it. A text
+    the C builder gives way on imports it then, and reads as before."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, kubelint\n"
+        f"found = kubelint.lint_text({DEPLOYMENT!r}, 'a.yaml')\n"
+        "print('yaml' in sys.modules)\n"
+        "anchored = kubelint.lint_text('a: &x {b: 1}\\nc: *x\\n', 'b.yaml')\n"
+        "print('yaml' in sys.modules, [f.rule for f in kubelint.lint_text('a: [1\\n', 'c.yaml')])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).parent)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["False", "True ['yaml-syntax']"]

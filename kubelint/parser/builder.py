@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
-import yaml
-
 from kubelint.model import (
     DeferredLayout,
     Document,
@@ -32,7 +30,7 @@ from kubelint.model import (
     pack_numbers,
     pack_position,
 )
-from kubelint.parser.cyaml import _PACKAGE, _owned_by, _run_events, _Stopped, _yaml_module, rebind
+from kubelint.parser.cyaml import _PACKAGE, _owned_by, _run_events, _Stopped, pyyaml, rebind
 from kubelint.parser.problems import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
@@ -181,7 +179,7 @@ def parser_in_use() -> str:
     """Which builder reads YAML here, for `kubelint --version` and bug reports."""
     if _fastyaml is not None:
         ours = _fastyaml.libyaml_version()
-        theirs = getattr(_yaml_module, "get_version_string", lambda: ours)()
+        theirs = getattr(pyyaml().module, "get_version_string", lambda: ours)()
         also = f"; PyYAML's libyaml {theirs} for the rest" if theirs != ours else ""
         return f"C (kubelint/parser/_fastyaml, libyaml {ours}{also})"
     return "Python (the C parser was not built at install: see the README)"
@@ -258,6 +256,8 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
     an alias, a tag, a merge key, a duplicate key) raises _Heavy: the caller parses again in
     full.
     """
+    import yaml  # here: the C builder reads most texts without PyYAML (see cyaml.pyyaml)
+
     result = ParseResult(next_index=first_index)
     if not start and text.startswith("\ufeff"):
         # libyaml skips a leading byte-order mark without counting it in its offsets; drop it

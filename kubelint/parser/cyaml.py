@@ -5,7 +5,10 @@ event with a Python `__init__`. PyYAML's C module (`yaml._yaml`) looks those eve
 name in its own namespace at every event, so for the length of one parse the names are bound to
 the builder's callbacks (see _run_events) and the objects are never made. This module is the only
 place that touches that namespace: the rebinding, the lock that keeps two parses apart, the guard
-that checks at import that PyYAML still calls what we stand in for, and the at-fork hook.
+that checks that PyYAML still calls what we stand in for, and the at-fork hook.
+
+PyYAML is imported at the first parse that needs it (pyyaml()): the C builder (_fastyaml.c)
+reads most manifests without it, and its import is ~10 ms of a one-file run.
 """
 
 from __future__ import annotations
@@ -18,35 +21,63 @@ from _thread import get_ident
 from collections.abc import Callable
 from typing import Any
 
-try:  # libyaml is ~5x faster; the pure-Python parser is the fallback, same events.
-    import yaml._yaml as _yaml_module
-    from yaml._yaml import CParser as _EventParser
-except ImportError:  # pragma: no cover - depends on the PyYAML build
-    from yaml import SafeLoader as _EventParser  # type: ignore[assignment]
-    _yaml_module = None
 _EVENTS_LOCK = threading.Lock()
+_LOADING = threading.Lock()
 _EVENT_NAMES = ("StreamStartEvent", "StreamEndEvent", "DocumentStartEvent", "DocumentEndEvent",
                 "AliasEvent", "ScalarEvent", "MappingStartEvent", "SequenceStartEvent",
                 "MappingEndEvent", "SequenceEndEvent")
-_PRISTINE = {name: getattr(_yaml_module, name) for name in _EVENT_NAMES if hasattr(_yaml_module, name)}
 # The package whose PAUSE_GC callers set (kubelint.parser.PAUSE_GC = True): read at each parse.
 _PACKAGE = sys.modules[__name__.rpartition(".")[0]]
+
+
+class PyYaml:
+    """What a parse takes from PyYAML, read once: its event parser and the module that names
+    the event classes, those names as PyYAML set them, and whether they may be rebound."""
+
+    __slots__ = ("fast_events", "module", "parser", "pristine", "using_libyaml")
+
+    def __init__(self) -> None:
+        try:  # libyaml is ~5x faster; the pure-Python parser is the fallback, same events.
+            import yaml._yaml as module
+            from yaml._yaml import CParser as parser
+        except ImportError:  # pragma: no cover - depends on the PyYAML build
+            from yaml import SafeLoader as parser  # type: ignore[assignment]
+            module = None
+        self.module: Any = module
+        self.parser: Any = parser
+        self.pristine = {name: getattr(module, name) for name in _EVENT_NAMES if hasattr(module, name)}
+        self.using_libyaml = parser.__module__ == "yaml._yaml"
+        # Whether a parse may rebind PyYAML's event names to our callbacks (see _run_events).
+        self.fast_events = self.using_libyaml and _events_as_expected(module)
+
+
+_PYYAML: PyYaml | None = None
+
+
+def pyyaml() -> PyYaml:
+    """PyYAML, imported and checked at the first call (before any parse rebinds its names)."""
+    global _PYYAML
+    if _PYYAML is None:
+        with _LOADING:
+            if _PYYAML is None:
+                _PYYAML = PyYaml()
+    return _PYYAML
 
 
 def _after_fork_in_child() -> None:
     """A fork while another thread of the host was inside a parse copies the lock held and
     PyYAML's event names bound to that thread's callbacks; the child would wait forever on
     its first parse (a worker of lint_paths(jobs=2) in a threaded host)."""
-    global _EVENTS_LOCK
+    global _EVENTS_LOCK, _LOADING
     _EVENTS_LOCK = threading.Lock()
-    if _yaml_module is not None:
-        vars(_yaml_module).update(_PRISTINE)
+    _LOADING = threading.Lock()
+    if _PYYAML is not None and _PYYAML.module is not None:
+        vars(_PYYAML.module).update(_PYYAML.pristine)
 
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
 
-_USING_LIBYAML = _EventParser.__module__ == "yaml._yaml"
 # The arguments libyaml's module passes to each event class it looks up by name, in order: our
 # callbacks take exactly these (see _run_events).
 _EVENT_SIGNATURES = {
@@ -88,8 +119,6 @@ def _events_as_expected(module: Any) -> bool:
     return True
 
 
-# Whether a parse may rebind PyYAML's event names to our callbacks (see _run_events).
-_FAST_EVENTS = _USING_LIBYAML and _events_as_expected(_yaml_module)
 
 
 def _run_events(stream: Any, calls: dict[str, Callable[..., Any]]) -> None:
@@ -104,21 +133,22 @@ def _run_events(stream: Any, calls: dict[str, Callable[..., Any]]) -> None:
     API meanwhile) makes the event object PyYAML would have made, so nobody else sees a
     difference. Should a PyYAML build ever stop calling by name, its event objects come back
     from `get_event()` and take the slow path below, so the result is the same either way;
-    one whose event classes no longer take the arguments our callbacks expect is found at
-    import (_FAST_EVENTS) and never rebound.
+    one whose event classes no longer take the arguments our callbacks expect is found when
+    PyYAML is loaded (PyYaml.fast_events) and never rebound.
 
     A callback does not raise into libyaml's module: an exception there skips its freeing of
     the event (a leak per failed parse). It returns a _Stopped, which comes back from
     `get_event()` once the event is freed, and is raised here.
     """
-    if not _FAST_EVENTS:
-        parser = _EventParser(stream)
+    state = pyyaml()
+    if not state.fast_events:
+        parser = state.parser(stream)
         while (event := parser.get_event()) is not None:
             stopped = _call_for(event, calls)
             if type(stopped) is _Stopped:
                 raise stopped.error
         return
-    namespace = vars(_yaml_module)
+    namespace = vars(state.module)
     # The builder makes a tree of new containers: no cycles for the collector to find, yet
     # it would walk the young objects again and again as they pile up (a fifth of the time).
     collecting = gc.isenabled()
@@ -128,7 +158,7 @@ def _run_events(stream: Any, calls: dict[str, Callable[..., Any]]) -> None:
         if _PACKAGE.PAUSE_GC:
             gc.disable()
         try:
-            get_event = _EventParser(stream).get_event
+            get_event = state.parser(stream).get_event
             while True:
                 event = get_event()
                 if event is True:
@@ -150,8 +180,9 @@ def rebind(calls: dict[str, Callable[..., Any]], new: dict[str, Callable[..., An
     """Swap some of a running parse's callbacks (the builder's light mode), from inside one of
     them: the names libyaml's module looks up at the next event, and the slow path's table."""
     calls.update(new)
-    if _FAST_EVENTS:
-        vars(_yaml_module).update(new)
+    state = _PYYAML  # loaded: a parse is running
+    if state is not None and state.fast_events:
+        vars(state.module).update(new)
 
 
 class _Stopped:

@@ -6,13 +6,14 @@ stage resumes after it at the next document.
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
-
-import yaml
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kubelint.model import FieldPath, RawPosition, Span
-from kubelint.parser.cyaml import _USING_LIBYAML
+from kubelint.parser.cyaml import pyyaml
 from kubelint.parser.text import position
+
+if TYPE_CHECKING:  # imported where a problem is made: the C builder reads most texts without it
+    import yaml
 
 # The deepest object in the real-world corpus nests 39 levels (CRD schemas). Past a few
 # hundred levels the schema validator gives up silently and recursive walkers risk the stack, so
@@ -43,7 +44,7 @@ class _BuildError(Exception):
 
 def _reader_index(text: str, start: int, position: int) -> int:
     """libyaml reports a bad character at a byte offset of the UTF-8 it read; make it characters."""
-    if not _USING_LIBYAML:  # pragma: no cover - the pure-Python reader counts characters
+    if not pyyaml().using_libyaml:  # pragma: no cover - the pure-Python reader counts characters
         return start + position
     prefix = text[start:start + position].encode("utf-8", "surrogatepass")[:position]
     return start + len(prefix.decode("utf-8", "ignore"))
@@ -127,6 +128,8 @@ def _stopping_problem(exc: Exception, text: str, start: int, line_offset: int,
     """The problem that stopped a parse of `text[start:]`, placed in the whole text, and the
     index where parsing stopped. `piece_start` is where the piece of text libyaml read last
     began: a lone surrogate is found only when that piece is encoded."""
+    import yaml
+
     if isinstance(exc, yaml.MarkedYAMLError):
         mark = exc.problem_mark or exc.context_mark
         index = start + mark.index if mark is not None else len(text)
