@@ -224,3 +224,29 @@ def test_a_huge_outcome_is_not_stored_and_reports_the_same(tmp_path: Path, cache
     monkeypatch.setattr(linter, "MAX_STORED_RECORDS", 2)  # the Deployment has more findings, the ConfigMap fewer
     assert _report(str(project)) == _report("--no-cache", str(project))
     assert _entries(cache_dir) == 1
+
+
+def test_each_file_is_hashed_once_a_run(tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key of a custom resource holds a digest of the files that define its CRDs: the
+    digest its first pass made, not the file read and hashed again. A CRD changed since (a
+    different digest) is the key-change test's; here the count of hashes, cold and warm."""
+    from kubelint import resultcache
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "crd.yaml").write_text(CRD % "integer")
+    (project / "backup.yaml").write_text(BACKUP)
+    hashed: list[int] = []
+    real = resultcache.content_digest
+
+    def counted(data: bytes) -> bytes:
+        hashed.append(len(data))
+        return real(data)
+
+    monkeypatch.setattr(resultcache, "content_digest", counted)
+    crd_size = len((CRD % "integer").encode())
+    cold = _report(str(project))
+    assert hashed.count(crd_size) == 1
+    hashed.clear()
+    assert _report(str(project)) == cold  # warm
+    assert hashed.count(crd_size) == 1

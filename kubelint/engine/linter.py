@@ -39,12 +39,16 @@ class FirstPass(Record):
 
     A plain class with slots (model.Record), not a dataclass, which every start-up made."""
 
-    __slots__ = ("crds", "outcome", "needs")
+    __slots__ = ("crds", "outcome", "needs", "digest")
 
-    def __init__(self, crds: list[Document], outcome: FileOutcome | None, needs: frozenset[str]) -> None:
+    def __init__(self, crds: list[Document], outcome: FileOutcome | None, needs: frozenset[str],
+                 digest: bytes | None = None) -> None:
         self.crds = crds
         self.outcome = outcome  # None: the file waits for the CRDs of the whole run
         self.needs = needs  # the API groups of its custom resources
+        # resultcache.content_digest of the bytes read (with the result cache on): the planner's
+        # CRD digests take it instead of reading and hashing the file again.
+        self.digest = digest
 
 
 class FileOutcome(NamedTuple):
@@ -411,10 +415,10 @@ class Linter:
         files that use them.
         """
         data = self._read(path) if self.cache is not None else None
-        key = crds_key = None
+        key = crds_key = digest = None
         if data is not None:
-            key, crds_key = self._first_pass_keys(path, data)
-            hit = self._first_pass_hit(key, crds_key)
+            key, crds_key, digest = self._first_pass_keys(path, data)
+            hit = self._first_pass_hit(key, crds_key, digest)
             if hit is not None:
                 return hit
         source = load_bytes(data, path, light=True) if data is not None else load_path(
@@ -431,31 +435,31 @@ class Linter:
         if needs:
             if key is not None:
                 self._store(key, (needs, None))
-            return FirstPass(crds, None, needs)
+            return FirstPass(crds, None, needs, digest)
         found = self.cache.get(key) if key is not None else None  # type: ignore[union-attr]
         if isinstance(found, tuple) and len(found) == 2 and found[1] is not None:
-            return FirstPass(crds, found[1], needs)  # a CRD file: parsed for its CRDs, not linted
+            return FirstPass(crds, found[1], needs, digest)  # a CRD file: parsed for its CRDs, not linted
         outcome = self.lint_source(source)
         if key is not None:
             self._store(key, (needs, outcome))
-        return FirstPass(crds, outcome, needs)
+        return FirstPass(crds, outcome, needs, digest)
 
     def cached_first_pass(self, path: str) -> FirstPass | None:
         """The file's first pass from the result cache alone; None when it must be parsed."""
         data = self._read(path) if self.cache is not None else None
         return None if data is None else self._first_pass_hit(*self._first_pass_keys(path, data))
 
-    def _first_pass_keys(self, path: str, data: bytes) -> tuple[str, str | None]:
+    def _first_pass_keys(self, path: str, data: bytes) -> tuple[str, str | None, bytes]:
         """The keys of its first pass (the API groups of its custom resources, its outcome when
         it needs none) and, for a file that may define CRDs, of its CRDs (all of them: which
-        ones a run wants varies), kept apart."""
+        ones a run wants varies), kept apart; and the digest of `data` they are made from."""
         from kubelint.resultcache import content_digest
 
         digest = content_digest(data)  # the bytes hashed once for both keys
         crds_key = self.file_key(path, digest, "crds") if CRD_MARKER.search(data) is not None else None
-        return self.file_key(path, digest, "first-pass"), crds_key
+        return self.file_key(path, digest, "first-pass"), crds_key, digest
 
-    def _first_pass_hit(self, key: str, crds_key: str | None) -> FirstPass | None:
+    def _first_pass_hit(self, key: str, crds_key: str | None, digest: bytes | None = None) -> FirstPass | None:
         found = self.cache.get(key)  # type: ignore[union-attr]
         if not (isinstance(found, tuple) and len(found) == 2):
             return None
@@ -464,7 +468,7 @@ class Linter:
         if not isinstance(stored, list):
             return None
         return FirstPass([d for d in stored if crd_group(d) in self.wanted_groups], outcome if not needs else None,
-                         needs)
+                         needs, digest)
 
     def _incomplete_objects(self, documents: Sequence[Document], path: str) -> dict[int, list[Finding]]:
         """The incomplete-object findings of each document that has some (see kube/objects.py)."""

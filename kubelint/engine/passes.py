@@ -197,6 +197,8 @@ class _TwoPasses:
 
     def first_done(self, path: str, done: FirstPass) -> None:
         self.gathered[path] = done.crds
+        if done.digest is not None:  # the bytes it read, hashed: crd_digest need not read them again
+            self.file_digests.setdefault(path, done.digest)
         for doc in done.crds:
             group = crd_group(doc)
             if group in self.complete or path not in self.definers.get(group or "", ()):
