@@ -11,7 +11,6 @@ that later walks the expanded tree.
 
 from __future__ import annotations
 
-import gc
 import sys
 from _thread import get_ident
 from collections.abc import Callable
@@ -30,7 +29,7 @@ from kubelint.model import (
     pack_numbers,
     pack_position,
 )
-from kubelint.parser.cyaml import _PACKAGE, _owned_by, _run_events, _Stopped, pyyaml, rebind
+from kubelint.parser.cyaml import _owned_by, _run_events, _Stopped, paused_gc, pyyaml, rebind
 from kubelint.parser.problems import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
@@ -208,15 +207,10 @@ def _fast_parse(text: str, filename: str, line_offset: int, first_index: int, al
         index += first_index
         span = Span(line + 1 + line_offset, column + 1, root_pos[2] + 1 + line_offset, root_pos[3] + 1)
         if positions is None:  # deferred: read again with its run of documents when asked
-            if run is None or run.documents >= _RUN_DOCUMENTS:
-                run = _Run(text, text.rfind("\n", 0, begin) + 1, line, index, filename, light)
-            run.end = end
-            run.documents += 1
-            first = run.first_line
-            documents.append(Document(
-                filename, index, root, DeferredLayout(run, index), span, line_offset=line_offset + first,
-                root=pack_numbers((root_pos[0] - first, root_pos[1], root_pos[2] - first, root_pos[3])),
-                light=light_paths))
+            run = _Run.joined(run, text, begin, end, line, index, filename, light)
+            documents.append(Document(filename, index, root, DeferredLayout(run, index), span,
+                                      line_offset=line_offset + run.first_line, root=run.root(root_pos),
+                                      light=light_paths))
             continue
         if index >= COMPACT_AFTER:  # a long stream: the C builder packed its positions already
             root_pos = pack_numbers(root_pos)
@@ -228,14 +222,8 @@ def _fast_parse(text: str, filename: str, line_offset: int, first_index: int, al
 
 
 def _fast_build(text: str, light: bool, defer_from: int, compact_from: int) -> Any:
-    collecting = gc.isenabled()
-    if collecting and _PACKAGE.PAUSE_GC:  # as _run_events does: a tree of new containers
-        gc.disable()
-    try:
+    with paused_gc():
         return _fastyaml.build(text, light, defer_from, compact_from, MAX_DEPTH)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offset: int = 0,
@@ -514,15 +502,11 @@ def _parse(text: str, filename: str, *, collect_scalars: bool = False, line_offs
             if deferring:
                 # A long stream: this document keeps a way to read its positions again, with
                 # the run of documents around it (see _Run); positions count from its first line.
-                if run is None or run.documents >= _RUN_DOCUMENTS:
-                    run = _Run(text, text.rfind("\n", 0, doc_start.index) + 1, doc_start.line,
-                               doc_index, filename, light)
-                run.end = em.index
-                run.documents += 1
+                run = _Run.joined(run, text, doc_start.index, em.index, doc_start.line, doc_index, filename,
+                                  light)
                 layout = DeferredLayout(run, doc_index)
                 offset = line_offset + run.first_line
-                kept_root = pack_numbers((root_pos[0].line - run.first_line, root_pos[0].column,
-                                          root_pos[1].line - run.first_line, root_pos[1].column))
+                kept_root = run.root(as_numbers(root_pos))
             elif doc_index >= COMPACT_AFTER:  # a long stream: keep its positions small
                 _compact(positions)
                 kept_root = pack_position(root_pos)
@@ -762,6 +746,23 @@ class _Run:
         self.filename, self.light = filename, light
         self.pending: dict[int, Layout] = {}
         self.handed: set[int] = set()
+
+    @classmethod
+    def joined(cls, run: _Run | None, text: str, begin: int, end: int, line: int, index: int, filename: str,
+               light: bool) -> _Run:
+        """The run that deferred document `index` (`text[begin:end]`, from 0-based `line` on)
+        joins: `run`, or a new one when there is none yet or it is full."""
+        if run is None or run.documents >= _RUN_DOCUMENTS:
+            run = cls(text, text.rfind("\n", 0, begin) + 1, line, index, filename, light)
+        run.end = end
+        run.documents += 1
+        return run
+
+    def root(self, numbers: tuple[int, ...]) -> int:
+        """A document's root position (0-based numbers of the text), packed and counted from
+        the run's first line, as its DeferredLayout counts."""
+        line, column, end_line, end_column = numbers
+        return pack_numbers((line - self.first_line, column, end_line - self.first_line, end_column))
 
     def layout(self, index: int) -> Layout:
         """Document `index`'s positions, counted from the run's first line. A parse of the run

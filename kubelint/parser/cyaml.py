@@ -13,12 +13,13 @@ reads most manifests without it, and its import is ~10 ms of a one-file run.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import sys
 import threading
 from _thread import get_ident
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 _EVENTS_LOCK = threading.Lock()
@@ -119,6 +120,19 @@ def _events_as_expected(module: Any) -> bool:
     return True
 
 
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """The cyclic collector off for one parse, where the command line asked (PAUSE_GC). The
+    builders make a tree of new containers: no cycles for the collector to find, yet it would
+    walk the young objects again and again as they pile up (a fifth of the time)."""
+    collecting = gc.isenabled()
+    if collecting and _PACKAGE.PAUSE_GC:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _run_events(stream: Any, calls: dict[str, Callable[..., Any]]) -> None:
@@ -149,14 +163,9 @@ def _run_events(stream: Any, calls: dict[str, Callable[..., Any]]) -> None:
                 raise stopped.error
         return
     namespace = vars(state.module)
-    # The builder makes a tree of new containers: no cycles for the collector to find, yet
-    # it would walk the young objects again and again as they pile up (a fifth of the time).
-    collecting = gc.isenabled()
-    with _EVENTS_LOCK:
+    with _EVENTS_LOCK, paused_gc():
         saved = {name: namespace[name] for name in calls}
         namespace.update(calls)
-        if _PACKAGE.PAUSE_GC:
-            gc.disable()
         try:
             get_event = state.parser(stream).get_event
             while True:
@@ -172,8 +181,6 @@ def _run_events(stream: Any, calls: dict[str, Callable[..., Any]]) -> None:
                     raise stopped.error
         finally:
             namespace.update(saved)
-            if collecting:
-                gc.enable()
 
 
 def rebind(calls: dict[str, Callable[..., Any]], new: dict[str, Callable[..., Any]]) -> None:
