@@ -86,9 +86,7 @@ class FixSession:
                 continue
             # A fix that would leave the file unparseable is withheld, as one that does not
             # validate is: the finding stays, without a fix, and nothing is reported about it.
-            if isinstance(result, Fix) and not parses(_applied(text, [
-                    (src.offset(e.line, e.column), src.offset(e.end_line, e.end_column), e.text)
-                    for e in result.edits], bound)[0], path):
+            if isinstance(result, Fix) and not parses(_applied(text, _raw_edits(src, result), bound)[0], path):
                 continue
             if result is not None:
                 out[finding] = result
@@ -132,6 +130,11 @@ def _applied(text: str, edits: Sequence[RawEdit], bound: tuple[int, int] | None)
     return _apply_raw(text, edits), None
 
 
+def _raw_edits(src: SourceText, fix: Fix) -> list[RawEdit]:
+    """A fix's edits as character offsets into the text."""
+    return [(src.offset(e.line, e.column), src.offset(e.end_line, e.end_column), e.text) for e in fix.edits]
+
+
 def _apply_raw(text: str, edits: Sequence[RawEdit]) -> str:
     out = text
     for start, end, new in sorted(edits, reverse=True):
@@ -161,7 +164,7 @@ def verified(text: str, path: str, fixes: Sequence[Fix]) -> tuple[list[Fix], lis
     bounds = sorted(_document_bounds(source, src).values()) if clean else []
     starts = [begin for begin, _ in bounds]
     for fix in fixes:
-        edits = [(src.offset(e.line, e.column), src.offset(e.end_line, e.end_column), e.text) for e in fix.edits]
+        edits = _raw_edits(src, fix)
         at = bisect.bisect_right(starts, min((start for start, _, _ in edits), default=0)) - 1
         bound = bounds[at] if at >= 0 else None
         (good if parses(_applied(text, edits, bound)[0], path) else bad).append(fix)
