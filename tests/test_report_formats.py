@@ -188,6 +188,30 @@ def test_the_json_report_is_what_json_dumps_writes_with_an_indent_of_two() -> No
     assert report == json.dumps(json.loads(report), indent=2, ensure_ascii=False) + "\n"
 
 
+def test_a_finding_written_by_its_own_format_is_what_the_general_writer_writes() -> None:
+    """json_report._finding_text writes a finding with one format, for speed; every field
+    kind (None, non-ASCII, quotes, a fix, a value of another type) must come out as
+    finding_dict through _indented, which the test above holds to json.dumps."""
+    from kubelint.model import Finding, Severity
+    from kubelint.report.json_report import _finding_text, _indented, finding_dict
+
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "foundation"
+    findings = lint_paths([str(fixtures)]).findings
+    assert len(findings) > 10
+    odd = Finding("r", Severity.ERROR, "é \"q\" \\ \u2028\ttab", "dir/ä.yaml", 1, 2, 3, 4, "a.b[0]", None,
+                  None, "Kind", None, "ñame")
+    weird = Finding("r", Severity.INFO, "m", "f", 10**20, -1, 0, 0, "", 7, "v1", None, "ns", None)
+
+    class _Fix:
+        def as_dict(self) -> dict[str, object]:
+            return {"description": "ü", "edits": [{"line": 1, "text": None}], "safe": True}
+
+    with_fix = Finding("r", Severity.WARNING, "m", "f", 1, 1, 1, 1, fix=_Fix())
+    for finding in [*findings, odd, weird, with_fix]:
+        for indent in ("\n", "\n    "):
+            assert _finding_text(finding, indent) == "".join(_indented(finding_dict(finding), indent))
+
+
 # --------------------------------------------------------------- one long list, streamed
 
 def _items(count: int) -> list[dict[str, object]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import json.encoder
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 
 from kubelint._version import __version__
@@ -67,13 +67,13 @@ def _pieces(result: RunResult, kubernetes_version: str, show_suppressed: bool) -
             "suppressed": len(result.suppressed),
         },
     }
-    lists: dict[str, Iterable[dict[str, Any]]] = {FINDINGS: map(finding_dict, result.findings)}
+    lists: dict[str, Iterable[Any]] = {FINDINGS: result.findings}
     head["findings"] = FINDINGS
     if show_suppressed:
         head["suppressed"] = SUPPRESSED
         lists[SUPPRESSED] = ({**finding_dict(s.finding), "suppressedBy": s.mechanism, "reason": s.reason}
                              for s in result.suppressed)
-    return stream_json(head, lists)
+    return stream_json(head, lists, {FINDINGS: _finding_text})
 
 
 # Where stream_json writes a report's long lists: SARIF's results, GitLab's issues (ITEMS), and
@@ -81,11 +81,13 @@ def _pieces(result: RunResult, kubernetes_version: str, show_suppressed: bool) -
 ITEMS, FINDINGS, SUPPRESSED = "\x00items\x00", "\x00findings\x00", "\x00suppressed\x00"
 
 
-def stream_json(document: Any, lists: dict[str, Iterable[Any]]) -> Iterator[str]:
+def stream_json(document: Any, lists: dict[str, Iterable[Any]],
+                writers: dict[str, Callable[[Any, str], str]] | None = None) -> Iterator[str]:
     """json.dumps(document, indent=2, ensure_ascii=False) + "\n", byte for byte, with each of
     `lists` written a dict at a time where `document` holds its key (the keys in the order they
     stand in the document): a report's findings as one list of dicts took 60 bytes of memory
-    for every byte written, 300 MB for 30,000 findings."""
+    for every byte written, 300 MB for 30,000 findings. `writers` may give a list's own
+    writer, item and indent → text, which must write what _indented would."""
     rest = "".join(_indented(document, "\n"))
     for placeholder, items in lists.items():
         marker = _STRING(placeholder)
@@ -96,11 +98,47 @@ def stream_json(document: Any, lists: dict[str, Iterable[Any]]) -> Iterator[str]
         yield before
         inner = newline + "  "
         empty = True
+        write = (writers or {}).get(placeholder, _joined)
         for index, item in enumerate(items):
-            yield ("[" if index == 0 else ",") + inner + "".join(_indented(item, inner))
+            yield ("[" if index == 0 else ",") + inner + write(item, inner)
             empty = False
         yield "[]" if empty else newline + "]"
     yield rest + "\n"
+
+
+def _joined(value: Any, newline: str) -> str:
+    return "".join(_indented(value, newline))
+
+
+def _finding_text(finding: Finding, newline: str) -> str:
+    """_joined(finding_dict(finding), newline), written with one format: findings are nearly
+    all of a report, and the general walk took 40 ms of a corpus run's serial tail for them.
+    tests/test_report_formats.py holds the two to the same text."""
+    inner = newline + "  "
+    deeper = inner + "  "
+    fix = finding.fix
+    return (f'{{{inner}"rule": {_atom(finding.rule, inner)},{inner}"severity": {_atom(str(finding.severity), inner)},'
+            f'{inner}"message": {_atom(finding.message, inner)},{inner}"file": {_atom(finding.file, inner)},'
+            f'{inner}"line": {_atom(finding.line, inner)},{inner}"column": {_atom(finding.column, inner)},'
+            f'{inner}"endLine": {_atom(finding.end_line, inner)},{inner}"endColumn": {_atom(finding.end_column, inner)},'
+            f'{inner}"path": {_atom(finding.path, inner)},{inner}"document": {_atom(finding.document, inner)},'
+            f'{inner}"object": {{{deeper}"apiVersion": {_atom(finding.api_version, deeper)},'
+            f'{deeper}"kind": {_atom(finding.kind, deeper)},{deeper}"namespace": {_atom(finding.namespace, deeper)},'
+            f'{deeper}"name": {_atom(finding.name, deeper)}{inner}}}'
+            + ("" if fix is None else f',{inner}"fix": {_joined(fix.as_dict(), inner)}')
+            + f"{newline}}}")
+
+
+def _atom(value: Any, newline: str) -> str:
+    """A string, number or null as _indented writes it (anything else through it)."""
+    kind = type(value)
+    if kind is str:
+        return _STRING(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return _joined(value, newline)
 
 
 # json.dumps(report, indent=2, ensure_ascii=False), byte for byte, at a third of the time: with an
