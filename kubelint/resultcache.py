@@ -358,6 +358,11 @@ class ResultCache:
         self._pending[file_key] = (time.time(), _checksum(file_key.encode(), payload), payload)
         return True
 
+    def pending_payload(self, file_key: str) -> bytes | None:
+        """The pickled value put under `file_key` and not yet drained or flushed, or None."""
+        entry = self._pending.get(file_key)
+        return None if entry is None else entry[2]
+
     def drain(self) -> dict[str, Entry]:
         """The entries made since the last drain or flush, handed over (a worker's, for its parent)."""
         pending, self._pending = self._pending, {}

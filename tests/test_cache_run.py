@@ -74,6 +74,44 @@ def test_a_warm_run_reads_the_cache_and_reports_the_same(tmp_path: Path, cache_d
     assert {"schema-invalid", "host-network"} <= rules
 
 
+def test_workers_filling_a_cold_cache_report_what_one_process_does_without_it(
+        tmp_path: Path, cache_dir: Path) -> None:
+    """With -j 2 and a cold cache, a worker sends each outcome it stored as the cache entry's
+    bytes (engine/passes.py _Stored) and the parent reads the outcome back from them: the
+    report must be the one a single process makes with no cache at all, and the stored entries
+    must serve the warm run that follows."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "crd.yaml").write_text(CRD % "integer")
+    for number in range(6):
+        (project / f"backup-{number}.yaml").write_text(BACKUP.replace("nightly", f"nightly-{number}"))
+        (project / f"deploy-{number}.yaml").write_text(DEPLOYMENT.replace("web", f"web-{number}"))
+    fresh = _report("--no-cache", "-j", "1", str(project))
+    cold = _report("-j", "2", str(project))
+    assert _entries(cache_dir) >= 13
+    assert cold == fresh
+    assert _report("-j", "2", str(project)) == fresh
+    assert {"schema-invalid", "host-network"} <= {f["rule"] for f in json.loads(fresh)["findings"]}
+
+
+def test_a_worker_sends_a_stored_outcome_as_the_cache_entry_s_bytes(tmp_path: Path, cache_dir: Path) -> None:
+    """The first pass in a worker, called directly: the outcome it stored crosses as the very
+    bytes object of the cache entry (pickled once in the message), and reads back equal."""
+    from kubelint import resultcache
+    from kubelint.engine.linter import Linter
+    from kubelint.engine.passes import _first_pass_remote, _Stored
+
+    path = tmp_path / "deploy.yaml"
+    path.write_text(DEPLOYMENT)
+    linter = Linter()
+    linter.cache = resultcache.ResultCache(str(cache_dir / "results"), "run")
+    _, alone = _first_pass_remote(Linter(), str(path))  # no cache: the outcome itself
+    _, done = _first_pass_remote(linter, str(path))
+    assert isinstance(done.outcome, _Stored)
+    assert done.outcome.payload is linter.cache.drain()[done.stored][2]
+    assert done.outcome.outcome() == alone.outcome
+
+
 def test_a_warm_run_parses_no_file_and_a_changed_one_meets_the_stored_crds(
         tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A warm run reads every outcome, CRD files' too: their CRDs come from the cache, so a

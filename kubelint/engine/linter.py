@@ -39,16 +39,19 @@ class FirstPass(Record):
 
     A plain class with slots (model.Record), not a dataclass, which every start-up made."""
 
-    __slots__ = ("crds", "outcome", "needs", "digest")
+    __slots__ = ("crds", "outcome", "needs", "digest", "stored")
 
     def __init__(self, crds: list[Document], outcome: FileOutcome | None, needs: frozenset[str],
-                 digest: bytes | None = None) -> None:
+                 digest: bytes | None = None, stored: str | None = None) -> None:
         self.crds = crds
         self.outcome = outcome  # None: the file waits for the CRDs of the whole run
         self.needs = needs  # the API groups of its custom resources
         # resultcache.content_digest of the bytes read (with the result cache on): the planner's
         # CRD digests take it instead of reading and hashing the file again.
         self.digest = digest
+        # The result-cache key this process just stored (needs, outcome) under, if it did: a
+        # worker sends that entry's bytes in place of a second pickled copy (engine/passes.py).
+        self.stored = stored
 
 
 class FileOutcome(NamedTuple):
@@ -369,15 +372,15 @@ class Linter:
         except (OSError, ReadError):
             return None  # load_path says why, as a finding
 
-    def _store(self, key: str, value: Any) -> None:
+    def _store(self, key: str, value: Any) -> bool:
         """Keep an outcome unless something went wrong inside kubelint (never cache a bug), or
         it is a huge stream's: pickling 120,000 findings at once took 110 MB above the run's
         own peak. Such a file is linted afresh on the next run (20,000 objects: ~15 s)."""
         outcome = value if isinstance(value, FileOutcome) else value[1]
         if self.cache is None or (outcome and (len(outcome.findings) + len(outcome.facts) > MAX_STORED_RECORDS
                                                or any(f.rule == INTERNAL_ERROR for f in outcome.findings))):
-            return
-        self.cache.put(key, value)
+            return False
+        return bool(self.cache.put(key, value))
 
     def lint_file(self, path: str, *extras: str) -> FileOutcome:
         """One file's outcome: from the result cache when its key is there, else linted."""
@@ -425,13 +428,14 @@ class Linter:
             path, self.options.max_file_size, light=True)
         try:
             every = crds_of(source.documents)
+            if crds_key is not None:  # packed once, for the cache and for the parent alike
+                every = [packed_crd(d) for d in every]
+                self.cache.put(crds_key, every)  # type: ignore[union-attr]
             crds = [d for d in every if crd_group(d) in self.wanted_groups]
             needs = custom_groups(source.documents)
         except Exception as exc:  # never seen; one file must not end the run
             return FirstPass([], FileOutcome([self._file_internal_error(path, exc)], 0, False, path=path),
                              frozenset())
-        if crds_key is not None:
-            self.cache.put(crds_key, [packed_crd(d) for d in every])  # type: ignore[union-attr]
         if needs:
             if key is not None:
                 self._store(key, (needs, None))
@@ -440,9 +444,8 @@ class Linter:
         if isinstance(found, tuple) and len(found) == 2 and found[1] is not None:
             return FirstPass(crds, found[1], needs, digest)  # a CRD file: parsed for its CRDs, not linted
         outcome = self.lint_source(source)
-        if key is not None:
-            self._store(key, (needs, outcome))
-        return FirstPass(crds, outcome, needs, digest)
+        stored = key if key is not None and self._store(key, (needs, outcome)) else None
+        return FirstPass(crds, outcome, needs, digest, stored)
 
     def cached_first_pass(self, path: str) -> FirstPass | None:
         """The file's first pass from the result cache alone; None when it must be parsed."""
