@@ -23,8 +23,6 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from kubelint.model import Document
 from kubelint.project.files import parse_text
 from kubelint.source import real_path
@@ -179,6 +177,8 @@ def _build(root: str, tool: tuple[str, ...], timeout: float, result: BuildResult
             relative = os.path.relpath(real_root, wrapper)
         except ValueError:  # another drive: kustomize takes an absolute path too
             relative = real_root
+        import yaml  # here: a tree read back from the render cache needs no PyYAML (14 ms to import)
+
         with open(os.path.join(wrapper, "kustomization.yaml"), "w", encoding="utf-8") as handle:
             yaml.safe_dump({"resources": [relative],
                             "buildMetadata": ["originAnnotations", "transformerAnnotations"]}, handle)
@@ -347,6 +347,8 @@ def _origin(annotations: dict[str, Any], wrapper: str, real_root: str, root: str
 def _load(text: Any) -> Any:
     if not isinstance(text, str):
         return None
+    import yaml
+
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError:
