@@ -56,9 +56,8 @@ except ImportError:  # pragma: no cover - an interpreter without the module
 
 SECTION = "results"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-FORMAT = 3  # of a pack and of the keys: bump when either changes
+FORMAT = 4  # of a pack and of the keys: bump when either changes
 _MAGIC = b"KLRC%d\n" % FORMAT
-_CHECKSUM_BYTES = 16
 _TOUCH_AFTER = 3600.0  # seconds: a hit refreshes an older entry's mtime (the LRU order)
 _PRUNE_TO = 0.8  # a prune removes entries down to this share of max_bytes
 _KEEP_UNUSED = 7 * 24 * 3600.0  # seconds: an entry no run used for this long goes at a flush
@@ -152,15 +151,33 @@ def file_key(content: bytes, *extras: str | bytes) -> str:
     change its outcome, in a fixed order ('' and an absent extra differ, str and bytes differ).
 
     Two files with the same bytes have the same key: when the stored value names its file
-    (findings and facts do), give the path as an extra. Hashing the corpus's 884 files
-    (30 MB) takes ~0.08 s on one core (blake2b; OpenSSL's sha256 is ~40% faster where the CPU
-    has SHA instructions, but importing hashlib's OpenSSL costs a one-file run ~5 ms)."""
+    (findings and facts do), give the path as an extra."""
     return key_for(content_digest(content), *extras)
 
 
 def content_digest(content: bytes) -> bytes:
     """A file's bytes hashed once (16 bytes): `key_for` makes each of its keys from it."""
-    return blake2b(content, digest_size=16).digest()
+    return _digest16(content)
+
+
+# From this size on, bytes are hashed with OpenSSL's sha256: twice blake2b's speed where the
+# CPU has SHA instructions (the corpus's 30 MB: 20 ms against 38 ms), but importing hashlib's
+# OpenSSL costs ~5 ms, which a one-file run of small files never pays.
+_SHA256_FROM = 256 << 10
+
+
+def _digest16(*parts: bytes) -> bytes:
+    """16 bytes of a cryptographic hash of the parts, by an algorithm their size picks (the
+    same bytes always give the same digest)."""
+    if sum(map(len, parts)) < _SHA256_FROM:
+        digest: Any = blake2b(digest_size=16)
+    else:
+        import hashlib
+
+        digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part)
+    return digest.digest()[:16]
 
 
 def key_for(digest: bytes, *extras: str | bytes) -> str:
@@ -269,11 +286,9 @@ def code_fingerprint() -> str:
 # -------------------------------------------------------------------------------------- store
 
 
-def _checksum(*parts: bytes) -> bytes:
-    digest = blake2b(digest_size=_CHECKSUM_BYTES)
-    for part in parts:
-        digest.update(part)
-    return digest.digest()
+def _checksum(key: bytes, payload: bytes) -> bytes:
+    """Of an entry's key and payload: a damaged pack gives misses, never a wrong value."""
+    return _digest16(len(key).to_bytes(8, "little"), key, payload)
 
 
 # An entry in a pack: (last used, as time.time(); checksum of key and payload; payload, the

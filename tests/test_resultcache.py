@@ -480,8 +480,8 @@ def test_a_pack_is_a_pickle_of_checksummed_entries(store: ResultCache) -> None:
     store.flush()
     data = Path(store.path).read_bytes()
     assert Path(store.path).name == store.run_key + ".pack"
-    assert data.startswith(b"KLRC3\n")
-    run_key, entries = pickle.loads(data[len(b"KLRC3\n"):])
+    assert data.startswith(b"KLRC4\n")
+    run_key, entries = pickle.loads(data[len(b"KLRC4\n"):])
     assert run_key == store.run_key and list(entries) == [key]
     used, checksum, payload = entries[key]
     assert pickle.loads(payload) == VALUE and len(checksum) == 16 and used > 0
@@ -494,6 +494,25 @@ def test_a_files_keys_come_from_its_bytes_hashed_once() -> None:
         content, "a.yaml", "crds")
     assert file_key(content, "a.yaml", "crds") != file_key(content, "a.yaml", "first-pass")
     assert file_key(content + b" ", "a.yaml", "crds") != file_key(content, "a.yaml", "crds")
+    # Big contents are hashed by another algorithm (sha256, for speed): still one byte apart,
+    # two keys, and the same bytes give the same key again.
+    big = b"kind: CustomResourceDefinition\n" * 20_000
+    assert len(big) > 256 << 10
+    assert file_key(big, "c.yaml") == file_key(bytes(big), "c.yaml") != file_key(big[:-1] + b"!", "c.yaml")
+
+
+def test_a_damaged_big_entry_is_a_miss(store: ResultCache) -> None:
+    """An entry over the size where checksums switch algorithm is checked as well."""
+    key = file_key(b"big")
+    value = ["x" * (300 << 10)]
+    store.put(key, value)
+    store.flush()
+    assert ResultCache(store.directory, store.run_key).get(key) == value
+    data = bytearray(Path(store.path).read_bytes())
+    at = data.rindex(b"x" * 64)  # near the end: the whole payload is checked
+    data[at:at + 1] = b"y"
+    Path(store.path).write_bytes(bytes(data))
+    assert ResultCache(store.directory, store.run_key).get(key) is None
 
 
 def test_received_entries_wait_on_disk_and_reach_the_pack(store: ResultCache) -> None:
