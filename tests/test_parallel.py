@@ -32,3 +32,20 @@ def test_the_pool_imports_nothing_of_the_engine_or_schemas() -> None:
     imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)} | {
         alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
     assert not {name for name in imported if name and name.startswith("kubelint")}
+
+
+def test_a_finding_pickles_as_its_class_and_every_field_in_order() -> None:
+    """Findings cross between processes and into the result cache by Finding.__reduce__, which
+    names the fields one by one for speed: a field added to Finding must be added there too."""
+    import dataclasses
+    import pickle
+
+    from kubelint.model import Finding, Severity
+
+    finding = Finding("rule", Severity.WARNING, "message", "a.yaml", 1, 2, 3, 4, "spec.x", 0, "v1", "Pod",
+                      "ns", "name", fix={"edits": [1]})
+    cls, values = finding.__reduce__()
+    assert cls is Finding
+    assert values == tuple(getattr(finding, field.name) for field in dataclasses.fields(Finding))
+    back = pickle.loads(pickle.dumps(finding, protocol=pickle.HIGHEST_PROTOCOL))
+    assert back == finding and back.fix == finding.fix and back.severity is Severity.WARNING
