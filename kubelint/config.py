@@ -12,11 +12,10 @@ import functools
 import json
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kubelint.errors import KubelintError
-from kubelint.model import Document
+from kubelint.model import Document, Record
 from kubelint.resources import data_dir
 from kubelint.settings import nearest_config
 
@@ -42,15 +41,22 @@ class ConfigError(KubelintError):
     """
 
 
-@dataclass
-class Config:
+# Config, Overrides and Settings are plain classes with slots (model.Record: a dataclass's
+# equality and repr), not dataclasses, which every start-up made.
+
+
+class Config(Record):
     """One config file, read: each setting's value by its name in kubelint/settings.py, the
     rules it turns on, off or tunes, and its `ignore:` entries."""
 
-    path: str | None = None
-    values: dict[str, Any] = field(default_factory=dict)
-    rules: dict[str, dict[str, Any]] = field(default_factory=dict)
-    ignores: list[dict[str, Any]] = field(default_factory=list)
+    __slots__ = ("path", "values", "rules", "ignores")
+
+    def __init__(self, path: str | None = None, values: dict[str, Any] | None = None,
+                 rules: dict[str, dict[str, Any]] | None = None, ignores: list[dict[str, Any]] | None = None) -> None:
+        self.path = path
+        self.values: dict[str, Any] = {} if values is None else values
+        self.rules: dict[str, dict[str, Any]] = {} if rules is None else rules
+        self.ignores: list[dict[str, Any]] = [] if ignores is None else ignores
 
     @property
     def fail_on(self) -> str | None:
@@ -61,15 +67,15 @@ class Config:
         return list(self.values.get("rules_dirs") or [])
 
 
-@dataclass
-class Overrides:
+class Overrides(Record):
     """What the caller says explicitly: `flags` by setting name (kubelint/settings.py); None or
     an empty list is not said. `config_path` names the config instead of searching for one."""
 
-    config_path: str | None = None
-    flags: dict[str, Any] = field(default_factory=dict)
+    __slots__ = ("config_path", "flags")
 
-    def __post_init__(self) -> None:
+    def __init__(self, config_path: str | None = None, flags: dict[str, Any] | None = None) -> None:
+        self.config_path = config_path
+        self.flags: dict[str, Any] = {} if flags is None else flags
         from kubelint.settings import BY_NAME
 
         unknown = sorted(set(self.flags) - set(BY_NAME))
@@ -77,17 +83,20 @@ class Overrides:
             raise TypeError(f"Overrides: unknown settings {', '.join(unknown)}")
 
 
-@dataclass
-class Settings:
+class Settings(Record):
     """A resolved run: the config of its per-run settings (if any), its Options, the fail
     level, and how each project's Options are made from the project's own config."""
 
-    config: Config | None
-    options: Options
-    fail_on: str = "error"
-    # config path (None: no config) → that project's Options; None when one config is named
-    # for the whole run (--config)
-    options_for: Callable[[str | None], Options] | None = None
+    __slots__ = ("config", "options", "fail_on", "options_for")
+
+    def __init__(self, config: Config | None, options: Options, fail_on: str = "error",
+                 options_for: Callable[[str | None], Options] | None = None) -> None:
+        self.config = config
+        self.options = options
+        self.fail_on = fail_on
+        # config path (None: no config) → that project's Options; None when one config is named
+        # for the whole run (--config)
+        self.options_for = options_for
 
 
 # ---------------------------------------------------------------------------------- discovery

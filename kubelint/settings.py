@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
+from kubelint.model import Record
 from kubelint.source import real_path
 
 # The names of the config file, found from each linted file upward.
@@ -51,16 +51,22 @@ Kind = Literal["version", "string", "strings", "paths", "path", "bool", "int", "
 Merge = Literal["replace", "extend", "flag"]
 
 
-@dataclass(frozen=True)
-class Setting:
-    name: str  # the Options field (or the run's, for per-run settings)
-    key: str | None  # the .kubelint.yaml key; None: no config key
-    flag: str | None  # the command-line flag; None: config only
-    kind: Kind
-    merge: Merge = "replace"
-    # Per run, not per file: read from the config nearest the working directory or the flags,
-    # never from the configs of the files (output format, jobs, the fail level).
-    per_run: bool = False
+class Setting(Record):
+    """One row of the table. A plain class with slots (model.Record), not a frozen dataclass:
+    every start-up imports this module, and nothing hashes a row or sets its fields."""
+
+    __slots__ = ("name", "key", "flag", "kind", "merge", "per_run")
+
+    def __init__(self, name: str, key: str | None, flag: str | None, kind: Kind, merge: Merge = "replace",
+                 per_run: bool = False) -> None:
+        self.name = name  # the Options field (or the run's, for per-run settings)
+        self.key = key  # the .kubelint.yaml key; None: no config key
+        self.flag = flag  # the command-line flag; None: config only
+        self.kind = kind
+        self.merge = merge
+        # Per run, not per file: read from the config nearest the working directory or the flags,
+        # never from the configs of the files (output format, jobs, the fail level).
+        self.per_run = per_run
 
 
 SETTINGS: tuple[Setting, ...] = (

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from kubelint.checks import CHECKS
 from kubelint.engine.run import lint_text
 from kubelint.options import Options
@@ -28,7 +26,7 @@ def test_a_failing_check_becomes_an_internal_error(monkeypatch) -> None:
         raise KeyError("boom")
         yield  # pragma: no cover
 
-    monkeypatch.setitem(CHECKS, "image-tag", replace(CHECKS["image-tag"], run=broken))
+    monkeypatch.setitem(CHECKS, "image-tag", CHECKS["image-tag"].replace(run=broken))
     findings = lint_text(POD, "pod.yaml")
     internal = [f for f in findings if f.rule == "internal-error"]
     assert len(internal) == 1

@@ -602,15 +602,13 @@ def test_a_fifo_in_a_directory_does_not_block_a_run(report: str, tmp_path: Path)
 
 def test_an_internal_error_names_rule_and_document_and_exits_2(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    from dataclasses import replace
-
     from kubelint.checks import CHECKS
 
     def broken(ctx: Any, target: Any, path: Any, params: Any) -> Any:
         raise ZeroDivisionError("boom")
         yield  # pragma: no cover
 
-    monkeypatch.setitem(CHECKS, "image-tag", replace(CHECKS["image-tag"], run=broken))
+    monkeypatch.setitem(CHECKS, "image-tag", CHECKS["image-tag"].replace(run=broken))
     path = tmp_path / "pods.yaml"
     path.write_text(POD.replace("image: nginx:latest", "image: nginx:1.27") + "---\n"
                     + POD.replace("kind: Pod", "kind: Pod\nlabels: {}"))

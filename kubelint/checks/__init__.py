@@ -7,7 +7,6 @@ themes never edit one shared table, and the catalog test can tell which checks n
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from kubelint.checks import images, reliability, run, security, validity
@@ -94,7 +93,7 @@ def _joined(module: Any) -> dict[str, CheckDef]:
     out = {}
     for name, check in module.CHECKS.items():
         if check.placeholders is None and name in _UNDECLARED:
-            check = replace(check, placeholders=define(check.run, placeholders=_UNDECLARED[name]).placeholders)
+            check = check.replace(placeholders=define(check.run, placeholders=_UNDECLARED[name]).placeholders)
         out[name] = check
     return out
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.model import Document, FieldPath, Hit, Record
@@ -51,33 +50,43 @@ class CheckContext(Record):
 Check = Callable[[CheckContext, Any, FieldPath, dict[str, Any]], Iterable[Hit]]
 
 
-@dataclass(frozen=True)
-class CheckDef:
+class CheckDef(Record):
     """A check and what it declares, so the rule loader can refuse a rule that cannot work.
 
     `variants` are the message variants the check may yield (a rule file using the check must
     define each); `params` is a JSON Schema of the parameters the check takes, defaults
-    included (`default:` of each property, filled in before the check sees them); `prepare`,
-    when given, turns the validated parameters into what the check receives as `params`, once
-    per rule (kube-linter's instantiate-once shape: tables and regexes built at load, not per
-    document); `placeholders` are the names each variant's hits fill, which a rule's message may
-    use (`*`: every variant), None when the check has not declared them.
+    included (`default:` of each property, filled in before the check sees them); None says
+    it takes none (NO_PARAMS); `prepare`, when given, turns the validated parameters into what
+    the check receives as `params`, once per rule (kube-linter's instantiate-once shape: tables
+    and regexes built at load, not per document); `variants_for`, when the variants a check
+    may yield depend on its parameters (one check, two rules); `placeholders` are the names
+    each variant's hits fill, which a rule's message may use (`*`: every variant), None when
+    the check has not declared them.
+
+    A plain class with slots (model.Record), not a frozen dataclass: every start-up defines
+    one per check module. Nothing hashes a CheckDef (its `params` dict made it unhashable
+    anyway) or sets its fields; `replace` stands for dataclasses.replace.
     """
 
-    run: Check
-    variants: frozenset[str] = frozenset({"default"})
-    params: dict[str, Any] = field(default_factory=lambda: NO_PARAMS)
-    prepare: Callable[[dict[str, Any]], Any] | None = None
-    # When the variants a check may yield depend on its parameters (one check, two rules).
-    variants_for: Callable[[dict[str, Any]], Iterable[str]] | None = None
-    scope: str = "document"
-    placeholders: Mapping[str, frozenset[str]] | None = None
+    __slots__ = ("run", "variants", "params", "prepare", "variants_for", "scope", "placeholders")
 
-    def __post_init__(self) -> None:
-        if self.params is None:  # said as None: takes none (a frozen dataclass sets it this way)
-            object.__setattr__(self, "params", NO_PARAMS)
-        if self.scope not in SCOPES:
-            raise ValueError(f"a check's scope is one of {', '.join(SCOPES)}, not {self.scope!r}")
+    def __init__(self, run: Check, variants: frozenset[str] = frozenset({"default"}),
+                 params: dict[str, Any] | None = None, prepare: Callable[[dict[str, Any]], Any] | None = None,
+                 variants_for: Callable[[dict[str, Any]], Iterable[str]] | None = None, scope: str = "document",
+                 placeholders: Mapping[str, frozenset[str]] | None = None) -> None:
+        if scope not in SCOPES:
+            raise ValueError(f"a check's scope is one of {', '.join(SCOPES)}, not {scope!r}")
+        self.run = run
+        self.variants = variants
+        self.params: dict[str, Any] = NO_PARAMS if params is None else params
+        self.prepare = prepare
+        self.variants_for = variants_for
+        self.scope = scope
+        self.placeholders = placeholders
+
+    def replace(self, **changes: Any) -> CheckDef:
+        """A copy with `changes`, checked as a new one is (as dataclasses.replace was)."""
+        return CheckDef(**{**{name: getattr(self, name) for name in self.__slots__}, **changes})
 
     def needed_variants(self, params: dict[str, Any]) -> frozenset[str]:
         return frozenset(self.variants_for(params)) if self.variants_for else self.variants

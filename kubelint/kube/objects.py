@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.kube.groups import is_tool_config, looks_like_api_version, looks_like_kind
+from kubelint.model import Record
 
 API_VERSION = "apiVersion"
 KIND = "kind"
@@ -60,17 +60,21 @@ _API_VERSIONS = {
 }
 
 
-@dataclass(frozen=True)
-class Incomplete:
+class Incomplete(Record):
     """One reason kubectl would refuse the document: a field missing, misspelt, empty or odd.
 
     `variant` names the message of the incomplete-object rule; `path` is where to point (the
     misspelt or empty key, or () for the document's start); `values` fill the message.
+    A plain class with slots (model.Record), not a frozen dataclass, which every start-up made;
+    nothing hashes one (its `values` dict made it unhashable anyway) or sets its fields.
     """
 
-    variant: str
-    path: tuple[str, ...] = ()
-    values: dict[str, str] = field(default_factory=dict)
+    __slots__ = ("variant", "path", "values")
+
+    def __init__(self, variant: str, path: tuple[str, ...] = (), values: dict[str, str] | None = None) -> None:
+        self.variant = variant
+        self.path = path
+        self.values: dict[str, str] = {} if values is None else values
 
 
 def is_tool_file(path: str) -> bool:

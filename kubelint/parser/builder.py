@@ -14,7 +14,6 @@ from __future__ import annotations
 import sys
 from _thread import get_ident
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
@@ -24,6 +23,7 @@ from kubelint.model import (
     FieldPath,
     Layout,
     RawPosition,
+    Record,
     Span,
     as_numbers,
     pack_numbers,
@@ -60,27 +60,35 @@ except ImportError:  # pragma: no cover - a build without a C compiler or libyam
     _fastyaml = None  # (configured at the end of this module, with the functions it calls)
 
 
-@dataclass(slots=True)
-class ParseResult:
-    """What a parse of a text (or of its rest, after an error) found: the later stages' input."""
+class ParseResult(Record):
+    """What a parse of a text (or of its rest, after an error) found: the later stages' input.
 
-    documents: list[Document] = field(default_factory=list)
-    problems: list[ParseProblem] = field(default_factory=list)
-    # Character ranges of scalar values: lets the template detector tell `{{` inside a string
-    # from `{{` that YAML read as structure. Only collected when asked.
-    scalar_ranges: list[tuple[int, int]] = field(default_factory=list)
-    # Offsets below are in characters of the whole text (not of the window at `start`).
-    error_index: int | None = None  # where parsing stopped, if it did
-    # After an error, where the next document can begin at the earliest: past the `---` of the
-    # broken document, or past the last document that ended. Resuming any earlier would read a
-    # document twice and report its problems twice.
-    resume_floor: int = 0
-    # Whether the error was inside a document (not in directives or junk between documents).
-    error_in_document: bool = False
-    # The index the next document would get: documents completed, plus `first_index`. After an
-    # error inside a document it is the index of the broken document.
-    next_index: int = 0
-    alias_nodes: int = 0  # nodes that aliases added, counting those of earlier parses of the file
+    A plain class with slots (model.Record), not a dataclass, which every start-up made."""
+
+    __slots__ = ("documents", "problems", "scalar_ranges", "error_index", "resume_floor", "error_in_document",
+                 "next_index", "alias_nodes")
+
+    def __init__(self, documents: list[Document] | None = None, problems: list[ParseProblem] | None = None,
+                 scalar_ranges: list[tuple[int, int]] | None = None, error_index: int | None = None,
+                 resume_floor: int = 0, error_in_document: bool = False, next_index: int = 0,
+                 alias_nodes: int = 0) -> None:
+        self.documents: list[Document] = [] if documents is None else documents
+        self.problems: list[ParseProblem] = [] if problems is None else problems
+        # Character ranges of scalar values: lets the template detector tell `{{` inside a string
+        # from `{{` that YAML read as structure. Only collected when asked.
+        self.scalar_ranges: list[tuple[int, int]] = [] if scalar_ranges is None else scalar_ranges
+        # Offsets below are in characters of the whole text (not of the window at `start`).
+        self.error_index = error_index  # where parsing stopped, if it did
+        # After an error, where the next document can begin at the earliest: past the `---` of the
+        # broken document, or past the last document that ended. Resuming any earlier would read a
+        # document twice and report its problems twice.
+        self.resume_floor = resume_floor
+        # Whether the error was inside a document (not in directives or junk between documents).
+        self.error_in_document = error_in_document
+        # The index the next document would get: documents completed, plus `first_index`. After an
+        # error inside a document it is the index of the broken document.
+        self.next_index = next_index
+        self.alias_nodes = alias_nodes  # nodes that aliases added, counting those of earlier parses of the file
 
 
 class _Frame:

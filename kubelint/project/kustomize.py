@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.kube.kustomize import (
@@ -29,6 +28,7 @@ from kubelint.kube.kustomize import (
     named_as_patch,
     patch_paths,
 )
+from kubelint.model import Record
 from kubelint.project.files import first_object
 from kubelint.source import real_path
 
@@ -60,20 +60,31 @@ def find_kustomization(directory: str) -> str | None:
 
 # --------------------------------------------------------------------------------- one file
 
-@dataclass
-class Kustomization:
-    """What one kustomization file names, as real paths (inline entries name no file)."""
+class Kustomization(Record):
+    """What one kustomization file names, as real paths (inline entries name no file).
 
-    path: str  # real path of the kustomization file
-    directory: str
-    obj: dict[str, Any]
-    resources: list[str] = field(default_factory=list)  # files
-    subtrees: list[str] = field(default_factory=list)  # directories used as resources/components
-    patches: set[str] = field(default_factory=set)
-    own: dict[str, str] = field(default_factory=dict)  # file → the field that names it
-    plugin_trees: list[str] = field(default_factory=list)  # directories of transformer configs
-    selector_labels: dict[str, str] = field(default_factory=dict)
-    remote: list[str] = field(default_factory=list)  # resources kustomize would download
+    A plain class with slots (model.Record), not a dataclass: every start-up imports this
+    module, and a one-file run reads kustomizations without building any."""
+
+    __slots__ = ("path", "directory", "obj", "resources", "subtrees", "patches", "own", "plugin_trees",
+                 "selector_labels", "remote")
+
+    def __init__(self, path: str, directory: str, obj: dict[str, Any], resources: list[str] | None = None,
+                 subtrees: list[str] | None = None, patches: set[str] | None = None,
+                 own: dict[str, str] | None = None, plugin_trees: list[str] | None = None,
+                 selector_labels: dict[str, str] | None = None, remote: list[str] | None = None) -> None:
+        self.path = path  # real path of the kustomization file
+        self.directory = directory
+        self.obj = obj
+        self.resources: list[str] = [] if resources is None else resources  # files
+        # directories used as resources/components
+        self.subtrees: list[str] = [] if subtrees is None else subtrees
+        self.patches: set[str] = set() if patches is None else patches
+        self.own: dict[str, str] = {} if own is None else own  # file → the field that names it
+        # directories of transformer configs
+        self.plugin_trees: list[str] = [] if plugin_trees is None else plugin_trees
+        self.selector_labels: dict[str, str] = {} if selector_labels is None else selector_labels
+        self.remote: list[str] = [] if remote is None else remote  # resources kustomize would download
 
     @property
     def is_component(self) -> bool:
@@ -150,8 +161,7 @@ def _join(directory: str, entry: str) -> str:
 
 # --------------------------------------------------------------------------------- a tree
 
-@dataclass(frozen=True)
-class KustomizeInfo:
+class KustomizeInfo(Record):
     """What kustomize makes of a set of files. Files are named as they were given.
 
     - `own`: kustomize's own files, never objects (kustomizations, transformer and generator
@@ -167,14 +177,22 @@ class KustomizeInfo:
     - `selector_labels`: for a file, the labels kustomize adds to its selectors
       (`commonLabels`, `labels` with `includeSelectors: true`) in some build that includes it;
     - `remote`: root directory → the remote resources its tree names (never built offline).
+
+    A plain class with slots (model.Record), not a frozen dataclass, which every start-up
+    made; nothing hashes one (its dicts made it unhashable anyway) or sets its fields.
     """
 
-    own: dict[str, str]
-    patches: frozenset[str]
-    roots: tuple[str, ...]
-    selector_labels: dict[str, dict[str, str]]
-    kustomizations: tuple[str, ...] = ()  # every kustomization file read, real paths
-    remote: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    __slots__ = ("own", "patches", "roots", "selector_labels", "kustomizations", "remote")
+
+    def __init__(self, own: dict[str, str], patches: frozenset[str], roots: tuple[str, ...],
+                 selector_labels: dict[str, dict[str, str]], kustomizations: tuple[str, ...] = (),
+                 remote: dict[str, tuple[str, ...]] | None = None) -> None:
+        self.own = own
+        self.patches = patches
+        self.roots = roots
+        self.selector_labels = selector_labels
+        self.kustomizations = kustomizations  # every kustomization file read, real paths
+        self.remote: dict[str, tuple[str, ...]] = {} if remote is None else remote
 
     def is_own(self, path: str) -> bool:
         return path in self.own

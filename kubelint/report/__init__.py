@@ -9,8 +9,9 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING
+
+from kubelint.model import Record
 
 if TYPE_CHECKING:
     from kubelint.model import Rule, RunResult
@@ -27,20 +28,28 @@ _MODULES = {
 FORMATS = tuple(_MODULES)
 
 
-@dataclass
-class ReportContext:
-    """What a report needs beyond the findings; only the text report reads the terminal parts."""
+class ReportContext(Record):
+    """What a report needs beyond the findings; only the text report reads the terminal parts.
 
-    kubernetes_version: str
-    # The file's lines, for the text report's code frames (None: no frames).
-    lines_for: Callable[[str], list[str]] | None = None
-    color: bool | None = False
-    seconds: float = 0.0
-    quiet: bool = False  # only the findings: no headers, frames or summary
-    statistics: bool = False  # counts per rule instead of the findings
-    show_suppressed: bool = False  # also list what suppressions silenced
-    # The directory relative paths are relative to (SARIF's %SRCROOT%).
-    root: str = field(default_factory=os.getcwd)
+    A plain class with slots (model.Record), not a dataclass, which every start-up made."""
+
+    __slots__ = ("kubernetes_version", "lines_for", "color", "seconds", "quiet", "statistics", "show_suppressed",
+                 "root")
+
+    def __init__(self, kubernetes_version: str, lines_for: Callable[[str], list[str]] | None = None,
+                 color: bool | None = False, seconds: float = 0.0, quiet: bool = False, statistics: bool = False,
+                 show_suppressed: bool = False, root: str | None = None) -> None:
+        self.kubernetes_version = kubernetes_version
+        # The file's lines, for the text report's code frames (None: no frames).
+        self.lines_for = lines_for
+        self.color = color
+        self.seconds = seconds
+        self.quiet = quiet  # only the findings: no headers, frames or summary
+        self.statistics = statistics  # counts per rule instead of the findings
+        self.show_suppressed = show_suppressed  # also list what suppressions silenced
+        # The directory relative paths are relative to (SARIF's %SRCROOT%); None: the working
+        # directory when the context is made.
+        self.root: str = os.getcwd() if root is None else root
 
     def rules_of(self, result: RunResult) -> Mapping[str, Rule]:
         """The run's rules as it applied them (a result made by hand may carry none)."""

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from kubelint.errors import KubelintError
+from kubelint.model import Record
 
 
 class OutputError(KubelintError, ValueError):
     """A --format/--output combination that cannot be honoured; the message says how to fix it."""
 
 
-@dataclass
-class Target:
-    format: str
-    output: str | None = None  # None: standard output
+class Target(Record):
+    """One report: its format and where it goes. A plain class with slots (model.Record), not
+    a dataclass, which every start-up made."""
+
+    __slots__ = ("format", "output")
+
+    def __init__(self, format: str, output: str | None = None) -> None:
+        self.format = format
+        self.output = output  # None: standard output
 
 
 def default_format(environ: dict[str, str] | os._Environ[str], stdout_is_terminal: bool) -> str:

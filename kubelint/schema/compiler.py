@@ -9,10 +9,11 @@ Kubernetes schemas use formats (int32, byte, date-time) that the API server chec
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import jsonschema_rs
+
+from kubelint.model import Record
 
 # Keywords dropped when a schema does not compile as written: CRD patterns are Go RE2 regular
 # expressions, and a few of them are not valid in the regex dialect jsonschema-rs uses.
@@ -60,8 +61,7 @@ def compile_schema(schema: dict[str, Any], draft4: bool = False) -> tuple[Any, d
     raise SchemaUnusable(reason)
 
 
-@dataclass
-class KindSchema:
+class KindSchema(Record):
     """The schema of one apiVersion/kind and what a finding should say about where it came from.
 
     `source` is the schema, or a function that builds it: a CRD's schema is converted only
@@ -69,16 +69,29 @@ class KindSchema:
     widgets.example.com in crds.yaml"); `custom` marks custom resources, whose null fields the
     API server prunes before it validates; `ignore_status` marks a status subresource, whose
     content the API server drops on create.
+
+    A plain class with slots (model.Record), not a dataclass, which every start-up made. As
+    the dataclass did, equality compares every slot, the compiled validator and its schema
+    too; repr leaves those two out (see _SHOWN).
     """
 
-    source: dict[str, Any] | Callable[[], dict[str, Any]]
-    origin: str = ""
-    custom: bool = False
-    ignore_status: bool = False
-    draft4: bool = False
-    problem: str | None = None
-    _compiled: Any = field(default=None, init=False, repr=False)
-    _used: dict[str, Any] | None = field(default=None, init=False, repr=False)
+    __slots__ = ("source", "origin", "custom", "ignore_status", "draft4", "problem", "_compiled", "_used")
+    _SHOWN = __slots__[:6]  # what repr shows: not the compiled validator nor the schema it was built from
+
+    def __init__(self, source: dict[str, Any] | Callable[[], dict[str, Any]], origin: str = "", custom: bool = False,
+                 ignore_status: bool = False, draft4: bool = False, problem: str | None = None) -> None:
+        self.source = source
+        self.origin = origin
+        self.custom = custom
+        self.ignore_status = ignore_status
+        self.draft4 = draft4
+        self.problem = problem
+        self._compiled: Any = None
+        self._used: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._SHOWN)
+        return f"{self.__class__.__qualname__}({fields})"
 
     def validator(self) -> Any | None:
         """The compiled validator, or None when the schema is unusable (see `problem`)."""
@@ -99,7 +112,7 @@ class KindSchema:
 
     def __getstate__(self) -> dict[str, Any]:
         """Compiled validators do not pickle: a worker process compiles its own."""
-        state = {k: getattr(self, k) for k in self.__dataclass_fields__}
+        state = {k: getattr(self, k) for k in self.__slots__}
         state["_compiled"] = None
         state["_used"] = None
         return state
