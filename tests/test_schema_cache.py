@@ -81,3 +81,25 @@ def test_rule_files_and_tables_read_back_the_same(tmp_path: Path, monkeypatch: p
     assert fresh() == parsed  # read back
     builtin_rules.cache_clear()
     lifecycle_table.cache_clear()
+
+
+def test_the_served_kinds_read_back_without_the_definitions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which kinds each apiVersion serves comes from the 1.4 MB _definitions.json once, then from
+    the cache, the same: an unknown kind's finding or an API migration's fix reads no more."""
+    from kubelint.kube import versions
+
+    directory = versions.version_dir(versions.default_version(), False)
+    assert directory is not None
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path))
+    versions.served_kinds.cache_clear()
+    built = versions.served_kinds(directory)
+    assert "Deployment" in built["apps/v1"] and all(isinstance(k, tuple) for k in built.values())
+    assert len(list((tmp_path / "served").glob("*.json"))) == 1
+
+    def unreachable(path: str) -> dict[str, object]:
+        raise AssertionError("_definitions.json parsed although its served kinds are cached")
+
+    monkeypatch.setattr(versions, "definitions", unreachable)
+    versions.served_kinds.cache_clear()
+    assert versions.served_kinds(directory) == built
+    versions.served_kinds.cache_clear()

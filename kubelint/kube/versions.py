@@ -77,7 +77,19 @@ def definitions(directory: str) -> dict[str, Any]:
 
 @functools.cache
 def served_kinds(directory: str) -> dict[str, tuple[str, ...]]:
-    """apiVersion → the kinds it serves, from the definitions' group-version-kind tags."""
+    """apiVersion → the kinds it serves, from the definitions' group-version-kind tags.
+
+    Read back from the schema cache (kubelint/cache.py): working it out parses the whole
+    1.4 MB `_definitions.json` (~7 ms), which an unknown kind or an API migration's fix is
+    otherwise the only reason to read."""
+    from kubelint import cache
+
+    found = cache.cached("served", [os.path.join(directory, "_definitions.json")],
+                         functools.partial(_served_kinds, directory))
+    return {api: tuple(kinds) for api, kinds in found.items()}
+
+
+def _served_kinds(directory: str) -> dict[str, list[str]]:
     served: dict[str, set[str]] = {}
     for definition in definitions(directory).values():
         tags = definition.get(GVK) if isinstance(definition, dict) else None
@@ -88,7 +100,7 @@ def served_kinds(directory: str) -> dict[str, tuple[str, ...]]:
             group, version, kind = tag.get("group", ""), tag.get("version", ""), tag.get("kind", "")
             api_version = f"{group}/{version}" if group else version
             served.setdefault(api_version, set()).add(kind)
-    return {api: tuple(sorted(kinds)) for api, kinds in sorted(served.items())}
+    return {api: sorted(kinds) for api, kinds in sorted(served.items())}
 
 
 def default_version() -> tuple[int, int]:
