@@ -24,6 +24,7 @@ FirstPass record of it; below it, the process pool (parallel.py) only maps a fun
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple, Protocol
@@ -34,6 +35,11 @@ from kubelint.engine.parallel import MIN_FILES, by_size, map_files
 from kubelint.kube.groups import BUILTIN_GROUPS
 from kubelint.model import Document
 from kubelint.source import ReadError, SourceResult, load_path, read_bytes
+
+try:  # the C side, where it was built (parser/_fastyaml.c): it has the byte scan too
+    from kubelint.parser import _fastyaml
+except ImportError:  # pragma: no cover - a pure-Python install
+    _fastyaml = None
 
 # A file's outcome: what the per-file linter returns (engine/linter.py FileOutcome); the
 # planner only hands it on.
@@ -362,6 +368,7 @@ def useful_context(reported: Sequence[str], context: Sequence[str], max_bytes: i
     """The context files worth reading for `reported`: every file that holds objects (the
     run-wide rules pair them), but of the files that define CRDs only those of API groups the
     reported files use (a repository's CRDs are its largest files)."""
+    _settle()  # every project comes here before its workers fork: no scan thread runs across a fork
     wanted: set[str] = set()
     for path in reported:
         wanted |= _scan(path, max_bytes).groups
@@ -391,17 +398,71 @@ def may_define_crds(path: str, max_bytes: int = 20 << 20) -> bool:
 
 # A run scans each file twice (which context is useful, then the plan): the second is a look-up.
 _scans: dict[tuple[str, int], _Plan] = {}
+_ahead: list[_ScanAhead] = []  # scans started by scan_ahead, not yet taken into _scans
 
 
 def forget_scans() -> None:
     """Each run starts over: files change between the runs of one process (an editor's)."""
+    _settle()
     _scans.clear()
+
+
+def scan_ahead(paths: Sequence[str], max_bytes: int) -> None:
+    """Start the byte scan of `paths` on a thread, where the C scanner can run it with the GIL
+    released (parser/_fastyaml.c scan_files): the run's main thread meanwhile finds its
+    projects, rules and renders, and the scan (70 ms of the corpus's serial start) is done
+    when the plan asks for it. Does nothing without the C scanner or for a few files."""
+    if _fastyaml is None or not hasattr(_fastyaml, "scan_files") or len(paths) < MIN_FILES:
+        return
+    _ahead.append(_ScanAhead([p for p in paths if p != "-"], max_bytes))
+
+
+class _ScanAhead:
+    """One scan_ahead: its thread, and the plans it found (none if it failed: scanned again)."""
+
+    def __init__(self, paths: list[str], max_bytes: int) -> None:
+        import threading
+
+        self.paths = paths
+        self.max_bytes = max_bytes
+        self.found: list[Any] = []
+        self.thread = threading.Thread(target=self._scan, name="kubelint-scan", daemon=True)
+        self.thread.start()
+
+    def _scan(self) -> None:
+        try:
+            self.found = _fastyaml.scan_files(tuple(os.fsencode(p) for p in self.paths), self.max_bytes)
+        except Exception:  # never seen; the paths are scanned one by one as before
+            self.found = []
+
+    def take(self) -> None:
+        self.thread.join()
+        if len(self.found) != len(self.paths):
+            return
+        for path, found in zip(self.paths, self.found, strict=True):
+            plan = _Plan(False, frozenset(), frozenset()) if found is None else _Plan(
+                found[1], frozenset(found[0]), frozenset(found[2]) if found[1] else frozenset(), found[3])
+            _scans.setdefault((path, self.max_bytes), plan)
+
+
+def settle_scans() -> None:
+    """The scans started ahead, waited for and kept: a run ends with no thread of its own."""
+    _settle()
+
+
+def _settle() -> None:
+    """The scans started ahead, waited for and kept."""
+    while _ahead:
+        _ahead.pop().take()
 
 
 def _scan(path: str, max_bytes: int) -> _Plan:
     """Whether a file may hold CRDs, the API groups its apiVersions name, and the groups its
     CRDs may define."""
     known = _scans.get((path, max_bytes))
+    if known is None and _ahead:
+        _settle()
+        known = _scans.get((path, max_bytes))
     if known is None:
         known = _scans[(path, max_bytes)] = _scan_bytes(path, max_bytes)
     return known
