@@ -368,7 +368,7 @@ def useful_context(reported: Sequence[str], context: Sequence[str], max_bytes: i
     """The context files worth reading for `reported`: every file that holds objects (the
     run-wide rules pair them), but of the files that define CRDs only those of API groups the
     reported files use (a repository's CRDs are its largest files)."""
-    _settle()  # every project comes here before its workers fork: no scan thread runs across a fork
+    settle_scans()  # every project comes here before its workers fork: no scan thread runs across a fork
     wanted: set[str] = set()
     for path in reported:
         wanted |= _scan(path, max_bytes).groups
@@ -403,7 +403,7 @@ _ahead: list[_ScanAhead] = []  # scans started by scan_ahead, not yet taken into
 
 def forget_scans() -> None:
     """Each run starts over: files change between the runs of one process (an editor's)."""
-    _settle()
+    settle_scans()
     _scans.clear()
 
 
@@ -446,12 +446,8 @@ class _ScanAhead:
 
 
 def settle_scans() -> None:
-    """The scans started ahead, waited for and kept: a run ends with no thread of its own."""
-    _settle()
-
-
-def _settle() -> None:
-    """The scans started ahead, waited for and kept."""
+    """The scans started ahead, waited for and kept: before workers fork, and when a run ends
+    (no thread of its own outlives it)."""
     while _ahead:
         _ahead.pop().take()
 
@@ -461,7 +457,7 @@ def _scan(path: str, max_bytes: int) -> _Plan:
     CRDs may define."""
     known = _scans.get((path, max_bytes))
     if known is None and _ahead:
-        _settle()
+        settle_scans()
         known = _scans.get((path, max_bytes))
     if known is None:
         known = _scans[(path, max_bytes)] = _scan_bytes(path, max_bytes)
