@@ -446,8 +446,8 @@ class _ScanAhead:
 
 
 def settle_scans() -> None:
-    """The scans started ahead, waited for and kept: before workers fork, and when a run ends
-    (no thread of its own outlives it)."""
+    """The scans started ahead, waited for and kept: before a project's workers fork, and
+    when the next run starts (a run that ended in an error may leave its short-lived thread)."""
     while _ahead:
         _ahead.pop().take()
 

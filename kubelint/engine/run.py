@@ -18,14 +18,7 @@ from typing import TYPE_CHECKING, Any
 from kubelint.engine.documents import crds_of
 from kubelint.engine.linter import FileOutcome, Linter
 from kubelint.engine.parallel import default_jobs
-from kubelint.engine.passes import (
-    forget_scans,
-    lint_files,
-    lint_in_two_passes,
-    scan_ahead,
-    settle_scans,
-    useful_context,
-)
+from kubelint.engine.passes import forget_scans, lint_files, lint_in_two_passes, scan_ahead, useful_context
 from kubelint.engine.projects import Project, split
 from kubelint.engine.reduce import Reduced
 from kubelint.model import Finding, RunResult
@@ -63,18 +56,9 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
     forget_real_paths()
     forget_scans()
     files = discover(paths, options.exclude)
-    scan_ahead(files, options.max_file_size)  # on a thread, while projects, rules and renders are found
-    try:
-        return _lint_discovered(paths, files, options, stdin_text, stdin_filename, progress, auto_jobs,
-                                options_for, context, started)
-    finally:
-        settle_scans()
-
-
-def _lint_discovered(paths: Sequence[str], files: list[str], options: Options, stdin_text: str | None,
-                     stdin_filename: str | None, progress: Callable[[int, int, int], None] | None,
-                     auto_jobs: bool, options_for: Callable[[str | None], Options] | None, context: bool,
-                     started: float) -> RunResult:
+    # On a thread while projects, rules and renders are found; each project's useful_context
+    # waits for it, before any worker forks.
+    scan_ahead(files, options.max_file_size)
     kustomize = kustomize_files(files)
     used = {real_path(os.path.dirname(k)) for k in kustomize.kustomizations} - {
         real_path(r) for r in kustomize.roots}

@@ -119,7 +119,6 @@ class Suppression(Record):
             return not self.path_prefix or path_within(finding.path, self.path_prefix)
         return not self.first_line or self.first_line <= finding.line <= self.last_line
 
-
     def _config_matches(self, finding: Finding) -> bool:
         from fnmatch import fnmatchcase
 
