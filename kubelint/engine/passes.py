@@ -94,6 +94,10 @@ def first_pass(linter: FileLinter, first: Sequence[str], then: Sequence[str],
     """(path, first pass) for every file: `first` started one by one in the order given (each
     result comes back as soon as it is done), then `then` in batches; results come in no
     particular order when jobs > 1."""
+    if jobs > 1 and len(first) + len(then) > 1:
+        from kubelint.schema.compiler import load_before_fork
+
+        load_before_fork()
     for path, done in map_files(functools.partial(_first_pass, linter), [*first, *then], jobs,
                                 in_worker=functools.partial(_first_pass_remote, linter), alone=len(first),
                                 **_cache_channel(linter)):

@@ -17,6 +17,7 @@ from kubelint.checks.base import Check, CheckContext, Hit
 from kubelint.engine.rules import Rule, RuleError, where
 from kubelint.kube.workloads import get_path
 from kubelint.model import FieldPath, format_path
+from kubelint.schema.subset import RULE_TARGETS, verdict
 
 Prepared = tuple[Check, Any]  # the function to call and what it receives as `params`
 
@@ -61,23 +62,37 @@ class SchemaCheck:
     """
 
     def __init__(self, rule: Rule) -> None:
-        import jsonschema_rs
+        # The first targets go to the subset check (schema/subset.py), so that a small run
+        # never imports jsonschema-rs; the schema is compiled on the first target the subset
+        # check cannot pass, or once the process's allowance (subset.RULE_TARGETS) is spent.
+        # A rule file's schema was compiled when the rule loaded (rules.contract_problems),
+        # and the built-in rules' schemas are held to compile by their examples' test.
+        self.rule = rule
+        self.schema = dict(rule.schema or {})
+        self.validator: Any = None
 
-        from kubelint.schema.compiler import SchemaUnusable, compile_schema
+    def _compiled(self) -> Any:
+        if self.validator is None:
+            from kubelint.schema.compiler import SchemaUnusable, compile_schema
 
-        try:
-            self.validator, _ = compile_schema(dict(rule.schema or {}))
-        except SchemaUnusable as exc:
-            raise RuleError(f"{where(rule.source, ('schema',))}: schema does not compile: {exc}") from None
-        self._kinds = jsonschema_rs.ValidationErrorKind
+            try:
+                self.validator, _ = compile_schema(self.schema)
+            except SchemaUnusable as exc:
+                raise RuleError(f"{where(self.rule.source, ('schema',))}: schema does not compile: {exc}") from None
+        return self.validator
 
     def run(self, ctx: CheckContext, target: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
+        if self.validator is None and RULE_TARGETS.take() and verdict(self.schema, target) is True:
+            return
+        import jsonschema_rs
+
+        required_kind = jsonschema_rs.ValidationErrorKind.Required
         seen: set[FieldPath] = set()
-        for error in self.validator.iter_errors(target):
+        for error in self._compiled().iter_errors(target):
             inner: FieldPath = tuple(error.instance_path)
             at = "value"
             field = inner[-1] if inner else ""
-            if isinstance(error.kind, self._kinds.Required):
+            if isinstance(error.kind, required_kind):
                 field = error.kind.property
                 if not inner and isinstance(target, dict) and isinstance(target.get("name"), str):
                     inner = ("name",)  # a container's missing field: at its name, as people look

@@ -11,9 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import jsonschema_rs
-
 from kubelint.model import Record
+from kubelint.schema import subset
+
+# jsonschema-rs is imported where a schema is compiled: its import alone (13 ms, most of it
+# the `email`, `decimal` and `socket` modules it loads) is a sixth of a one-file run, which
+# the subset check (subset.py) often spares.
+
 
 # Keywords dropped when a schema does not compile as written: CRD patterns are Go RE2 regular
 # expressions, and a few of them are not valid in the regex dialect jsonschema-rs uses.
@@ -37,11 +41,23 @@ def without_patterns(schema: Any) -> Any:
     return schema
 
 
+def load_before_fork() -> None:
+    """Import jsonschema-rs in this process before it forks workers: each worker of a big run
+    validates with it, and a module loaded before the fork is loaded once and shared."""
+    import jsonschema_rs  # noqa: F401
+
+    subset.retire()
+
+
 def compile_schema(schema: dict[str, Any], draft4: bool = False) -> tuple[Any, dict[str, Any]]:
     """A validator for `schema` and the schema it was built from (patterns may be dropped).
 
     Raises SchemaUnusable when the schema cannot be used at all.
     """
+    import jsonschema_rs
+
+    subset.retire()
+
     cls = jsonschema_rs.Draft4Validator if draft4 else jsonschema_rs.Draft202012Validator
     if "$schema" in schema:
         cls = jsonschema_rs.validator_cls_for(schema)
@@ -68,24 +84,28 @@ class KindSchema(Record):
     when a custom resource of its kind shows up. `origin` ends messages ("from CRD
     widgets.example.com in crds.yaml"); `custom` marks custom resources, whose null fields the
     API server prunes before it validates; `ignore_status` marks a status subresource, whose
-    content the API server drops on create.
+    content the API server drops on create; `shipped` marks the schemas kubelint ships, which
+    all compile (a test holds them to it), so that the subset check may answer for them.
 
     A plain class with slots (model.Record), not a dataclass, which every start-up made. As
     the dataclass did, equality compares every slot, the compiled validator and its schema
     too; repr leaves those two out (see _SHOWN).
     """
 
-    __slots__ = ("source", "origin", "custom", "ignore_status", "draft4", "problem", "_compiled", "_used")
-    _SHOWN = __slots__[:6]  # what repr shows: not the compiled validator nor the schema it was built from
+    __slots__ = ("source", "origin", "custom", "ignore_status", "draft4", "problem", "shipped", "_compiled",
+                 "_used")
+    _SHOWN = __slots__[:7]  # what repr shows: not the compiled validator nor the schema it was built from
 
     def __init__(self, source: dict[str, Any] | Callable[[], dict[str, Any]], origin: str = "", custom: bool = False,
-                 ignore_status: bool = False, draft4: bool = False, problem: str | None = None) -> None:
+                 ignore_status: bool = False, draft4: bool = False, problem: str | None = None,
+                 shipped: bool = False) -> None:
         self.source = source
         self.origin = origin
         self.custom = custom
         self.ignore_status = ignore_status
         self.draft4 = draft4
         self.problem = problem
+        self.shipped = shipped
         self._compiled: Any = None
         self._used: dict[str, Any] | None = None
 
@@ -104,6 +124,17 @@ class KindSchema(Record):
             except Exception as exc:  # a schema built from garbage is skipped
                 self.problem = f"{type(exc).__name__}: {exc}"
         return self._compiled
+
+    def conforms(self, instance: Any) -> bool:
+        """True when the subset check (subset.py) finds that `instance` conforms, which it
+        tries for a shipped schema not compiled yet, while the process's allowance lasts.
+        False means only that the compiled validator must be asked."""
+        if not self.shipped or self.draft4 or self._compiled is not None:
+            return False
+        if not subset.DOCUMENTS.take():
+            return False
+        schema = self.source() if callable(self.source) else self.source
+        return subset.verdict(schema, instance) is True
 
     @property
     def compiled_schema(self) -> dict[str, Any]:

@@ -98,5 +98,5 @@ def kind_schema(directory: str, api_version: str, kind: str) -> KindSchema | Non
             files = [os.path.join(directory, name), os.path.join(directory, "_definitions.json"), ENUMS,
                      ENUMS_CODE]
             build = functools.partial(_bundle_of, root, directory)
-            return KindSchema(cache.cached("bundles", files, build))
+            return KindSchema(cache.cached("bundles", files, build), shipped=True)
     return None

@@ -74,6 +74,8 @@ class SchemaValidator:
 
     def _validate(self, doc: Document, api_version: str, kind: str) -> list[tuple[str, Hit]]:
         schema = self._schema_for(api_version, kind)
+        if schema is not None and schema.conforms(doc.obj):
+            return []
         validator = schema.validator() if schema is not None else None
         if validator is None:
             from kubelint.schema import unknown

@@ -1,0 +1,401 @@
+"""Whether a value conforms to a schema, in Python, for the small part of JSON Schema 2020-12
+that kubelint's schemas use: `type`, `enum`, `const`, `properties`, `patternProperties`,
+`additionalProperties`, `required`, `items`, local `$ref`, `not`, `allOf`, `anyOf`, `oneOf`,
+`if`/`then`/`else` and the numeric bounds.
+
+Why: a pre-commit run checks one or two documents, and jsonschema-rs costs such a run more
+than the check itself: its import brings in `email`, `decimal` and `socket` (13 ms), and
+compiling a Deployment's schema takes 7 ms. Walking the schema along the document in Python
+takes a fraction of a millisecond. Every verdict is three-valued: True (conforms), False
+(does not) or None (this module cannot tell: a keyword, value or pattern it does not model).
+Only True is acted on, as "no schema findings"; anything else goes to jsonschema-rs, which
+also writes the messages. A wrong True would hide a finding, so each keyword here is exact
+or says None, and a test compares both validators on the corpus and on generated documents.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Callable
+from typing import Any
+
+Verdict = bool | None
+
+# Keywords that never make a value invalid (annotations), or that compile_schema turns off
+# (`format`: the Kubernetes formats are the API server's to check).
+_IGNORED = frozenset({
+    "$schema", "$defs", "definitions", "$comment", "title", "description", "default", "examples",
+    "readOnly", "writeOnly", "deprecated", "format",
+})
+_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+_REF_PREFIX = "#/$defs/"
+# Patterns this module evaluates with Python's `re`: literals, anchors, groups, alternation
+# and `.` (escaped `$ . /` too), which mean the same in Python and in jsonschema-rs's regex
+# engine for keys without a newline. Anything else (classes, repeats, flags) says None.
+_SIMPLE_PATTERN = re.compile(r"(?:[A-Za-z0-9_/:|()^$.-]|\\[$./])*")
+
+
+class Allowance:
+    """How many more values a process asks this module about, before it has loaded
+    jsonschema-rs. A pre-commit run checks a few documents and never loads it. Once a process
+    has (for a value this module could not pass, a CRD, a config file, or because it forks
+    workers for a big run), the compiled validators are the cheaper way: the Python walk
+    takes 0.1 to 0.3 ms a document, more for the biggest (which a big run lints first), and a
+    few microseconds a rule's target, against jsonschema-rs's hundredths. Per process, not per
+    run or project, as the import and the compiled schemas are.
+    """
+
+    __slots__ = ("left",)
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def take(self) -> bool:
+        if self.left <= 0:
+            return False
+        self.left -= 1
+        return True
+
+
+DOCUMENTS = Allowance(16)  # documents checked against the schemas kubelint ships
+RULE_TARGETS = Allowance(256)  # objects, pod specs and containers checked by `schema:` rules
+
+
+def retire() -> None:
+    """This process has loaded jsonschema-rs to compile a schema: ask it from now on."""
+    DOCUMENTS.left = RULE_TARGETS.left = 0
+
+
+def verdict(schema: Any, instance: Any) -> Verdict:
+    """Whether `instance` conforms to `schema` (a JSON Schema 2020-12 document), or None."""
+    if isinstance(schema, dict) and schema.get("$schema", _DRAFT) != _DRAFT:
+        return None
+    try:
+        return _Walk(schema).check(schema, instance)
+    except RecursionError:
+        return None
+
+
+class _Walk:
+    """One verdict: the root schema (for `$ref`) and the patterns compiled along the way."""
+
+    __slots__ = ("root", "patterns")
+
+    def __init__(self, root: Any) -> None:
+        self.root = root
+        self.patterns: dict[str, re.Pattern[str] | None] = {}
+
+    def check(self, schema: Any, value: Any) -> Verdict:
+        if schema is True:
+            return True
+        if schema is False:
+            return False
+        if type(schema) is not dict:
+            return None
+        result: Verdict = True
+        for keyword, argument in schema.items():
+            if keyword in _IGNORED or keyword.startswith("x-"):
+                continue
+            method = _KEYWORDS.get(keyword)
+            if method is None:
+                return None
+            found = method(self, argument, value, schema)
+            if found is False:
+                return False
+            if found is None:
+                result = None
+        return result
+
+    # ------------------------------------------------------------------------- keywords
+
+    def _type(self, names: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        kind = json_type(value)
+        if kind is None:
+            return None
+        if type(names) is str:
+            names = [names]
+        elif type(names) is not list:
+            return None
+        for name in names:
+            if name not in _TYPES:
+                return None
+            if name == kind or (name == "number" and kind == "integer"):
+                return True
+            if name == "integer" and kind == "number" and value.is_integer():
+                return True
+        return False
+
+    def _enum(self, options: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(options) is not list:
+            return None
+        outcome: Verdict = False
+        for option in options:
+            same = json_equal(option, value)
+            if same:
+                return True
+            if same is None:
+                outcome = None
+        return outcome
+
+    def _const(self, option: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        return json_equal(option, value)
+
+    def _properties(self, properties: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(properties) is not dict:
+            return None
+        if type(value) is not dict:
+            return True
+        result: Verdict = True
+        for key, sub in properties.items():
+            if key in value:
+                found = self.check(sub, value[key])
+                if found is False:
+                    return False
+                if found is None:
+                    result = None
+        return result
+
+    def _pattern_properties(self, patterns: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(patterns) is not dict:
+            return None
+        if type(value) is not dict:
+            return True
+        result: Verdict = True
+        for pattern, sub in patterns.items():
+            for key in value:
+                matched = self._matches(pattern, key)
+                if matched is None:
+                    return None
+                if matched:
+                    found = self.check(sub, value[key])
+                    if found is False:
+                        return False
+                    if found is None:
+                        result = None
+        return result
+
+    def _additional_properties(self, sub: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(value) is not dict:
+            return True
+        named = schema.get("properties", {})
+        patterns = schema.get("patternProperties", {})
+        if type(named) is not dict or type(patterns) is not dict:
+            return None
+        result: Verdict = True
+        for key, item in value.items():
+            if key in named:
+                continue
+            covered = False
+            for pattern in patterns:
+                matched = self._matches(pattern, key)
+                if matched is None:
+                    return None
+                if matched:
+                    covered = True
+                    break
+            if covered:
+                continue
+            found = self.check(sub, item)
+            if found is False:
+                return False
+            if found is None:
+                result = None
+        return result
+
+    def _required(self, names: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(names) is not list:
+            return None
+        if type(value) is not dict:
+            return True
+        return all(name in value for name in names)
+
+    def _items(self, sub: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(sub) is not dict and type(sub) is not bool:
+            return None  # the array form is a draft-4 to draft-7 keyword
+        if type(value) is not list:
+            return True
+        result: Verdict = True
+        for item in value:
+            found = self.check(sub, item)
+            if found is False:
+                return False
+            if found is None:
+                result = None
+        return result
+
+    def _ref(self, reference: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(reference) is not str or not reference.startswith(_REF_PREFIX):
+            return None
+        name = reference[len(_REF_PREFIX):]
+        if "/" in name or "~" in name or "%" in name:
+            return None
+        definitions = self.root.get("$defs") if type(self.root) is dict else None
+        if type(definitions) is not dict or name not in definitions:
+            return None
+        return self.check(definitions[name], value)
+
+    def _not(self, sub: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        found = self.check(sub, value)
+        return None if found is None else not found
+
+    def _all_of(self, subs: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(subs) is not list or not subs:
+            return None
+        result: Verdict = True
+        for sub in subs:
+            found = self.check(sub, value)
+            if found is False:
+                return False
+            if found is None:
+                result = None
+        return result
+
+    def _any_of(self, subs: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(subs) is not list or not subs:
+            return None
+        result: Verdict = False
+        for sub in subs:
+            found = self.check(sub, value)
+            if found:
+                return True
+            if found is None:
+                result = None
+        return result
+
+    def _one_of(self, subs: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(subs) is not list or not subs:
+            return None
+        passed = 0
+        for sub in subs:
+            found = self.check(sub, value)
+            if found is None:
+                return None
+            passed += found
+        return passed == 1
+
+    def _if(self, condition: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        held = self.check(condition, value)
+        if held is None:
+            return None
+        branch = schema.get("then" if held else "else", True)
+        return self.check(branch, value)
+
+    def _branch(self, sub: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        """`then` and `else` are checked by `if`, and alone they do nothing."""
+        return True
+
+    def _matches(self, pattern: str, key: Any) -> bool | None:
+        if type(key) is not str or "\n" in key:
+            return None
+        compiled = self.patterns.get(pattern, False)
+        if compiled is False:
+            compiled = None
+            if type(pattern) is str and _SIMPLE_PATTERN.fullmatch(pattern):
+                try:
+                    compiled = re.compile(pattern)
+                except re.error:
+                    compiled = None
+            self.patterns[pattern] = compiled
+        if compiled is None:
+            return None
+        return compiled.search(key) is not None
+
+
+_TYPES = frozenset({"null", "boolean", "integer", "number", "string", "array", "object"})
+
+
+def json_type(value: Any) -> str | None:
+    """The JSON type of a parsed YAML value (a float is a number; NaN and infinities, and
+    anything JSON cannot hold, are None). An integral float is a "number" here; `type:
+    integer` accepts it, as JSON Schema does."""
+    kind = type(value)
+    if kind is str:
+        return "string"
+    if kind is dict:
+        return "object" if all(type(key) is str for key in value) else None
+    if kind is list:
+        return "array"
+    if kind is bool:
+        return "boolean"
+    if kind is int:
+        return "integer"
+    if kind is float:
+        return "number" if math.isfinite(value) else None
+    if value is None:
+        return "null"
+    return None
+
+
+def json_equal(left: Any, right: Any) -> Verdict:
+    """JSON equality: 1 equals 1.0, true does not equal 1; None when a side is not JSON."""
+    left_type, right_type = json_type(left), json_type(right)
+    if left_type is None or right_type is None:
+        return None
+    numbers = ("integer", "number")
+    if left_type in numbers and right_type in numbers:
+        return bool(left == right)
+    if left_type != right_type:
+        return False
+    if left_type == "array":
+        if len(left) != len(right):
+            return False
+        result: Verdict = True
+        for a, b in zip(left, right, strict=True):
+            same = json_equal(a, b)
+            if same is False:
+                return False
+            if same is None:
+                result = None
+        return result
+    if left_type == "object":
+        if left.keys() != right.keys():
+            return False
+        result = True
+        for key, item in left.items():
+            same = json_equal(item, right[key])
+            if same is False:
+                return False
+            if same is None:
+                result = None
+        return result
+    return bool(left == right)
+
+
+def _bound(holds: Callable[[Any, Any], bool]) -> Callable[[_Walk, Any, Any, dict[str, Any]], Verdict]:
+    """A numeric bound's check: it holds, or the value is not a number (which it ignores)."""
+
+    def check(walk: _Walk, bound: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if json_type(bound) not in ("integer", "number"):
+            return None
+        kind = json_type(value)
+        if kind is None:
+            return None
+        return holds(value, bound) if kind in ("integer", "number") else True
+
+    return check
+
+
+_KEYWORDS: dict[str, Callable[[_Walk, Any, Any, dict[str, Any]], Verdict]] = {
+    "type": _Walk._type,
+    "enum": _Walk._enum,
+    "const": _Walk._const,
+    "properties": _Walk._properties,
+    "patternProperties": _Walk._pattern_properties,
+    "additionalProperties": _Walk._additional_properties,
+    "required": _Walk._required,
+    "items": _Walk._items,
+    "$ref": _Walk._ref,
+    "not": _Walk._not,
+    "allOf": _Walk._all_of,
+    "anyOf": _Walk._any_of,
+    "oneOf": _Walk._one_of,
+    "if": _Walk._if,
+    "then": _Walk._branch,
+    "else": _Walk._branch,
+    "minimum": _bound(operator.ge),
+    "maximum": _bound(operator.le),
+    "exclusiveMinimum": _bound(operator.gt),
+    "exclusiveMaximum": _bound(operator.lt),
+}
