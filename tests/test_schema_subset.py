@@ -9,6 +9,7 @@ shipped schema the corpus reaches, and on generated schemas and values
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
@@ -25,8 +26,9 @@ from kubelint.kube.groups import is_builtin_group
 from kubelint.kube.versions import default_version, version_dir
 from kubelint.parser import parse
 from kubelint.schema import subset
+from kubelint.schema.compiler import SchemaUnusable, compile_schema
 from kubelint.schema.store import clear_caches, kind_schema
-from kubelint.schema.subset import verdict
+from kubelint.schema.subset import portable, verdict
 from tests.conftest import REPO
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -65,6 +67,23 @@ def rs_valid(schema: Any, value: Any) -> bool:
     ({"exclusiveMaximum": 2}, 2, False),
     ({"$ref": "#/$defs/a", "$defs": {"a": {"type": "string"}}}, 1, False),
     ({"description": "words", "x-kubernetes-preserve-unknown-fields": True, "format": "int32"}, "x", True),
+    ({"minLength": 2}, "a", False),
+    ({"maxLength": 2}, "\u00e9\u00e9", True),  # characters, not bytes
+    ({"minLength": 3}, 12345, True),  # a length bound ignores non-strings
+    ({"maxItems": 1}, [1, 2], False),
+    ({"minProperties": 1}, {}, False),
+    ({"uniqueItems": True}, [1, 1.0], False),
+    ({"uniqueItems": True}, [1, True], True),
+    ({"multipleOf": 5}, 15, True),
+    ({"multipleOf": 5}, 16, False),
+    ({"pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}, "web-1", True),
+    ({"pattern": "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"}, "Web", False),
+    ({"pattern": "^https?://"}, "ftp://x", False),
+    ({"pattern": "^\\d{1,3}$"}, "1234", False),
+    ({"pattern": "^\\d$"}, "\u0663", False),  # an Arabic-Indic digit: \\d is ASCII in jsonschema-rs
+    ({"pattern": "^a"}, 7, True),  # a pattern ignores non-strings
+    ({"prefixItems": [{"type": "string"}, {"type": "integer"}]}, ["a", 1, None], True),
+    ({"prefixItems": [{"type": "string"}, {"type": "integer"}]}, ["a", "b"], False),
 ])
 def test_each_keyword_answers_as_jsonschema_rs_does(schema: dict[str, Any], value: Any, expected: bool) -> None:
     assert verdict(schema, value) is expected
@@ -72,9 +91,17 @@ def test_each_keyword_answers_as_jsonschema_rs_does(schema: dict[str, Any], valu
 
 
 @pytest.mark.parametrize(("schema", "value"), [
-    ({"minLength": 2}, "a"),  # not modelled
-    ({"pattern": "^a"}, "b"),  # a regular expression's dialect is not modelled
-    ({"patternProperties": {"^[a-z]+$": {}}}, {"a": 1}),  # a class: not a pattern it evaluates
+    ({"contains": {"type": "string"}}, ["a"]),  # not modelled
+    ({"pattern": "\\w+"}, "b"),  # \w: Unicode classes that differ between Python and Rust
+    ({"pattern": "[[:alpha:]]"}, "b"),  # a POSIX class: Rust's only
+    ({"pattern": "(a+)+$"}, "aaaa"),  # exponential in a backtracking engine
+    ({"pattern": "^a.*b.*c.*d"}, "abcd"),  # three unbounded repeats: cubic
+    ({"pattern": "^a"}, "a" * 300),  # too long to match in Python
+    ({"pattern": "^a$"}, "a\n"),  # `$` differs before a newline
+    ({"pattern": "a.b"}, "a\rb"),  # `.` differs at a carriage return
+    ({"patternProperties": {"^\\s+$": {}}}, {"a": 1}),
+    ({"multipleOf": 0.1}, 0.3),  # floating point: jsonschema-rs rounds its own way
+    ({"items": {"type": "integer"}, "prefixItems": [{"type": "string"}]}, ["a", 1]),
     ({"patternProperties": {"^a$": {"type": "integer"}}}, {"a\n": "x"}),  # `$` differs before a newline
     ({"$ref": "https://example.com/schema"}, 1),
     ({"$ref": "#/$defs/missing"}, 1),
@@ -83,7 +110,7 @@ def test_each_keyword_answers_as_jsonschema_rs_does(schema: dict[str, Any], valu
     ({"type": "number"}, float("nan")),
     ({"type": "object"}, {1: "integer key"}),
     ({"enum": ["a"]}, b"bytes"),
-    ({"not": {"minLength": 1}}, "x"),  # None stays None under `not`
+    ({"not": {"contains": {}}}, ["x"]),  # None stays None under `not`
 ])
 def test_what_it_does_not_model_it_leaves_to_jsonschema_rs(schema: dict[str, Any], value: Any) -> None:
     assert verdict(schema, value) is None
@@ -97,6 +124,7 @@ def test_a_deep_value_is_left_to_jsonschema_rs() -> None:
     assert verdict(schema, value) is None
 
 
+@functools.cache
 def _corpus_documents(corpus: Path) -> list[tuple[str, Any]]:
     out = []
     for path in sorted(corpus.rglob("*")):
@@ -139,6 +167,47 @@ def test_every_shipped_schema_the_corpus_reaches_gets_jsonschema_rs_answers(corp
     assert not problems, problems[:10]
 
 
+def test_every_converted_crd_schema_the_corpus_reaches_gets_jsonschema_rs_answers(corpus: Path) -> None:
+    """The same for custom resources, against their CRDs' schemas as crd.py converts them
+    (null fields pruned first, as the API server does)."""
+    from kubelint.schema.crd import custom_kinds_of
+    from kubelint.schema.validator import prune_nulls
+
+    documents = _corpus_documents(corpus)
+    crds = [parse_one(obj) for _, obj in documents
+            if isinstance(obj, dict) and obj.get("kind") == "CustomResourceDefinition"]
+    kinds = {}
+    for custom in custom_kinds_of(crds, True):
+        kinds.setdefault((custom.api_version, custom.kind), custom.schema)
+    answered = 0
+    problems: list[str] = []
+    compiled: dict[tuple[str, str], Any] = {}
+    for path, obj in documents:
+        key = (obj.get("apiVersion"), obj.get("kind")) if isinstance(obj, dict) else (None, None)
+        schema = kinds.get(key)  # type: ignore[arg-type]
+        if schema is None:
+            continue
+        if key not in compiled:
+            compiled[key] = compile_schema(schema.schema())[0]  # type: ignore[index]
+        for value in (obj, *_swapped(obj)):
+            value = prune_nulls(value)
+            said = verdict(schema.schema(), value)
+            if said is None:
+                continue
+            answered += 1
+            if said != compiled[key].is_valid(value):  # type: ignore[index]
+                problems.append(f"{path}: {key} {said}")
+    assert answered > 500
+    assert not problems, problems[:10]
+
+
+def parse_one(obj: Any) -> Any:
+    """A Document around an object, for custom_kinds_of."""
+    from kubelint.model import Document, Span
+
+    return Document("crd.yaml", 0, obj, {}, Span(1, 1, 1, 1))
+
+
 def _swapped(obj: Any) -> list[Any]:
     """Copies of `obj` with one leaf or subtree replaced by another one of a different type."""
     leaves: list[tuple[tuple[Any, ...], Any]] = []
@@ -155,7 +224,8 @@ def _swapped(obj: Any) -> list[Any]:
     walk(obj, ())
     out = []
     replacements = [None, 7, 2.5, "text", True, [], {}, {"unknown": 1}]
-    for index, (path, value) in enumerate(leaves[1:40]):
+    step = max(1, len(leaves) // 4)  # four places, spread over the whole document
+    for index, (path, value) in enumerate(leaves[1::step]):
         replacement = replacements[index % len(replacements)]
         if type(replacement) is type(value):
             continue
@@ -174,6 +244,7 @@ def _replaced(value: Any, path: tuple[Any, ...], new: Any) -> Any:
 
 # ------------------------------------------------------------- generated schemas and values
 
+PATTERNS = ["^a", "b$", "^[a-b]+$", "^(a|b)?x", "^\\d{1,2}$", "^x-", "a.b", "^$", "^[^a]*$", "(ab)+", "^a*?b"]
 _json_leaves = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from([0.0, 1.0, 1.5, -2.0]),
                          st.sampled_from(["", "a", "b", "x-a", "$patch", "ab"]))
 _values = st.recursive(_json_leaves, lambda inner: st.one_of(
@@ -204,6 +275,13 @@ def _schemas(inner: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
                   st.sampled_from(["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"]),
                   st.sampled_from([0, 1, 1.5, -1])),
         st.fixed_dictionaries({"$ref": st.just("#/$defs/d")}),
+        st.builds(lambda keyword, bound: {keyword: bound},
+                  st.sampled_from(["minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties"]),
+                  st.integers(0, 3)),
+        st.fixed_dictionaries({"uniqueItems": st.booleans()}),
+        st.fixed_dictionaries({"multipleOf": st.sampled_from([1, 2, 3])}),
+        st.fixed_dictionaries({"pattern": st.sampled_from(PATTERNS)}),
+        st.fixed_dictionaries({"prefixItems": st.lists(inner, min_size=1, max_size=2)}),
     )
 
 
@@ -219,8 +297,79 @@ LONG = os.environ.get("KUBELINT_FUZZ_LONG") == "1"  # as in test_fuzz.py: longer
 def test_generated_schemas_and_values_get_jsonschema_rs_answers(schema: Any, definition: Any, value: Any) -> None:
     root = {"$schema": DRAFT, "$defs": {"d": definition}, "allOf": [schema]}
     said = verdict(root, value)
+    try:
+        validator, used = compile_schema(root)
+    except SchemaUnusable:
+        # The subset check answers only for schemas that compile (compiler.KindSchema says
+        # which): only compiling tells an unusable one.
+        return
     if said is not None:
-        assert said == rs_valid(root, value), (root, value)
+        assert said == validator.is_valid(value), (root, value)
+
+
+_OPENAPI_WORDS = ["type", "properties", "items", "additionalProperties", "required", "enum", "nullable", "pattern",
+                  "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "minLength",
+                  "maxLength", "minItems", "maxItems", "minProperties", "maxProperties", "uniqueItems", "allOf",
+                  "anyOf", "oneOf", "not", "format", "default", "x-kubernetes-int-or-string",
+                  "x-kubernetes-preserve-unknown-fields", "x-kubernetes-embedded-resource"]
+_garbage = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=True),
+                     st.sampled_from(["string", "object", "array", "integer", "number", "boolean", "^a", "[", "(?P<x>a)"]))
+_open_api = st.recursive(_garbage, lambda inner: st.one_of(
+    st.lists(inner, max_size=3),
+    st.dictionaries(st.sampled_from(_OPENAPI_WORDS + ["a", "b"]), inner, max_size=5)), max_leaves=20)
+
+
+@settings(max_examples=1500 if LONG else 200, derandomize=not LONG, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow])
+@given(open_api=_open_api, strict=st.booleans())
+def test_a_schema_converted_from_any_crd_compiles(open_api: Any, strict: bool) -> None:
+    """What lets the subset check answer for converted schemas (KindSchema.converted): crd.py
+    writes them well-formed whatever the CRD holds, so none is unusable."""
+    from kubelint.schema.crd import resource_schema
+
+    compile_schema(resource_schema(open_api, strict))
+
+
+_pattern_text = st.text(st.sampled_from("ab01x-.\u00e9\u0663 \r\u2028\u0085"), max_size=8)
+_patterns = st.text(st.sampled_from(list("ab01x-.^$|()[]?*+{},:\\d")), max_size=10)
+
+
+@settings(max_examples=4000 if LONG else 500, derandomize=not LONG, deadline=None)
+@given(pattern=_patterns, text=_pattern_text)
+def test_a_portable_pattern_matches_as_in_jsonschema_rs(pattern: str, text: str) -> None:
+    """Random patterns of the characters that matter and random strings (with a non-ASCII
+    letter and an Arabic-Indic digit): where this module reads a pattern, Python's match is
+    jsonschema-rs's."""
+    schema = {"pattern": pattern}
+    said = verdict(schema, text)
+    if said is None:
+        return
+    try:
+        expected = rs_valid(schema, text)
+    except ValueError:
+        return  # jsonschema-rs refuses the pattern: the schema is compiled without patterns
+    assert said == expected, (pattern, text)
+
+
+@pytest.mark.parametrize(("pattern", "expected"), [
+    ("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", True),
+    ("^\\$(patch|retainKeys)$|^\\$(setElementOrder|deleteFromPrimitiveList)/.", True),
+    ("^https?://", True),
+    ("(ab)+", True),
+    ("(a+)+", False),
+    ("(a|b)*", False),
+    (".*.*.*", False),
+    ("(?=a)", False),
+    ("(?P<name>a)", False),
+    ("a{,3}", False),
+    ("a++", False),
+    ("[a-z&&b]", False),
+    ("\\w", False),
+    ("caf\u00e9", False),
+    ("(a", False),
+])
+def test_which_patterns_are_portable(pattern: str, expected: bool) -> None:
+    assert portable(pattern) is expected
 
 
 # ----------------------------------------------------------------------------- in a run

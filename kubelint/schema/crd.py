@@ -107,7 +107,7 @@ class _Converter:
         items = node.get("items")
         if isinstance(items, dict):
             out["items"] = self.convert(items, branch=branch)
-        elif isinstance(items, list):
+        elif isinstance(items, list) and items:  # an empty prefixItems does not compile
             out["prefixItems"] = [self.convert(i, branch=branch) for i in items]
         if _BRANCH_KEYWORDS.isdisjoint(node):
             return out
@@ -290,7 +290,7 @@ def custom_kinds(doc: Document, strict: bool, origin_file: str | None = None) ->
         build = functools.partial(resource_schema, open_api, strict and not keeps_unknown)
         origin = f"from CRD {name} in {file}"
         found.append(CustomKind(group, version, kind, name, file,
-                                KindSchema(build, origin, custom=True, ignore_status=status)))
+                                KindSchema(build, origin, custom=True, ignore_status=status, converted=True)))
     return found
 
 

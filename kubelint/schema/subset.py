@@ -1,7 +1,9 @@
-"""Whether a value conforms to a schema, in Python, for the small part of JSON Schema 2020-12
-that kubelint's schemas use: `type`, `enum`, `const`, `properties`, `patternProperties`,
-`additionalProperties`, `required`, `items`, local `$ref`, `not`, `allOf`, `anyOf`, `oneOf`,
-`if`/`then`/`else` and the numeric bounds.
+"""Whether a value conforms to a schema, in Python, for the part of JSON Schema 2020-12 that
+kubelint's schemas and the schemas it converts from CRDs use: `type`, `enum`, `const`,
+`properties`, `patternProperties`, `additionalProperties`, `required`, `items`,
+`prefixItems`, local `$ref`, `not`, `allOf`, `anyOf`, `oneOf`, `if`/`then`/`else`, the
+numeric bounds, `multipleOf` (of integers), the length and size bounds, `uniqueItems` and
+`pattern` (for patterns that mean the same in Python and in jsonschema-rs's regex engine).
 
 Why: a pre-commit run checks one or two documents, and jsonschema-rs costs such a run more
 than the check itself: its import brings in `email`, `decimal` and `socket` (13 ms), and
@@ -11,6 +13,8 @@ takes a fraction of a millisecond. Every verdict is three-valued: True (conforms
 Only True is acted on, as "no schema findings"; anything else goes to jsonschema-rs, which
 also writes the messages. A wrong True would hide a finding, so each keyword here is exact
 or says None, and a test compares both validators on the corpus and on generated documents.
+It answers for schemas that compile (compiler.KindSchema says which): it does not hold a
+schema to the metaschema, which only compiling does.
 """
 
 from __future__ import annotations
@@ -31,10 +35,12 @@ _IGNORED = frozenset({
 })
 _DRAFT = "https://json-schema.org/draft/2020-12/schema"
 _REF_PREFIX = "#/$defs/"
-# Patterns this module evaluates with Python's `re`: literals, anchors, groups, alternation
-# and `.` (escaped `$ . /` too), which mean the same in Python and in jsonschema-rs's regex
-# engine for keys without a newline. Anything else (classes, repeats, flags) says None.
-_SIMPLE_PATTERN = re.compile(r"(?:[A-Za-z0-9_/:|()^$.-]|\\[$./])*")
+# What a pattern this module evaluates with Python's `re` may hold (see portable()).
+_LITERALS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-/:,=@#%&'\"!~<>;`")
+_ESCAPED = frozenset(".-/\\^$|()[]{}*+?")
+_QUANTIFIER = re.compile(r"\{[0-9]+(?:,[0-9]*)?\}")
+_LINE_TERMINATOR = re.compile("[\n\r\u2028\u2029]")
+_MATCHED_AT_MOST = 256  # characters: a longer value is left to jsonschema-rs (see portable())
 
 
 class Allowance:
@@ -205,7 +211,7 @@ class _Walk:
         return result
 
     def _required(self, names: Any, value: Any, schema: dict[str, Any]) -> Verdict:
-        if type(names) is not list:
+        if type(names) is not list or not all(type(name) is str for name in names):
             return None
         if type(value) is not dict:
             return True
@@ -214,6 +220,8 @@ class _Walk:
     def _items(self, sub: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         if type(sub) is not dict and type(sub) is not bool:
             return None  # the array form is a draft-4 to draft-7 keyword
+        if "prefixItems" in schema:
+            return None  # then `items` is for the items after them
         if type(value) is not list:
             return True
         result: Verdict = True
@@ -286,24 +294,167 @@ class _Walk:
         """`then` and `else` are checked by `if`, and alone they do nothing."""
         return True
 
-    def _matches(self, pattern: str, key: Any) -> bool | None:
-        if type(key) is not str or "\n" in key:
+    def _pattern(self, pattern: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(value) is not str:
+            return True
+        return self._matches(pattern, value)
+
+    def _matches(self, pattern: Any, text: Any) -> bool | None:
+        if type(text) is not str or len(text) > _MATCHED_AT_MOST or _LINE_TERMINATOR.search(text):
+            # jsonschema-rs's `.` stops at every ECMAScript line terminator, Python's at \n
+            # only, and Python's `$` also matches before a final \n; for length, see portable().
             return None
         compiled = self.patterns.get(pattern, False)
         if compiled is False:
             compiled = None
-            if type(pattern) is str and _SIMPLE_PATTERN.fullmatch(pattern):
+            if type(pattern) is str and portable(pattern):
                 try:
-                    compiled = re.compile(pattern)
+                    compiled = re.compile(pattern, re.ASCII)  # \d is [0-9] in jsonschema-rs
                 except re.error:
                     compiled = None
             self.patterns[pattern] = compiled
         if compiled is None:
             return None
-        return compiled.search(key) is not None
+        return compiled.search(text) is not None
+
+    def _prefix_items(self, subs: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(subs) is not list or not subs:
+            return None
+        if type(value) is not list:
+            return True
+        result: Verdict = True
+        for sub, item in zip(subs, value, strict=False):
+            found = self.check(sub, item)
+            if found is False:
+                return False
+            if found is None:
+                result = None
+        return result
+
+    def _unique_items(self, unique: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(unique) is not bool:
+            return None
+        if not unique or type(value) is not list:
+            return True
+        result: Verdict = True
+        for index, item in enumerate(value):
+            for other in value[index + 1:]:
+                same = json_equal(item, other)
+                if same:
+                    return False
+                if same is None:
+                    result = None
+        return result
+
+    def _multiple_of(self, divisor: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(divisor) is not int or divisor <= 0:
+            return None  # a fraction: floating point, which jsonschema-rs rounds its own way
+        kind = json_type(value)
+        if kind is None:
+            return None
+        if kind == "integer":
+            return value % divisor == 0
+        return True if kind != "number" else None
 
 
 _TYPES = frozenset({"null", "boolean", "integer", "number", "string", "array", "object"})
+
+
+def portable(pattern: str) -> bool:
+    """Whether `pattern` matches the same strings (without a newline) in Python's `re` and
+    in jsonschema-rs's regex engine, and cannot make Python's backtracking slow.
+
+    Portable: ASCII literals, `.`, anchors, groups (plain or `(?:`), alternation, greedy or
+    lazy repeats, `\\d`, escaped punctuation and bracket classes of such characters. Not:
+    what the two read differently (`\\w` and `\\s` are Unicode classes that differ,
+    `[[:alpha:]]` and `&&` mean something in a Rust class only, `\\Z`, flags, look-arounds),
+    more than two unbounded repeats (`.*.*.*x` is cubic in Python, linear in Rust), and an
+    unbounded repeat of a group that holds a repeat or an alternative (`(a+)+`, `(a|a)*`:
+    exponential)."""
+    index, length = 0, len(pattern)
+    unbounded = 0
+    after_group = False
+    groups: list[bool] = []  # for each open group: whether it holds a repeat or an alternative
+    last_group_busy = False  # what the group just closed held, for a repeat that follows it
+    while index < length:
+        char = pattern[index]
+        closed = False
+        if char == "\\":
+            if index + 1 >= length or not (pattern[index + 1] in _ESCAPED or pattern[index + 1] == "d"):
+                return False
+            index += 2
+        elif char == "[":
+            end = _class_end(pattern, index)
+            if end < 0:
+                return False
+            index = end + 1
+        elif char == "(":
+            if pattern.startswith("(?", index) and not pattern.startswith("(?:", index):
+                return False
+            groups.append(False)
+            index += 3 if pattern.startswith("(?:", index) else 1
+        elif char == ")":
+            if not groups:
+                return False
+            last_group_busy = groups.pop()
+            if groups and last_group_busy:
+                groups[-1] = True
+            closed = True
+            index += 1
+        elif char in "{*+?":
+            if char == "{":
+                repeat = _QUANTIFIER.match(pattern, index)
+                if repeat is None:
+                    return False
+                index = repeat.end()
+                endless = repeat.group().endswith(",}")
+            else:
+                index += 1
+                endless = char != "?"
+            if index < length and pattern[index] == "+":
+                return False  # possessive
+            if index < length and pattern[index] == "?":
+                index += 1  # lazy
+            if endless:
+                unbounded += 1
+                if unbounded > 2 or (after_group and last_group_busy):
+                    return False
+            if groups:
+                groups[-1] = True
+        elif char == "|":
+            if groups:
+                groups[-1] = True
+            index += 1
+        elif char in "^$." or char in _LITERALS:
+            index += 1
+        else:
+            return False
+        after_group = closed
+    return not groups
+
+
+def _class_end(pattern: str, start: int) -> int:
+    """The index of the `]` closing the class that opens at `start`, or -1 if the class is
+    not portable."""
+    index = start + 1
+    if index < len(pattern) and pattern[index] == "^":
+        index += 1
+    first = index
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "]" and index > first:
+            return index
+        if char == "\\":
+            if index + 1 >= len(pattern) or not (pattern[index + 1] in _ESCAPED or pattern[index + 1] == "d"):
+                return -1
+            index += 2
+            continue
+        if char == "[" or char == "]" or pattern.startswith(("&&", "--", "~~"), index):
+            return -1
+        if char not in _LITERALS and char not in "^$.|(){}*+?":
+            return -1
+        index += 1
+    return -1
 
 
 def json_type(value: Any) -> str | None:
@@ -363,6 +514,31 @@ def json_equal(left: Any, right: Any) -> Verdict:
     return bool(left == right)
 
 
+def _size(measure: Callable[[Any], int | None], holds: Callable[[int, int], bool]) -> Callable[
+        [_Walk, Any, Any, dict[str, Any]], Verdict]:
+    """A length or size bound's check; `measure` is None for a value it does not apply to."""
+
+    def check(walk: _Walk, bound: Any, value: Any, schema: dict[str, Any]) -> Verdict:
+        if type(bound) is not int or bound < 0:
+            return None
+        size = measure(value)
+        return True if size is None else holds(size, bound)
+
+    return check
+
+
+def _string_length(value: Any) -> int | None:
+    return len(value) if type(value) is str else None  # characters (code points), as JSON Schema counts
+
+
+def _array_length(value: Any) -> int | None:
+    return len(value) if type(value) is list else None
+
+
+def _object_size(value: Any) -> int | None:
+    return len(value) if type(value) is dict else None
+
+
 def _bound(holds: Callable[[Any, Any], bool]) -> Callable[[_Walk, Any, Any, dict[str, Any]], Verdict]:
     """A numeric bound's check: it holds, or the value is not a number (which it ignores)."""
 
@@ -398,4 +574,14 @@ _KEYWORDS: dict[str, Callable[[_Walk, Any, Any, dict[str, Any]], Verdict]] = {
     "maximum": _bound(operator.le),
     "exclusiveMinimum": _bound(operator.gt),
     "exclusiveMaximum": _bound(operator.lt),
+    "multipleOf": _Walk._multiple_of,
+    "minLength": _size(_string_length, operator.ge),
+    "maxLength": _size(_string_length, operator.le),
+    "minItems": _size(_array_length, operator.ge),
+    "maxItems": _size(_array_length, operator.le),
+    "minProperties": _size(_object_size, operator.ge),
+    "maxProperties": _size(_object_size, operator.le),
+    "uniqueItems": _Walk._unique_items,
+    "pattern": _Walk._pattern,
+    "prefixItems": _Walk._prefix_items,
 }

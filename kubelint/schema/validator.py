@@ -74,8 +74,11 @@ class SchemaValidator:
 
     def _validate(self, doc: Document, api_version: str, kind: str) -> list[tuple[str, Hit]]:
         schema = self._schema_for(api_version, kind)
-        if schema is not None and schema.conforms(doc.obj):
-            return []
+        instance = doc.obj
+        if schema is not None:
+            instance = prune_nulls(doc.obj) if schema.custom else doc.obj
+            if schema.conforms(instance):
+                return []
         validator = schema.validator() if schema is not None else None
         if validator is None:
             from kubelint.schema import unknown
@@ -87,7 +90,6 @@ class SchemaValidator:
             return [unknown.custom(api_version, kind, self._known_custom_kinds())]
         if validator is None:
             return [unknown.unusable(api_version, kind, schema.origin, schema.problem or "")]
-        instance = prune_nulls(doc.obj) if schema.custom else doc.obj
         try:
             if validator.is_valid(instance):
                 return []
