@@ -129,7 +129,8 @@ class KindSchema(Record):
         """The compiled validator, or None when the schema is unusable (see `problem`)."""
         if self._compiled is None and self.problem is None:
             try:
-                self._compiled, self._used = compile_schema(self.schema(), self.draft4)
+                schema = subset.materialize(self.schema()) if self.converted else self.schema()
+                self._compiled, self._used = compile_schema(schema, self.draft4)
             except SchemaUnusable as exc:
                 self.problem = str(exc)
             except Exception as exc:  # a schema built from garbage is skipped

@@ -31,6 +31,7 @@ from typing import Any
 
 from kubelint.model import Document
 from kubelint.schema.compiler import KindSchema
+from kubelint.schema.subset import Deferred, materialize
 
 _TYPES = frozenset({"object", "array", "string", "integer", "number", "boolean"})
 _NUMBER_KEYWORDS = ("minimum", "maximum", "multipleOf")
@@ -68,12 +69,35 @@ def _is_count(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
+class _Later(Deferred):
+    """A node of a CRD's schema, converted when something first looks at it: the subset check
+    looks at the few nodes a custom resource uses, and only compiling needs them all."""
+
+    __slots__ = ("converter", "node", "branch", "done")
+
+    def __init__(self, converter: _Converter, node: Any, branch: bool) -> None:
+        self.converter = converter
+        self.node = node
+        self.branch = branch
+        self.done: dict[str, Any] | None = None
+
+    def resolve(self) -> dict[str, Any]:
+        if self.done is None:
+            self.done = self.converter.shallow(self.node, branch=self.branch)
+        return self.done
+
+
 class _Converter:
     def __init__(self, strict: bool) -> None:
         self.strict = strict
 
     def convert(self, node: Any, *, branch: bool = False) -> dict[str, Any]:
-        """One openAPIV3Schema node as JSON Schema; `branch` inside anyOf/oneOf/allOf/not."""
+        """One openAPIV3Schema node as JSON Schema, all the way down."""
+        return materialize(self.shallow(node, branch=branch))
+
+    def shallow(self, node: Any, *, branch: bool = False) -> dict[str, Any]:
+        """One openAPIV3Schema node as JSON Schema, its subschemas converted when first
+        resolved (_Later); `branch` inside anyOf/oneOf/allOf/not."""
         if not isinstance(node, dict):
             return {}
         out: dict[str, Any] = {}
@@ -89,8 +113,7 @@ class _Converter:
         self._copy_constraints(node, out, nullable)
         properties = node.get("properties")
         if isinstance(properties, dict):
-            out["properties"] = {k: self.convert(v, branch=branch) for k, v in properties.items()
-                                 if isinstance(k, str)}
+            out["properties"] = {k: _Later(self, v, branch) for k, v in properties.items() if isinstance(k, str)}
         if node.get("x-kubernetes-embedded-resource") is True and not branch:
             props = out.setdefault("properties", {})
             props.setdefault("apiVersion", {"type": "string"})
@@ -100,26 +123,26 @@ class _Converter:
         if isinstance(additional, bool):
             out["additionalProperties"] = additional
         elif isinstance(additional, dict):
-            out["additionalProperties"] = self.convert(additional, branch=branch)
+            out["additionalProperties"] = _Later(self, additional, branch)
         elif (self.strict and not branch and node.get("x-kubernetes-preserve-unknown-fields") is not True
               and (types == ["object"] or (not types and isinstance(properties, dict)))):
             out["additionalProperties"] = False
         items = node.get("items")
         if isinstance(items, dict):
-            out["items"] = self.convert(items, branch=branch)
+            out["items"] = _Later(self, items, branch)
         elif isinstance(items, list) and items:  # an empty prefixItems does not compile
-            out["prefixItems"] = [self.convert(i, branch=branch) for i in items]
+            out["prefixItems"] = [_Later(self, i, branch) for i in items]
         if _BRANCH_KEYWORDS.isdisjoint(node):
             return out
         for keyword in ("allOf", "anyOf", "oneOf"):
             branches = node.get(keyword)
             if isinstance(branches, list) and branches:
-                converted = [self.convert(b, branch=True) for b in branches]
+                converted = [self.shallow(b, branch=True) for b in branches]
                 if not (types == ["integer", "string"] and _only_int_or_string(converted)):
                     out[keyword] = converted
         negated = node.get("not")
         if isinstance(negated, dict):
-            out["not"] = self.convert(negated, branch=True)
+            out["not"] = _Later(self, negated, True)
         return out
 
     @staticmethod
@@ -234,7 +257,7 @@ def resource_schema(open_api: Any, strict: bool) -> dict[str, Any]:
         open_api = open_api.load()
     if not isinstance(open_api, dict):
         return {"type": "object"}  # no schema: the API server accepts any fields
-    root = _Converter(strict).convert(open_api)
+    root = _Converter(strict).shallow(open_api)
     root["type"] = "object"
     props = root.setdefault("properties", {})
     declared = open_api.get("properties")

@@ -43,6 +43,39 @@ _LINE_TERMINATOR = re.compile("[\n\r\u2028\u2029]")
 _MATCHED_AT_MOST = 256  # characters: a longer value is left to jsonschema-rs (see portable())
 
 
+class Deferred:
+    """A subschema made when first looked at (a CRD's, see crd.py): `check` resolves it, and
+    `materialize` resolves every one left before a schema is compiled."""
+
+    __slots__ = ()
+
+    def resolve(self) -> Any:
+        raise NotImplementedError
+
+
+def materialize(schema: Any) -> Any:
+    """`schema` with every Deferred in it resolved, in place (the dicts and lists a Deferred
+    resolves to are its own), all the way down."""
+    if isinstance(schema, Deferred):
+        schema = schema.resolve()
+    stack = [schema]
+    while stack:
+        node = stack.pop()
+        if type(node) is dict:
+            for key, value in node.items():
+                if isinstance(value, Deferred):
+                    value = node[key] = value.resolve()
+                if type(value) is dict or type(value) is list:
+                    stack.append(value)
+        elif type(node) is list:
+            for index, value in enumerate(node):
+                if isinstance(value, Deferred):
+                    value = node[index] = value.resolve()
+                if type(value) is dict or type(value) is list:
+                    stack.append(value)
+    return schema
+
+
 class Allowance:
     """How many more values a process asks this module about, before it has loaded
     jsonschema-rs. A pre-commit run checks a few documents and never loads it. Once a process
@@ -99,7 +132,11 @@ class _Walk:
         if schema is False:
             return False
         if type(schema) is not dict:
-            return None
+            if not isinstance(schema, Deferred):
+                return None
+            schema = schema.resolve()
+            if type(schema) is not dict:
+                return None
         result: Verdict = True
         for keyword, argument in schema.items():
             if keyword in _IGNORED or keyword.startswith("x-"):
@@ -218,7 +255,7 @@ class _Walk:
         return all(name in value for name in names)
 
     def _items(self, sub: Any, value: Any, schema: dict[str, Any]) -> Verdict:
-        if type(sub) is not dict and type(sub) is not bool:
+        if type(sub) is not dict and type(sub) is not bool and not isinstance(sub, Deferred):
             return None  # the array form is a draft-4 to draft-7 keyword
         if "prefixItems" in schema:
             return None  # then `items` is for the items after them
