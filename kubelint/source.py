@@ -19,6 +19,7 @@ from pathlib import PurePosixPath
 from typing import BinaryIO
 
 from kubelint.errors import KubelintError
+from kubelint.lazypattern import LazyPattern
 from kubelint.model import Document, Record, Span
 from kubelint.parser import (
     DEFER_POSITIONS_AFTER,
@@ -448,7 +449,7 @@ _COMMENT = re.compile(r"[ \t]#")  # a `#` after whitespace starts a comment (or 
 # --------------------------------------------------------------------------------------- loading
 
 # A document marker: `---` at the start of a line, then a space, a line break or the end.
-_SEPARATOR = re.compile("(?<![^" + LINE_BREAK_CHARS + "])---(?![^\\s])")
+_SEPARATOR = LazyPattern("(?<![^" + LINE_BREAK_CHARS + "])---(?![^\\s])")
 
 
 def load_text(text: str, path: str, light: bool = False) -> SourceResult:
@@ -473,8 +474,19 @@ def load_text(text: str, path: str, light: bool = False) -> SourceResult:
     return result
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = LazyPattern("[\ud800-\udfff]")
 _PATCH_MARKERS = ("$patch", "$retainKeys", "$setElementOrder/", "$deleteFromPrimitiveList/")  # kube.kustomize's
+
+
+def _has_patch_marker(text: str) -> bool:
+    """Whether a kustomize patch directive may be in `text`: from one `$` to the next, where
+    searching the text for each directive read a big CRD four times over."""
+    at = text.find("$")
+    while at >= 0:
+        if text.startswith(_PATCH_MARKERS, at):
+            return True
+        at = text.find("$", at + 1)
+    return False
 
 
 def _load(text: str, path: str, light: bool = False) -> SourceResult:
@@ -488,7 +500,7 @@ def _load(text: str, path: str, light: bool = False) -> SourceResult:
     result = SourceResult(path)
     if "kubelint" in text:
         result.text = text
-    result.patch_marker = "$" in text and any(marker in text for marker in _PATCH_MARKERS)
+    result.patch_marker = _has_patch_marker(text)
     if path.lower().endswith(".json") and "\t" in text:
         text = text.replace("\t", " ")  # JSON allows tabs between tokens, YAML not; columns stay
     has_template = _TEMPLATE.search(text) is not None

@@ -16,8 +16,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "kubelint"
 ALLOWED = {
     "report": ("kubelint.model", "kubelint.report", "kubelint.resources", "kubelint.errors", "kubelint._version"),
     "kube": ("kubelint.model", "kubelint.kube", "kubelint.suggest", "kubelint.resources", "kubelint.cache",
-             "kubelint.parser", "kubelint"),
+             "kubelint.parser", "kubelint.lazypattern", "kubelint"),
     "model.py": (),
+    "lazypattern.py": (),
     "errors.py": (),
     "_version.py": (),
     "suggest.py": (),

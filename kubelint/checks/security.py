@@ -24,6 +24,7 @@ from kubelint.kube.security import (
     security_context,
     sysctl_name,
 )
+from kubelint.lazypattern import LazyPattern
 from kubelint.model import FieldPath
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
@@ -189,7 +190,7 @@ def _prepare_secret_env(params: dict[str, Any]) -> tuple[re.Pattern[str], re.Pat
 
 
 # A PEM private key (RSA, EC, OpenSSH, PKCS#8, …), whatever the variable is called.
-_PRIVATE_KEY = re.compile(r"-BEGIN\s+(?:[A-Z0-9]+\s+)*PRIVATE\s+KEY-", re.IGNORECASE)
+_PRIVATE_KEY = LazyPattern(r"-BEGIN\s+(?:[A-Z0-9]+\s+)*PRIVATE\s+KEY-", re.IGNORECASE)
 
 
 # Words that hold no secret whatever the variable is called: switches such as
@@ -197,9 +198,9 @@ _PRIVATE_KEY = re.compile(r"-BEGIN\s+(?:[A-Z0-9]+\s+)*PRIVATE\s+KEY-", re.IGNORE
 _SWITCHES = frozenset({"true", "false", "yes", "no", "on", "off", "none", "null", "nil", "enabled", "disabled",
                        "enable", "disable", "0", "1"})
 # A plain number: `MAX_TOTAL_TOKENS: "2048"` (an LLM server's token budget), `TOKEN_RATIO: "1.5"`.
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_NUMBER = LazyPattern(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 # Names whose value is a secret even when it is all digits: a password or a PIN may be `1234`.
-_PASSWORD_NAME = re.compile(r".*(?:PASSW(?:OR)?D|PASSPHRASE|_PASS|_PWD|(?:^|_)PIN)(?:$|_).*", re.IGNORECASE)
+_PASSWORD_NAME = LazyPattern(r".*(?:PASSW(?:OR)?D|PASSPHRASE|_PASS|_PWD|(?:^|_)PIN)(?:$|_).*", re.IGNORECASE)
 
 
 def _literal_secret(name: str, value: str) -> bool:

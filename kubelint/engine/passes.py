@@ -33,6 +33,7 @@ from kubelint.engine.documents import CRD_MARKER, crd_group, crds_of, custom_gro
 from kubelint.engine.linter import FirstPass, packed_crd
 from kubelint.engine.parallel import MIN_FILES, by_size, map_files
 from kubelint.kube.groups import BUILTIN_GROUPS
+from kubelint.lazypattern import LazyPattern
 from kubelint.model import Document
 from kubelint.source import ReadError, SourceResult, load_path, read_bytes
 
@@ -70,7 +71,7 @@ class FileLinter(Protocol):
 # The API group of every apiVersion written in a file: JSON and YAML, quoted or not.
 _API_GROUP = re.compile(rb"apiVersion[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)/")
 # What a CRD's spec.group may be: any `group:` value (schemas have such fields too: harmless).
-_CRD_GROUP = re.compile(rb"group[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)")
+_CRD_GROUP = LazyPattern(rb"group[\"']?\s*:\s*[\"']?([A-Za-z0-9][A-Za-z0-9.-]*)")
 
 
 def lint_files(linter: FileLinter, files: Sequence[str], jobs: int) -> Iterator[tuple[str, Outcome]]:
@@ -480,7 +481,7 @@ def _scan_bytes(path: str, max_bytes: int) -> _Plan:
     return _Plan(True, frozenset(groups), frozenset(_values(data, b"group", _CRD_GROUP)), pod_security)
 
 
-def _values(data: bytes, word: bytes, pattern: re.Pattern[bytes]) -> set[str]:
+def _values(data: bytes, word: bytes, pattern: re.Pattern[bytes] | LazyPattern) -> set[str]:
     """The values `pattern` reads where `word` stands: bytes.find jumps from one to the next
     far faster than a regex searches 30 MB of CRD descriptions for a first letter."""
     found = set()

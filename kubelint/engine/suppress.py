@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
+from kubelint.lazypattern import LazyPattern
 from kubelint.model import Document, Finding, Record, Span, path_within
 from kubelint.parser import ParseProblem
 
@@ -39,7 +40,7 @@ REASON_ANNOTATION = "kubelint.dev/ignore-reason"
 ALL = "all"
 # The verb must end there: `disable-line=x` is a misspelt directive, not `disable` of every rule.
 # Rule names are a comma-separated list; a reason may follow after ` -- `.
-_DIRECTIVE = re.compile(
+_DIRECTIVE = LazyPattern(
     r"#\s*kubelint:\s*(disable-file|disable|enable)(?![\w-])"
     r"(?:\s*=\s*([A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9-]+)*))?(?:\s+--\s*(.*\S))?")
 # Any `# kubelint:` comment, to recognise the ones that are not directives (see directive_problems).

@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from kubelint.lazypattern import LazyPattern
+
 KUSTOMIZATION_NAMES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 # The kustomization fields that name patch files, and how each entry names its file.
 _PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
@@ -21,7 +23,7 @@ _PATCH_FIELDS = ("patches", "patchesStrategicMerge", "patchesJson6902")
 # is one of these is an instruction to the merge, never a field of the object.
 PATCH_DIRECTIVES = ("$patch", "$retainKeys", "$setElementOrder/", "$deleteFromPrimitiveList/")
 PATCH_DIRECTIVE_PATTERN = r"^\$(patch|retainKeys)$|^\$(setElementOrder|deleteFromPrimitiveList)/."
-_DIRECTIVE = re.compile(PATCH_DIRECTIVE_PATTERN)
+_DIRECTIVE = LazyPattern(PATCH_DIRECTIVE_PATTERN)
 
 
 def is_patch_directive(key: Any) -> bool:

@@ -13,6 +13,8 @@ import os
 import re
 from typing import Any
 
+from kubelint.lazypattern import LazyPattern
+
 _DIR_NAME = re.compile(r"^v(\d+)\.(\d+)\.\d+-local(-strict)?$")
 
 
@@ -113,7 +115,7 @@ def format_version(version: tuple[int, int]) -> str:
 
 # What clusters report: `v1.29.3`, `v1.29.3+k3s1`, `v1.29.3-eks-adc7111`, `1.29.3-gke.100`.
 # Numbers without leading zeros, as semantic versions have them: `1.029` is a typo, not 1.29.
-_VERSION = re.compile(r"v?(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(?:0|[1-9]\d*)(?:[-+][0-9A-Za-z.+-]*)?)?")
+_VERSION = LazyPattern(r"v?(0|[1-9]\d*)\.(0|[1-9]\d*)(?:\.(?:0|[1-9]\d*)(?:[-+][0-9A-Za-z.+-]*)?)?")
 
 
 def release(text: Any) -> tuple[int, int] | None:
@@ -131,7 +133,7 @@ def release(text: Any) -> tuple[int, int] | None:
 
 
 # An API version's own version: v1, v2beta1, v1alpha3.
-_API_VERSION_PARTS = re.compile(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
+_API_VERSION_PARTS = LazyPattern(r"^v(\d+)(?:(alpha|beta)(\d+))?$")
 
 
 def version_priority(api_version: str) -> tuple[int, int, int]:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
+from kubelint.lazypattern import LazyPattern
 
 # What str.splitlines() splits at, and so what the text report and editors count as lines.
 # libyaml breaks lines at \r\n, \r, \n, NEL, LS and PS; the others are characters YAML refuses,
 # so the two agree on every line before the first error.
 LINE_BREAK_CHARS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-LINE_BREAK = re.compile("\r\n|[" + LINE_BREAK_CHARS + "]")
+LINE_BREAK = LazyPattern("\r\n|[" + LINE_BREAK_CHARS + "]")
 
 
 def position(text: str, index: int, start: int = 0, line_offset: int = 0) -> tuple[int, int]:

@@ -28,12 +28,13 @@ from kubelint.kube.kustomize import (
     named_as_patch,
     patch_paths,
 )
+from kubelint.lazypattern import LazyPattern
 from kubelint.model import Record
 from kubelint.project.files import first_object
 from kubelint.source import real_path
 
 KUSTOMIZE_GROUP = "kustomize.config.k8s.io"
-_REMOTE = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)", re.IGNORECASE)
+_REMOTE = LazyPattern(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/|gitlab\.com/|bitbucket\.org/)", re.IGNORECASE)
 
 
 def is_kustomize_config(api_version: Any, kind: Any = None) -> bool:

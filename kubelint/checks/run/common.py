@@ -9,10 +9,11 @@ from typing import Any
 
 from kubelint.checks.run.facts import ObjectFacts
 from kubelint.checks.run.index import RunIndex
+from kubelint.lazypattern import LazyPattern
 
 # Names that a template engine left for someone else to fill: the object they name cannot be
 # looked up (helm template renders `release-name-…`, or `RELEASE-NAME-…` with Helm 2).
-_PLACEHOLDER = re.compile(r"\{\{|\}\}|\$\{|\$\(|<[^<>]*>|release-name", re.IGNORECASE)
+_PLACEHOLDER = LazyPattern(r"\{\{|\}\}|\$\{|\$\(|<[^<>]*>|release-name", re.IGNORECASE)
 
 SCALABLE_KINDS = ("Deployment", "StatefulSet", "ReplicaSet", "ReplicationController")
 

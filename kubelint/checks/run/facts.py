@@ -20,6 +20,7 @@ from typing import Any
 from kubelint.kube.groups import group_of
 from kubelint.kube.security import LEVELS, pss_violations
 from kubelint.kube.workloads import containers, get_path, pod_spec, pod_spec_path
+from kubelint.lazypattern import LazyPattern
 from kubelint.model import Document, FieldPath, Record, Span
 
 # A LabelSelector as plain data: {"matchLabels": {...}, "matchExpressions": [{key, operator,
@@ -257,8 +258,8 @@ SECRET_MAKERS: dict[str, tuple[tuple[str, ...], FieldPath]] = {
 }
 
 
-_SECRET_FLAG = re.compile(r"^--?[\w.-]*secret[\w.-]*(?:=(?P<value>.*))?$", re.IGNORECASE)
-_NAME = re.compile(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+_SECRET_FLAG = LazyPattern(r"^--?[\w.-]*secret[\w.-]*(?:=(?P<value>.*))?$", re.IGNORECASE)
+_NAME = LazyPattern(r"^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
 
 
 def _secret_flags(container: dict[str, Any]) -> list[str]:
