@@ -9,7 +9,6 @@ work is refused before any manifest is read, never an error on every document.
 from __future__ import annotations
 
 import functools
-import string
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -270,6 +269,8 @@ def _scope_problems(rule: Rule, scope: str, checks: Any) -> list[tuple[tuple[Any
 
 def placeholders_of(template: str) -> list[str]:
     """The names a message template fills, in order; ValueError for a stray brace."""
+    import string  # here: a one-file run reads its rules from the cache, never parsing a template
+
     names = []
     for _, name, spec, conversion in string.Formatter().parse(template):
         if name is None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kubelint import cache
 from kubelint.kube.groups import KIND_PATTERN, VERSION_PATTERN, group_of
@@ -20,7 +20,9 @@ from kubelint.kube.groups import KIND_PATTERN, VERSION_PATTERN, group_of
 # The shipped schemas' directories and what they serve are Kubernetes facts (kube/versions.py).
 from kubelint.kube.versions import GVK, definitions, read_json, schema_dirs, served_kinds, version_dir
 from kubelint.schema.compiler import KindSchema
-from kubelint.schema.patches import Localised, bundle
+
+if TYPE_CHECKING:
+    from kubelint.schema.patches import Localised
 
 ENUMS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "kube", "enums.yaml")
 ENUMS_CODE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "enums.py")
@@ -66,7 +68,9 @@ def _version_of(directory: str) -> tuple[int, int] | None:
 
 
 def _bundle_of(root: dict[str, Any], directory: str) -> dict[str, Any]:
+    # Imported here: a run that finds the bundles in the schema cache never builds one.
     from kubelint.schema.enums import patches
+    from kubelint.schema.patches import bundle
 
     return bundle(root, definitions(directory), _localised(directory), patches(_version_of(directory)))
 

@@ -25,6 +25,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from kubelint.lazypattern import LazyPattern
+
 Verdict = bool | None
 
 # Keywords that never make a value invalid (annotations), or that compile_schema turns off
@@ -38,7 +40,7 @@ _REF_PREFIX = "#/$defs/"
 # What a pattern this module evaluates with Python's `re` may hold (see portable()).
 _LITERALS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-/:,=@#%&'\"!~<>;`")
 _ESCAPED = frozenset(".-/\\^$|()[]{}*+?")
-_QUANTIFIER = re.compile(r"\{[0-9]+(?:,[0-9]*)?\}")
+_QUANTIFIER = LazyPattern(r"\{[0-9]+(?:,[0-9]*)?\}")
 _LINE_TERMINATOR = re.compile("[\n\r\u2028\u2029]")
 _MATCHED_AT_MOST = 256  # characters: a longer value is left to jsonschema-rs (see portable())
 
