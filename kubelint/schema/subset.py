@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from kubelint.lazypattern import LazyPattern
@@ -153,6 +153,18 @@ class _Walk:
                 result = None
         return result
 
+    def _every(self, pairs: Iterable[tuple[Any, Any]]) -> Verdict:
+        """All of the (subschema, value) pairs conform: False at the first that does not,
+        None when one cannot be told and none fails."""
+        result: Verdict = True
+        for sub, item in pairs:
+            found = self.check(sub, item)
+            if found is False:
+                return False
+            if found is None:
+                result = None
+        return result
+
     # ------------------------------------------------------------------------- keywords
 
     def _type(self, names: Any, value: Any, schema: dict[str, Any]) -> Verdict:
@@ -192,34 +204,22 @@ class _Walk:
             return None
         if type(value) is not dict:
             return True
-        result: Verdict = True
-        for key, sub in properties.items():
-            if key in value:
-                found = self.check(sub, value[key])
-                if found is False:
-                    return False
-                if found is None:
-                    result = None
-        return result
+        return self._every((sub, value[key]) for key, sub in properties.items() if key in value)
 
     def _pattern_properties(self, patterns: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         if type(patterns) is not dict:
             return None
         if type(value) is not dict:
             return True
-        result: Verdict = True
+        pairs = []
         for pattern, sub in patterns.items():
             for key in value:
                 matched = self._matches(pattern, key)
                 if matched is None:
                     return None
                 if matched:
-                    found = self.check(sub, value[key])
-                    if found is False:
-                        return False
-                    if found is None:
-                        result = None
-        return result
+                    pairs.append((sub, value[key]))
+        return self._every(pairs)
 
     def _additional_properties(self, sub: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         if type(value) is not dict:
@@ -228,26 +228,16 @@ class _Walk:
         patterns = schema.get("patternProperties", {})
         if type(named) is not dict or type(patterns) is not dict:
             return None
-        result: Verdict = True
+        pairs = []
         for key, item in value.items():
             if key in named:
                 continue
-            covered = False
-            for pattern in patterns:
-                matched = self._matches(pattern, key)
-                if matched is None:
-                    return None
-                if matched:
-                    covered = True
-                    break
-            if covered:
-                continue
-            found = self.check(sub, item)
-            if found is False:
-                return False
-            if found is None:
-                result = None
-        return result
+            matches = [self._matches(pattern, key) for pattern in patterns]
+            if None in matches:
+                return None
+            if not any(matches):
+                pairs.append((sub, item))
+        return self._every(pairs)
 
     def _required(self, names: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         if type(names) is not list or not all(type(name) is str for name in names):
@@ -263,14 +253,7 @@ class _Walk:
             return None  # then `items` is for the items after them
         if type(value) is not list:
             return True
-        result: Verdict = True
-        for item in value:
-            found = self.check(sub, item)
-            if found is False:
-                return False
-            if found is None:
-                result = None
-        return result
+        return self._every((sub, item) for item in value)
 
     def _ref(self, reference: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         if type(reference) is not str or not reference.startswith(_REF_PREFIX):
@@ -290,14 +273,7 @@ class _Walk:
     def _all_of(self, subs: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         if type(subs) is not list or not subs:
             return None
-        result: Verdict = True
-        for sub in subs:
-            found = self.check(sub, value)
-            if found is False:
-                return False
-            if found is None:
-                result = None
-        return result
+        return self._every((sub, value) for sub in subs)
 
     def _any_of(self, subs: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         if type(subs) is not list or not subs:
@@ -361,14 +337,7 @@ class _Walk:
             return None
         if type(value) is not list:
             return True
-        result: Verdict = True
-        for sub, item in zip(subs, value, strict=False):
-            found = self.check(sub, item)
-            if found is False:
-                return False
-            if found is None:
-                result = None
-        return result
+        return self._every(zip(subs, value, strict=False))
 
     def _unique_items(self, unique: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         if type(unique) is not bool:
