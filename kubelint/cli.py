@@ -70,10 +70,6 @@ class FailLevel(str, Enum):
     never = "never"
 
 
-# Set by run(), the console entry point: the process is ours (see run and _pause_gc).
-_OWNS_PROCESS = False
-
-
 def _pause_gc() -> None:
     """A run makes millions of objects and keeps many (documents, CRDs, compiled schemas), all
     acyclic: the cyclic collector found under 500 unreachable objects in the whole corpus, yet
@@ -212,10 +208,6 @@ def check(
         if target.output:
             _check_writable(target.output)
     stdin_text = _read_stdin(options.max_file_size) if "-" in targets else None
-    if _OWNS_PROCESS:  # a big run's result cache is written beside the report (see run)
-        from kubelint.resultcache import write_in_child
-
-        write_in_child()
     from kubelint.report import progress
 
     bar = progress.for_stream(sys.stderr, quiet)
@@ -615,22 +607,15 @@ def run() -> None:
 
     Why: tearing the interpreter down (every module and every object of the run, one by one)
     took a tenth of a one-file pre-commit run, and nothing is left to clean up by then: the
-    worker pools and the report file are closed before the command returns, and the children
-    writing the result cache are waited for. Only the real process exit does this; `app`
-    itself (tests, embedding) exits the usual way, and writes the cache in its own process.
+    worker pools and the report file are closed before the command returns. Only the real
+    process exit does this; `app` itself (tests, embedding) exits the usual way.
     """
     _pause_gc()
-    global _OWNS_PROCESS
-    _OWNS_PROCESS = True
     try:
         app()
         code: object = 0
     except SystemExit as exc:
         code = exc.code
-    if "kubelint.resultcache" in sys.modules:  # the packs a forked child writes (check)
-        from kubelint.resultcache import wait_for_writers
-
-        wait_for_writers()
     if code is None:
         status = 0
     elif isinstance(code, int):

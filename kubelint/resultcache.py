@@ -296,48 +296,6 @@ def _checksum(key: bytes, payload: bytes) -> bytes:
 Entry = tuple[float, bytes, bytes]
 
 
-# A process that owns itself (the command line's check, see cli.run) writes a big run's packs
-# in a forked child while it goes on to its report: the pack of the corpus (14 MB, read back
-# from the spill and written again) took 20 ms at the end of a run that otherwise used one of
-# two cores there. The parent waits for its writers before it exits (wait_for_writers), so a
-# next run always finds the pack written.
-_write_in_child = False
-_writers: list[int] = []
-
-
-def write_in_child(on: bool = True) -> None:
-    global _write_in_child
-    _write_in_child = on and hasattr(os, "fork")
-
-
-def flush_all(caches: Iterable[ResultCache | None]) -> None:
-    """flush() every cache: here, or in a forked child for those that received the entries of
-    worker processes (a big run) when write_in_child() is on."""
-    here = [c for c in caches if c is not None]
-    there = [c for c in here if _write_in_child and c.received()]
-    for each in here:
-        if each not in there:
-            each.flush()
-    if not there:
-        return
-    pid = os.fork()
-    if pid == 0:  # the child: write, then leave without running anything of the parent's
-        try:
-            for each in there:
-                each.flush()
-        finally:
-            os._exit(0)
-    _writers.append(pid)
-
-
-def wait_for_writers() -> None:
-    """Wait for the children flush_all started."""
-    while _writers:
-        pid = _writers.pop()
-        with contextlib.suppress(ChildProcessError):
-            os.waitpid(pid, 0)
-
-
 class ResultCache:
     """The entries of one run key: one pack file, <directory>/<run key>.pack.
 
@@ -444,10 +402,6 @@ class ResultCache:
             self._spilled.update(entries)
         except OSError:
             self._pending.update(entries)
-
-    def received(self) -> bool:
-        """Whether entries of other processes wait to be written (see receive)."""
-        return self._spill is not None
 
     def _unspill(self) -> None:
         """The spilled entries back into memory: for the flush, or a get of one of them."""

@@ -288,33 +288,3 @@ def test_each_file_is_hashed_once_a_run(tmp_path: Path, cache_dir: Path, monkeyp
     hashed.clear()
     assert _report(str(project)) == cold  # warm
     assert hashed.count(crd_size) == 1
-
-
-def test_the_command_line_writes_a_big_run_s_cache_in_a_child_and_waits_for_it(
-        tmp_path: Path, cache_dir: Path) -> None:
-    """As a command (python -m kubelint, which owns its process) a run with workers writes its
-    result cache in a forked child beside the report (resultcache.flush_all): the pack is
-    complete when the command has exited, and the next run reads it."""
-    import os
-    import subprocess
-    import sys
-
-    project = tmp_path / "p"
-    project.mkdir()
-    (project / "crd.yaml").write_text(CRD % "integer")
-    for number in range(6):
-        (project / f"backup-{number}.yaml").write_text(BACKUP.replace("nightly", f"nightly-{number}"))
-        (project / f"deploy-{number}.yaml").write_text(DEPLOYMENT.replace("web", f"web-{number}"))
-    command = [sys.executable, "-m", "kubelint", "check", "--format", "json", "--fail-on", "never", "-j", "2",
-               str(project)]
-    env = {**os.environ, "KUBELINT_CACHE_DIR": str(cache_dir)}
-    reports = []
-    for _ in range(2):
-        done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120)
-        assert done.returncode == 0, done.stderr
-        assert _entries(cache_dir) >= 13  # written, by the time the command has exited
-        report = json.loads(done.stdout)
-        report.pop("summary", None)
-        reports.append(report)
-    assert reports[0] == reports[1]
-    assert json.dumps(reports[0], sort_keys=True) == _report("--no-cache", "-j", "1", str(project))

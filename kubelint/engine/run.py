@@ -24,7 +24,6 @@ from kubelint.engine.reduce import Reduced
 from kubelint.model import Finding, RunResult
 from kubelint.options import Options
 from kubelint.project.kustomize import KustomizeInfo, kustomize_files
-from kubelint.resultcache import flush_all
 from kubelint.source import discover, excluded, forget_real_paths, load_path, load_text, real_path
 
 if TYPE_CHECKING:
@@ -100,7 +99,9 @@ def _lint_paths(paths: Sequence[str], options: Options, stdin_text: str | None, 
             done_word = "built" if project.kind == "kustomize" else "rendered"
             how += f", {done_word}" if rendering.sources or not rendering.findings else f", not {done_word}"
         result.projects.append((project.root or "(the files given)", how, listed, project.config))
-    flush_all(caches.values())
+    for cache in caches.values():
+        if cache is not None:
+            cache.flush()
     if origins:
         from kubelint.engine.rendered import merge_builds
 
