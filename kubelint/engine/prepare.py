@@ -70,29 +70,31 @@ class SchemaCheck:
         self.rule = rule
         self.schema = dict(rule.schema or {})
         self.validator: Any = None
+        self._required: Any = None  # jsonschema-rs's ValidationErrorKind.Required, once compiled
 
     def _compiled(self) -> Any:
         if self.validator is None:
+            import jsonschema_rs
+
             from kubelint.schema.compiler import SchemaUnusable, compile_schema
 
             try:
                 self.validator, _ = compile_schema(self.schema)
             except SchemaUnusable as exc:
                 raise RuleError(f"{where(self.rule.source, ('schema',))}: schema does not compile: {exc}") from None
+            self._required = jsonschema_rs.ValidationErrorKind.Required
         return self.validator
 
     def run(self, ctx: CheckContext, target: Any, path: FieldPath, params: Any) -> Iterator[Hit]:
         if self.validator is None and RULE_TARGETS.take() and verdict(self.schema, target) is True:
             return
-        import jsonschema_rs
-
-        required_kind = jsonschema_rs.ValidationErrorKind.Required
+        validator = self._compiled()
         seen: set[FieldPath] = set()
-        for error in self._compiled().iter_errors(target):
+        for error in validator.iter_errors(target):
             inner: FieldPath = tuple(error.instance_path)
             at = "value"
             field = inner[-1] if inner else ""
-            if isinstance(error.kind, required_kind):
+            if isinstance(error.kind, self._required):
                 field = error.kind.property
                 if not inner and isinstance(target, dict) and isinstance(target.get("name"), str):
                     inner = ("name",)  # a container's missing field: at its name, as people look

@@ -102,7 +102,7 @@ class KindSchema(Record):
     """
 
     __slots__ = ("source", "origin", "custom", "ignore_status", "draft4", "problem", "shipped", "converted",
-                 "_compiled", "_used", "_built", "_subset_left")
+                 "_compiled", "_used", "_built", "_allowance")
     _SHOWN = __slots__[:8]  # what repr shows: not the compiled validator nor the schema it was built from
 
     def __init__(self, source: dict[str, Any] | Callable[[], dict[str, Any]], origin: str = "", custom: bool = False,
@@ -119,7 +119,10 @@ class KindSchema(Record):
         self._compiled: Any = None
         self._used: dict[str, Any] | None = None
         self._built: dict[str, Any] | None = None  # the schema `source` built, once
-        self._subset_left = CUSTOM_SUBSET_RESOURCES if converted else 0
+        # What the subset check may still answer for: a converted schema's own resources, a
+        # shipped one's the process's documents (see conforms).
+        self._allowance = subset.Allowance(CUSTOM_SUBSET_RESOURCES) if converted else (
+            subset.DOCUMENTS if shipped else None)
 
     def __repr__(self) -> str:
         fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._SHOWN)
@@ -151,11 +154,7 @@ class KindSchema(Record):
         must be asked."""
         if self._compiled is not None or self.problem is not None or self.draft4:
             return False
-        if self.converted:
-            if self._subset_left <= 0:
-                return False
-            self._subset_left -= 1
-        elif not self.shipped or not subset.DOCUMENTS.take():
+        if self._allowance is None or not self._allowance.take():
             return False
         try:
             schema = self.schema()
@@ -174,6 +173,7 @@ class KindSchema(Record):
         state["_compiled"] = None
         state["_used"] = None
         state["_built"] = None
+        state["_allowance"] = None  # the process's own (subset.DOCUMENTS) cannot travel: a copy compiles
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:

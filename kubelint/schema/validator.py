@@ -74,11 +74,9 @@ class SchemaValidator:
 
     def _validate(self, doc: Document, api_version: str, kind: str) -> list[tuple[str, Hit]]:
         schema = self._schema_for(api_version, kind)
-        instance = doc.obj
-        if schema is not None:
-            instance = prune_nulls(doc.obj) if schema.custom else doc.obj
-            if schema.conforms(instance):
-                return []
+        instance = prune_nulls(doc.obj) if schema is not None and schema.custom else doc.obj
+        if schema is not None and schema.conforms(instance):
+            return []
         validator = schema.validator() if schema is not None else None
         if validator is None:
             from kubelint.schema import unknown
