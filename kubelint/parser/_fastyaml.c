@@ -10,6 +10,9 @@
  * builder.py parses the text the whole way in Python, which stays the reference for every
  * result: the two must agree wherever this one answers (tests/test_parser_fast.py).
  *
+ * The events come from this module's own scanner of block YAML (_blockscan.c, included below)
+ * where it reads the text, and from libyaml where it gives way: the two give the same events.
+ *
  * Positions are tuples of numbers, 0-based (line, column) pairs: (key start, key end, value
  * start, value end) for a mapping entry, (start, end) for a list item and the root, which
  * model.as_numbers reads as it reads the marks the Python builder keeps. The documents of a long
@@ -345,14 +348,12 @@ static int pop(Builder *b, yaml_mark_t end) {
     return attach(b, frame.container, start, end, 1);
 }
 
-static int scalar(Builder *b, yaml_event_t *event) {
-    if (event->data.scalar.anchor != NULL || event->data.scalar.tag != NULL) return GIVE_UP;
-    const char *text = (const char *)event->data.scalar.value;
-    size_t length = event->data.scalar.length;
+/* A scalar's value (UTF-8) into the document: `plain` when it was written unquoted. */
+static int scalar_text(Builder *b, const char *text, size_t length, int plain, yaml_mark_t start, yaml_mark_t end) {
     PyObject *raw = PyUnicode_DecodeUTF8(text, (Py_ssize_t)length, "strict");
     if (raw == NULL) return FAILED;
     PyObject *value;
-    if (event->data.scalar.style != YAML_PLAIN_SCALAR_STYLE && event->data.scalar.style != YAML_ANY_SCALAR_STYLE) {
+    if (!plain) {
         value = raw; /* quoted or block: a string */
     } else if (length == 0) {
         value = PyDict_GetItemWithError(words, raw);
@@ -391,10 +392,17 @@ static int scalar(Builder *b, yaml_event_t *event) {
             Py_DECREF(raw);
         }
     }
-    return attach(b, value, event->start_mark, event->end_mark, 0);
+    return attach(b, value, start, end, 0);
 fail:
     Py_DECREF(raw);
     return FAILED;
+}
+
+static int scalar(Builder *b, yaml_event_t *event) {
+    if (event->data.scalar.anchor != NULL || event->data.scalar.tag != NULL) return GIVE_UP;
+    int plain = event->data.scalar.style == YAML_PLAIN_SCALAR_STYLE || event->data.scalar.style == YAML_ANY_SCALAR_STYLE;
+    return scalar_text(b, (const char *)event->data.scalar.value, event->data.scalar.length, plain,
+                       event->start_mark, event->end_mark);
 }
 
 static void clear_document(Builder *b) {
@@ -411,6 +419,43 @@ static void clear_document(Builder *b) {
     if (b->light_roots) PyList_SetSlice(b->light_roots, 0, PyList_GET_SIZE(b->light_roots), NULL);
 }
 
+static int document_start(Builder *b, yaml_mark_t mark, Py_ssize_t index, Py_ssize_t defer_from) {
+    b->doc_start = mark;
+    if (index < defer_from) {
+        b->positions = PyDict_New();
+        if (b->positions == NULL) return FAILED;
+    }
+    return 0;
+}
+
+/* The document's entry (when it has a root), and the builder cleared for the next one. */
+static int document_end(Builder *b, yaml_mark_t end, Py_ssize_t *index, Py_ssize_t compact_from, PyObject *documents) {
+    int status = 0;
+    if (b->root != NULL && b->positions != NULL && *index >= compact_from) {
+        PyObject *packed = PyObject_CallOneArg(compact_fn, b->positions);
+        if (packed == NULL) return FAILED; /* the document is cleared at the end */
+        Py_DECREF(packed);
+    }
+    if (b->root != NULL) {
+        yaml_mark_t marks[2] = {b->root_start, b->root_end};
+        PyObject *root_pos = numbers(marks, 2);
+        PyObject *light_paths = root_pos ? PyList_AsTuple(b->light_roots) : NULL;
+        PyObject *entry = light_paths ? Py_BuildValue(
+            "(nOOnnOOnn)", *index, b->root, b->positions ? b->positions : Py_None,
+            (Py_ssize_t)b->doc_start.line, (Py_ssize_t)b->doc_start.column, root_pos, light_paths,
+            (Py_ssize_t)b->doc_start.index, (Py_ssize_t)end.index) : NULL;
+        Py_XDECREF(root_pos);
+        Py_XDECREF(light_paths);
+        if (entry == NULL || PyList_Append(documents, entry) < 0) status = FAILED;
+        Py_XDECREF(entry);
+    }
+    clear_document(b);
+    (*index)++;
+    return status;
+}
+
+#include "_blockscan.c"
+
 /* build(text, light, defer_from, compact_from, max_depth) -> (documents, documents_seen, stream_end_line) or None
  *
  * documents: one tuple per document with a root, (index, obj, positions, start line, start
@@ -426,7 +471,9 @@ static PyObject *build(PyObject *self, PyObject *args) {
     int light;
     Py_ssize_t defer_from, compact_from;
     int max_depth;
-    if (!PyArg_ParseTuple(args, "Upnni", &text, &light, &defer_from, &compact_from, &max_depth)) return NULL;
+    int scanner = 1; /* 1: this module's scanner, libyaml where it gives up; 0: libyaml only; 2: the scanner only */
+    if (!PyArg_ParseTuple(args, "Upnni|i", &text, &light, &defer_from, &compact_from, &max_depth, &scanner))
+        return NULL;
     if (resolve_plain_fn == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "configure() first");
         return NULL;
@@ -449,15 +496,6 @@ static PyObject *build(PyObject *self, PyObject *args) {
         utf8 = PyBytes_AS_STRING(encoded);
         size = PyBytes_GET_SIZE(encoded);
     }
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        Py_XDECREF(encoded);
-        return PyErr_NoMemory();
-    }
-    /* No yaml_parser_set_encoding: libyaml finds UTF-8 itself and then drops a leading BOM
-     * without counting it, as it does for PyYAML's parser (a second BOM counts otherwise). */
-    yaml_parser_set_input_string(&parser, (const unsigned char *)utf8, (size_t)size);
-
     Builder b;
     memset(&b, 0, sizeof(b));
     b.light = light;
@@ -471,6 +509,31 @@ static PyObject *build(PyObject *self, PyObject *args) {
     Py_ssize_t index = 0;
     size_t stream_end_line = 0;
     int done = 0;
+    if (status == 0 && scanner) {
+        status = scan_stream(&b, (const unsigned char *)utf8, (size_t)size, defer_from, compact_from, max_depth,
+                             documents, &index, &stream_end_line);
+        done = status == 0;
+        if (status == GIVE_UP && scanner == 1) { /* libyaml reads it from the start */
+            clear_document(&b);
+            status = PyList_SetSlice(documents, 0, PyList_GET_SIZE(documents), NULL) < 0 ? FAILED : 0;
+            index = 0;
+            stream_end_line = 0;
+            b.cursor_char = b.cursor_byte = 0;
+        }
+    }
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        clear_document(&b);
+        PyMem_Free(b.frames);
+        Py_XDECREF(documents);
+        Py_XDECREF(b.shared);
+        Py_XDECREF(b.light_roots);
+        Py_XDECREF(encoded);
+        return PyErr_NoMemory();
+    }
+    /* No yaml_parser_set_encoding: libyaml finds UTF-8 itself and then drops a leading BOM
+     * without counting it, as it does for PyYAML's parser (a second BOM counts otherwise). */
+    yaml_parser_set_input_string(&parser, (const unsigned char *)utf8, (size_t)size);
     while (status == 0 && !done) {
         yaml_event_t event;
         if (!yaml_parser_parse(&parser, &event)) {
@@ -483,36 +546,10 @@ static PyObject *build(PyObject *self, PyObject *args) {
             done = 1;
             break;
         case YAML_DOCUMENT_START_EVENT:
-            b.doc_start = event.start_mark;
-            if (index < defer_from) {
-                b.positions = PyDict_New();
-                if (b.positions == NULL) status = FAILED;
-            }
+            status = document_start(&b, event.start_mark, index, defer_from);
             break;
         case YAML_DOCUMENT_END_EVENT:
-            if (b.root != NULL && b.positions != NULL && index >= compact_from) {
-                PyObject *packed = PyObject_CallOneArg(compact_fn, b.positions);
-                if (packed == NULL) {
-                    status = FAILED; /* the event is deleted below, the document cleared at the end */
-                    break;
-                }
-                Py_DECREF(packed);
-            }
-            if (b.root != NULL) {
-                yaml_mark_t marks[2] = {b.root_start, b.root_end};
-                PyObject *root_pos = numbers(marks, 2);
-                PyObject *light_paths = root_pos ? PyList_AsTuple(b.light_roots) : NULL;
-                PyObject *entry = light_paths ? Py_BuildValue(
-                    "(nOOnnOOnn)", index, b.root, b.positions ? b.positions : Py_None,
-                    (Py_ssize_t)b.doc_start.line, (Py_ssize_t)b.doc_start.column, root_pos, light_paths,
-                    (Py_ssize_t)b.doc_start.index, (Py_ssize_t)event.end_mark.index) : NULL;
-                Py_XDECREF(root_pos);
-                Py_XDECREF(light_paths);
-                if (entry == NULL || PyList_Append(documents, entry) < 0) status = FAILED;
-                Py_XDECREF(entry);
-            }
-            clear_document(&b);
-            index++;
+            status = document_end(&b, event.end_mark, &index, compact_from, documents);
             break;
         case YAML_ALIAS_EVENT:
             status = GIVE_UP;
