@@ -70,6 +70,8 @@ class _Boundaries:
         # real paths of directories whose kustomization another one uses (bases, components)
         self.used = used_kustomizations
         self.memo: dict[str, str | None] = {}
+        # (directory, stop) → the bounding directory and its kind: a tree's files share folders
+        self.roots: dict[tuple[str, str | None], tuple[str, str] | None] = {}
 
     def kind(self, directory: str) -> str | None:
         known = self.memo.get(directory, "?")
@@ -104,14 +106,20 @@ class _Boundaries:
         """The nearest bounding directory of `path` at or below `stop` (None: up to the top),
         named as `path` is (relative or absolute)."""
         directory = os.path.dirname(os.path.abspath(path))
-        stop_abs = os.path.abspath(stop) if stop is not None else None
+        key = (directory, stop)
+        if key not in self.roots:
+            self.roots[key] = self._root_of(directory, os.path.abspath(stop) if stop is not None else None)
+        found = self.roots[key]
+        return None if found is None else (_shown(found[0], path), found[1])
+
+    def _root_of(self, directory: str, stop_abs: str | None) -> tuple[str, str] | None:
+        """The bounding directory (absolute) and its kind, from `directory` up."""
         while True:
             kind = self.kind(directory)
             if kind == "chart":
-                chart = self.outermost_chart(directory, stop_abs or "/")
-                return _shown(chart or directory, path), "chart"
+                return self.outermost_chart(directory, stop_abs or "/") or directory, "chart"
             if kind is not None:
-                return _shown(directory, path), kind
+                return directory, kind
             if stop_abs is not None and directory == stop_abs:
                 return None
             parent = os.path.dirname(directory)
