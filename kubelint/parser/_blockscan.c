@@ -48,6 +48,21 @@ static void step_break(Scan *S) {
     S->m.column = 0;
 }
 
+/* The mark moved to byte `to` of the same line. */
+static void advance_to(Scan *S, size_t to) {
+    size_t chars = to - S->p;
+    for (size_t i = S->p; i < to; i++) chars -= (S->s[i] & 0xC0) == 0x80; /* UTF-8 continuation bytes */
+    S->p = to;
+    S->m.index += chars;
+    S->m.column += chars;
+}
+
+/* The byte offset of the end of the mark's line (its line break, or the end of the text). */
+static size_t line_end(const Scan *S) {
+    const unsigned char *found = memchr(S->s + S->p, '\n', S->n - S->p);
+    return found ? (size_t)(found - S->s) : S->n;
+}
+
 static int put(Scan *S, const void *data, size_t length) {
     if (S->len + length > S->cap) {
         size_t cap = (S->len + length) * 2 + 64;
@@ -107,8 +122,7 @@ static int at_document_indicator(const Scan *S) {
 static void skip_to_next_token(Scan *S) {
     for (;;) {
         while (at(S, 0) == ' ') step(S);
-        if (at(S, 0) == '#')
-            while (!eof(S) && S->s[S->p] != '\n') step(S);
+        if (at(S, 0) == '#') advance_to(S, line_end(S));
         if (at(S, 0) == '\n')
             step_break(S);
         else
@@ -119,8 +133,7 @@ static void skip_to_next_token(Scan *S) {
 /* Spaces and a comment up to the end of the line: whether nothing else is on it. */
 static int rest_of_line_blank(Scan *S) {
     while (at(S, 0) == ' ') step(S);
-    if (at(S, 0) == '#')
-        while (!eof(S) && S->s[S->p] != '\n') step(S);
+    if (at(S, 0) == '#') advance_to(S, line_end(S));
     return at(S, 0) == '\n' || eof(S);
 }
 
@@ -173,7 +186,18 @@ static int scan_plain(Scan *S, int indent, int flow, Token *t) {
                     whitespaces = 0;
                 }
             }
-            if (read_char(S) < 0) return FAILED;
+            /* the character, and every one after it that goes on the scalar as it is */
+            size_t from = S->p, to = S->p + 1;
+            while (to < S->n) {
+                unsigned char d = S->s[to];
+                if (d == ' ' || d == '\n') break;
+                if (d == ':' && (to + 1 >= S->n || blankz(S->s[to + 1]))) break;
+                if (flow && (d == ':' || d == ',' || d == '[' || d == ']' || d == '{' || d == '}')) break;
+                to++;
+            }
+            while (to < S->n && (S->s[to] & 0xC0) == 0x80) to++; /* never inside a character */
+            advance_to(S, to);
+            if (put(S, S->s + from, to - from) < 0) return FAILED;
             t->end = S->m;
         }
         if (!(at(S, 0) == ' ' || at(S, 0) == '\n')) break;
@@ -398,7 +422,7 @@ static int scan_block(Scan *S, int parent_indent, Token *t) {
         trailing_breaks = 0;
         leading_blank = at(S, 0) == ' ';
         size_t from = S->p;
-        while (!eof(S) && S->s[S->p] != '\n') step(S);
+        advance_to(S, line_end(S));
         if (put(S, S->s + from, S->p - from) < 0) return FAILED;
         if (at(S, 0) == '\n') {
             leading_break = 1;
