@@ -370,3 +370,18 @@ def test_a_pairing_across_directories_names_the_other_file(tmp_path: Path) -> No
     found = {f.rule: f.message for f in lint_paths([str(tmp_path)], Options(only=RULES)).findings}
     assert all(str(workload) not in message for message in found.values()), found
     assert len(found) == 3
+
+
+@pytest.mark.parametrize(("schema", "expected"), [
+    ({"properties": {"template": {"type": "object"}}}, "spec.template"),
+    ({"properties": {"template": {"type": "string"}, "size": {"type": "integer"}}}, None),  # text, not a pod
+    ({"properties": {"members": {"type": "array", "items": {"properties": {"image": {"type": "string"}}}}}},
+     "spec.members[].image"),
+    ({"properties": {"pools": {"additionalProperties": {"properties": {"resources": {}}}}}}, "spec.pools.*.resources"),
+    ({"properties": {"a": {"properties": {"b": {"properties": {"replicas": {"type": "integer"}}}}},
+                     "c": {"properties": {"volumes": {"type": "array", "items": {}}}}}}, "spec.c.volumes"),  # breadth first
+])
+def test_a_crds_pod_field_is_found_by_its_path(schema: dict, expected: str | None) -> None:
+    from kubelint.checks.run.facts import _named_pod_field
+
+    assert _named_pod_field(schema) == expected

@@ -340,11 +340,15 @@ def _describes_pods(name: str, schema: Any) -> bool:
 
 
 def _named_pod_field(schema: dict[str, Any]) -> str | None:
-    """The first property below `schema` named in POD_FIELDS (breadth first, bounded)."""
-    queue: deque[tuple[str, Any]] = deque([("spec", schema)])
+    """The first property below `schema` named in POD_FIELDS (breadth first, bounded).
+
+    Each queued node carries its parent's entry and its own step, not its path written out:
+    most walks find nothing in a CRD of thousands of nodes, and only a find needs its path."""
+    queue: deque[tuple[Any, str, Any]] = deque([(None, "spec", schema)])
     seen = 0
     while queue and seen < _SCHEMA_NODES:
-        path, node = queue.popleft()
+        entry = queue.popleft()
+        node = entry[2]
         seen += 1
         if not isinstance(node, dict):
             continue
@@ -352,12 +356,24 @@ def _named_pod_field(schema: dict[str, Any]) -> str | None:
         if isinstance(properties, dict):
             for name, child in properties.items():
                 if name in POD_FIELDS and _describes_pods(name, child):
-                    return f"{path}.{name}"
-                queue.append((f"{path}.{name}", child))
-        for key in ("items", "additionalProperties"):
-            if isinstance(node.get(key), dict):
-                queue.append((path + ("[]" if key == "items" else ".*"), node[key]))
+                    return _steps(entry) + "." + name
+                queue.append((entry, "." + name, child))
+        items = node.get("items")
+        if isinstance(items, dict):
+            queue.append((entry, "[]", items))
+        more = node.get("additionalProperties")
+        if isinstance(more, dict):
+            queue.append((entry, ".*", more))
     return None
+
+
+def _steps(entry: tuple[Any, str, Any]) -> str:
+    """The path of a queued node of _named_pod_field: its steps from the root, joined."""
+    steps = []
+    while entry is not None:
+        steps.append(entry[1])
+        entry = entry[0]
+    return "".join(reversed(steps))
 
 
 class _Extractor:
