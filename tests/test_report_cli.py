@@ -126,7 +126,7 @@ def test_version_says_which_yaml_parser_runs(monkeypatch: pytest.MonkeyPatch) ->
 
     if builder._fastyaml is not None:
         code, out, _ = run_cli(["--version"])
-        assert code == 0 and "YAML parser: C (kubelint/parser/_fastyaml, libyaml 0." in out
+        assert code == 0 and "YAML parser: C (kubelint/parser/_fastyaml: its own block scanner, then libyaml 0." in out
     monkeypatch.setattr(builder, "_fastyaml", None)
     code, out, _ = run_cli(["--version"])
     assert code == 0 and "YAML parser: Python (the C parser was not built at install" in out

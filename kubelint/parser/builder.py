@@ -188,7 +188,7 @@ def parser_in_use() -> str:
         ours = _fastyaml.libyaml_version()
         theirs = getattr(pyyaml().module, "get_version_string", lambda: ours)()
         also = f"; PyYAML's libyaml {theirs} for the rest" if theirs != ours else ""
-        return f"C (kubelint/parser/_fastyaml, libyaml {ours}{also})"
+        return f"C (kubelint/parser/_fastyaml: its own block scanner, then libyaml {ours}{also})"
     return "Python (the C parser was not built at install: see the README)"
 
 
