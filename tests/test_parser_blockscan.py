@@ -53,7 +53,7 @@ ANSWERED = [
     "d: \"esc \\t \\u00e9 \\x41 \\\"q\\\" \\\n  joined\"\ns: 'it''s\n\n  two'\n",
     "lines: |+\n  kept\n\n\nafter: |2-\n    indented by two\n",
     "éü: 日本語\nlist: [ä, \"ö\" ]\n",
-    "a:\n  b: 1\n  ",  # the last line's spaces: the inner mapping ends there, the outer a line below
+    "a:\n    b: 1\n  ",  # the last line's spaces: the inner mapping ends there, the outer a line below
     "   a: 1\n   b:\n     - x\n",  # a root indented
     "url: http://x:80/p#frag\nhash: a#b\ncolon: a:b\nempty: {}\nnone: []\n",
     "- [a b, c,]\n- {}\n- '' \n- \"\"\n-\n",
@@ -161,3 +161,39 @@ def test_the_scanner_reads_the_corpus_as_libyaml(corpus: Path) -> None:
     answered = [text for text in texts if _agrees(text, defer_from=3, compact_from=2)]
     # it must carry the parse, not give way to libyaml: 98% of the corpus's characters in December 2026
     assert sum(map(len, answered)) >= 0.9 * sum(map(len, texts))
+
+
+_EDITS = [" ", "  ", "\n", ":", ": ", "- ", "#", " #", '"', "'", "|", ">", "[", "]", "{", "}", ",", "---\n", "...\n",
+          "-", "?", "é", "\\", "x", "\n  ", "\n- "]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_fixtures_with_typing_mistakes_read_as_libyaml_reads_them(seed: int) -> None:
+    """A fixture with a few edits (a character typed, one deleted, a line's indentation
+    changed): the half-broken texts an editor sends while one types."""
+    rng = random.Random(seed)
+    texts = _small_fixtures()
+    for _ in range(10):
+        text = rng.choice(texts)
+        for _ in range(rng.randint(1, 3)):
+            at, edit = rng.randrange(len(text) + 1), rng.random()
+            if edit < 0.5:
+                text = text[:at] + rng.choice(_EDITS) + text[at:]
+            elif edit < 0.8:
+                text = text[:at] + text[at + 1:]
+            else:
+                lines = text.split("\n")
+                line = rng.randrange(len(lines))
+                lines[line] = " " * rng.randint(0, 3) + lines[line].lstrip(" ")
+                text = "\n".join(lines)
+        _agrees(text)
+
+
+_SMALL: list[str] = []
+
+
+def _small_fixtures() -> list[str]:
+    if not _SMALL:
+        _SMALL.extend(text for text in _texts(FIXTURES) if 0 < len(text) < 4000)
+    return _SMALL
