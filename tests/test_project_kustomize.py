@@ -487,3 +487,40 @@ def test_a_finding_at_a_key_of_the_build_lands_on_the_key_in_the_base(tmp_path: 
     (overlay / "kustomization.yaml").write_text("resources: [../base]\nnamePrefix: prod-\n")
     found = [f for f in lint_paths([str(tmp_path)], Options(cache=False)).findings if f.rule == "unknown-field"]
     assert [(f.file, f.line, f.column) for f in found] == [(str(base / "deployment.yaml"), 13, 11)]
+
+
+def test_builds_side_by_side_hand_on_an_error_and_stop_when_the_charts_fail(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception in a build reaches the caller (an internal error, not a silent gap), and
+    when the charts rendered meanwhile fail, the builds not yet begun are not begun."""
+    import threading
+
+    import kubelint.engine.rendered as rendered
+    from kubelint.engine import run
+
+    begun: list[str] = []
+    release = threading.Event()
+
+    def build(root: str, *_: object) -> str:
+        begun.append(root)
+        if root == "broken":
+            raise RuntimeError("kustomize vanished")
+        release.wait(5)
+        return f"built {root}"
+
+    monkeypatch.setattr(rendered, "build_root", build)
+    monkeypatch.setattr(run, "_BUILDS_AT_ONCE", 2)
+    release.set()
+    assert run._side_by_side([("a",), ("b",), ("c",)]) == ["built a", "built b", "built c"]
+    with pytest.raises(RuntimeError, match="kustomize vanished"):
+        run._side_by_side([("a",), ("broken",), ("c",)])
+
+    begun.clear()
+    release.clear()
+
+    def charts() -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run._side_by_side([("x",), ("y",), ("z",), ("w",)], meanwhile=charts)
+    release.set()
+    assert "z" not in begun and "w" not in begun  # two at once: the others were never begun

@@ -196,17 +196,44 @@ def _side_by_side(builds: list[tuple[Any, ...]], meanwhile: Callable[[], None] =
     if not builds:
         meanwhile()
         return []
-    from concurrent.futures import ThreadPoolExecutor
+    import threading
 
     from kubelint.engine.rendered import build_root
 
-    pool = ThreadPoolExecutor(max_workers=min(len(builds), _BUILDS_AT_ONCE))
+    # Plain threads taking the next build in turn: concurrent.futures (and the logging it
+    # imports) cost a run with Kustomize roots 5 ms of its serial start.
+    done: list[Any] = [None] * len(builds)
+    failed: list[BaseException | None] = [None] * len(builds)
+    taken = iter(range(len(builds)))
+    lock = threading.Lock()
+    stopped = threading.Event()
+
+    def take_builds() -> None:
+        while not stopped.is_set():
+            with lock:
+                index = next(taken, None)
+            if index is None:
+                return
+            try:
+                done[index] = build_root(*builds[index])
+            except BaseException as exc:  # handed to the caller's thread below
+                failed[index] = exc
+
+    threads = [threading.Thread(target=take_builds, name="kubelint-build", daemon=True)
+               for _ in range(min(len(builds), _BUILDS_AT_ONCE))]
+    for thread in threads:
+        thread.start()
     try:
-        started = [pool.submit(build_root, *args) for args in builds]
         meanwhile()
-        return [future.result() for future in started]
-    finally:  # after an interrupt or a failed chart, the builds not yet begun are not begun
-        pool.shutdown(wait=False, cancel_futures=True)
+        for thread in threads:
+            thread.join()
+    except BaseException:  # an interrupt or a failed chart: the builds not yet begun are not begun
+        stopped.set()
+        raise
+    for problem in failed:
+        if problem is not None:
+            raise problem
+    return done
 
 
 # Kustomize builds run at once: kustomize is a Go program that uses more than one core itself.
