@@ -56,7 +56,7 @@ except ImportError:  # pragma: no cover - an interpreter without the module
 
 SECTION = "results"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
-FORMAT = 4  # of a pack and of the keys: bump when either changes
+FORMAT = 5  # of a pack and of the keys: bump when either changes
 _MAGIC = b"KLRC%d\n" % FORMAT
 _TOUCH_AFTER = 3600.0  # seconds: a hit refreshes an older entry's mtime (the LRU order)
 _PRUNE_TO = 0.8  # a prune removes entries down to this share of max_bytes
@@ -309,8 +309,10 @@ class ResultCache:
     Reads load the pack once, at the first `get`. `flush()` reads the pack again, adds this
     run's entries and writes it whole, to a temporary file renamed over the old one: a reader
     sees the old pack or the new one, and two runs that flush at once lose each other's new
-    entries at worst (misses next time, never a wrong value). Each entry carries a checksum of
-    its key and payload, so a damaged pack gives misses, never a wrong value.
+    entries at worst (misses next time, never a wrong value). Where there is no pack yet, the
+    received entries' temporary file is already one and is renamed into place. Each entry
+    carries a checksum of its key and payload, so a damaged pack gives misses, never a wrong
+    value.
 
     No method raises for a storage problem: `get` misses, `put` and `flush` return False."""
 
@@ -325,7 +327,10 @@ class ResultCache:
         self._stored: dict[str, Entry] | None = None  # the pack as read, at the first get
         self._pending: dict[str, Entry] = {}  # made by this process (or received) since the last flush
         self._spill: Any = None  # received entries, kept on disk until the flush (see receive)
+        self._spill_path = ""
+        self._spill_start = 0  # where the spill's entries start, after its pack header
         self._spilled: set[str] = set()
+        self._spilled_bytes = 0
         self._used: list[str] = []  # stored keys this run hit: their age is refreshed at flush
 
     @classmethod
@@ -386,20 +391,27 @@ class ResultCache:
     def receive(self, entries: Mapping[str, Entry]) -> None:
         """Entries another process made (`drain()`), to be written by this one's flush.
 
-        They wait in an anonymous temporary file, not in memory: a big run's entries would sit
-        in this process while its workers run (20 MB of the 20,000 generated documents, a
-        tenth of the run's peak over all processes)."""
+        They wait on disk, not in memory: a big run's entries would sit in this process while
+        its workers run (20 MB of the 20,000 generated documents, a tenth of the run's peak
+        over all processes). They wait in a pack's format, in a temporary file beside the
+        pack, so that a first run's flush renames that file into place instead of reading
+        14 MB (the corpus's) back and writing them again (see flush)."""
         if not entries:
             return
         try:
             if self._spill is None:
-                import tempfile
-
                 os.makedirs(self.directory, mode=0o700, exist_ok=True)
-                # open across receive() calls, closed by _unspill; the file is gone if we are killed
-                self._spill = tempfile.TemporaryFile(dir=self.directory)  # noqa: SIM115
+                path = _temporary(self.path)
+                # open across receive() calls, closed by flush or _unspill; a killed run's
+                # file goes at a later flush (_prune_others)
+                self._spill = open(path, "w+b")  # noqa: SIM115
+                self._spill_path = path
+                self._spill.write(_MAGIC)
+                pickle.dump(self.run_key, self._spill, protocol=pickle.HIGHEST_PROTOCOL)
+                self._spill_start = self._spill.tell()
             pickle.dump(dict(entries), self._spill, protocol=pickle.HIGHEST_PROTOCOL)
             self._spilled.update(entries)
+            self._spilled_bytes += sum(len(entry[2]) for entry in entries.values())
         except OSError:
             self._pending.update(entries)
 
@@ -407,23 +419,53 @@ class ResultCache:
         """The spilled entries back into memory: for the flush, or a get of one of them."""
         spill, self._spill = self._spill, None
         self._spilled = set()
+        self._spilled_bytes = 0
         if spill is None:
             return
         with spill:
             try:
-                spill.seek(0)
+                spill.seek(self._spill_start)
                 while True:
                     self._pending.update(pickle.load(spill))
             except EOFError:
                 pass
             except Exception:  # unreadable: those entries are not stored (misses next time)
                 pass
+        _unlink(self._spill_path)
+
+    def _flush_spill(self) -> bool:
+        """A first run's flush: the spill file, this process's entries added, becomes the pack.
+
+        Only when no pack is there (nothing to merge: a first run, or after `cache clear`),
+        no entry was read (none to refresh) and the entries fit `max_bytes`; False otherwise,
+        and the flush reads the spill back and writes the pack whole."""
+        if self._spill is None or self._used or self._spilled_bytes > self.max_bytes or os.path.exists(self.path):
+            return False
+        spill, self._spill = self._spill, None
+        try:
+            with spill:
+                if self._pending:
+                    pickle.dump(self._pending, spill, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(self._spill_path, self.path)  # atomic: a reader sees a whole pack or none
+        except OSError:
+            _unlink(self._spill_path)
+            self._pending = {}
+            self._spilled = set()
+            return False
+        self._stored = None  # read from the pack when asked
+        self._pending = {}
+        self._spilled = set()
+        self._spilled_bytes = 0
+        self._prune_others()
+        return True
 
     def flush(self) -> bool:
         """Write this run's entries, with the pack's others, in one file; drop entries unused for
         a week, the least recently used ones when the pack is over `max_bytes`, and other run
         keys' packs, least recently written first, when all of them are over `max_bytes`.
         True when something was written."""
+        if self._flush_spill():
+            return True
         self._unspill()
         now = time.time()
         stale = [k for k in self._used if self._stored and now - self._stored[k][0] > _TOUCH_AFTER]
@@ -495,24 +537,46 @@ def _value(file_key: str, entry: Any) -> tuple[Any] | None:
 
 
 def _read_pack(path: str, run_key: str) -> dict[str, Entry]:
-    """The entries of a pack file; {} when it is missing, damaged or of another run key."""
+    """The entries of a pack file; {} when it is missing, damaged or of another run key.
+
+    A pack is _MAGIC, its run key pickled, then one or more pickled dicts of entries (a
+    flush writes one; a first run's spill, renamed into place, one per batch of its workers)."""
     try:
         with open(path, "rb") as handle:
-            if handle.read(len(_MAGIC)) != _MAGIC:
-                return {}
-            stored_key, entries = pickle.load(handle)  # frame by frame: no second copy of the file
+            return _read_chunks(handle, run_key)
     except OSError:
         return {}
     except Exception:  # damaged: every entry is a miss, and the next flush replaces it
         return {}
-    if stored_key != run_key or not isinstance(entries, dict):
+
+
+def _read_chunks(handle: Any, run_key: str | None) -> dict[str, Entry]:
+    """A pack's entries read frame by frame (no second copy of the file); {} for another run
+    key (None: any). Raises what a damaged pack raises."""
+    if handle.read(len(_MAGIC)) != _MAGIC:
         return {}
-    return entries
+    stored_key = pickle.load(handle)
+    if run_key is not None and stored_key != run_key:
+        return {}
+    entries: dict[str, Entry] = {}
+    while True:
+        try:
+            chunk = pickle.load(handle)
+        except EOFError:
+            return entries
+        if not isinstance(chunk, dict):
+            return {}
+        entries.update(chunk)
+
+
+def _temporary(path: str) -> str:
+    """A temporary file's name beside `path`, unique to this process and call."""
+    return f"{path}.{os.getpid()}.{os.urandom(4).hex()}{_TEMP_SUFFIX}"
 
 
 def _write_pack(path: str, run_key: str, entries: dict[str, Entry]) -> bool:
     folder = os.path.dirname(path)
-    partial = f"{path}.{os.getpid()}.{os.urandom(4).hex()}{_TEMP_SUFFIX}"
+    partial = _temporary(path)
     try:
         try:
             _write_entries(partial, run_key, entries)
@@ -535,7 +599,8 @@ def _write_entries(path: str, run_key: str, entries: dict[str, Entry]) -> None:
     """pickle.dump writes frame by frame: a big run's pack is never a second time in memory."""
     with open(path, "wb") as handle:
         handle.write(_MAGIC)
-        pickle.dump((run_key, entries), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(run_key, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(entries, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _scan(directory: str) -> Iterator[tuple[str, os.stat_result]]:
@@ -566,9 +631,7 @@ def _versions(base: str) -> list[str]:
 def _entries_in(path: str) -> int:
     try:
         with open(path, "rb") as handle:
-            data = handle.read()
-        _, entries = pickle.loads(memoryview(data)[len(_MAGIC):]) if data.startswith(_MAGIC) else (None, {})
-        return len(entries) if isinstance(entries, dict) else 0
+            return len(_read_chunks(handle, None))
     except Exception:
         return 0
 

@@ -6,6 +6,7 @@ tested with the runner."""
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import multiprocessing
 import os
@@ -478,10 +479,11 @@ def test_a_pack_is_a_pickle_of_checksummed_entries(store: ResultCache) -> None:
     key = file_key(b"a")
     store.put(key, VALUE)
     store.flush()
-    data = Path(store.path).read_bytes()
     assert Path(store.path).name == store.run_key + ".pack"
-    assert data.startswith(b"KLRC4\n")
-    run_key, entries = pickle.loads(data[len(b"KLRC4\n"):])
+    with open(store.path, "rb") as handle:
+        assert handle.read(6) == b"KLRC5\n"
+        run_key, entries = pickle.load(handle), pickle.load(handle)
+        assert handle.read() == b""
     assert run_key == store.run_key and list(entries) == [key]
     used, checksum, payload = entries[key]
     assert pickle.loads(payload) == VALUE and len(checksum) == 16 and used > 0
@@ -516,7 +518,7 @@ def test_a_damaged_big_entry_is_a_miss(store: ResultCache) -> None:
 
 
 def test_received_entries_wait_on_disk_and_reach_the_pack(store: ResultCache) -> None:
-    """A parent's workers' entries are spilled to an anonymous file until the flush."""
+    """A parent's workers' entries are spilled to a temporary file until the flush."""
     worker = ResultCache(store.directory, store.run_key)
     keys = [file_key(b"%d" % n) for n in range(3)]
     for n, key in enumerate(keys):
@@ -531,3 +533,56 @@ def test_received_entries_wait_on_disk_and_reach_the_pack(store: ResultCache) ->
     again = ResultCache(store.directory, store.run_key)
     assert [again.get(k) for k in keys] == [{"n": 0}, {"n": 1}, {"n": 2}]
     assert again.get(file_key(b"own")) == "mine"
+
+
+def test_a_first_runs_spill_becomes_the_pack(store: ResultCache) -> None:
+    """With no pack yet, the flush renames the received entries' file into place (a pack of
+    several chunks) instead of reading them back; every entry, its own ones too, reads back."""
+    worker = ResultCache(store.directory, store.run_key)
+    keys = [file_key(b"w%d" % n) for n in range(4)]
+    for n, key in enumerate(keys):
+        worker.put(key, {"n": n})
+        store.receive(worker.drain())  # one chunk each
+    store.put(file_key(b"own"), "mine")
+    spill = store._spill_path
+    assert os.path.exists(spill) and not os.path.exists(store.path)
+    assert store.flush() is True
+    assert not os.path.exists(spill) and os.listdir(store.directory) == [Path(store.path).name]
+    with open(store.path, "rb") as handle:
+        handle.read(6)
+        chunks = []
+        with contextlib.suppress(EOFError):
+            while True:
+                chunks.append(pickle.load(handle))
+    assert chunks[0] == store.run_key and len(chunks) == 1 + len(keys) + 1  # the key, each batch, its own
+    again = ResultCache(store.directory, store.run_key)
+    assert [again.get(k) for k in keys] == [{"n": n} for n in range(4)] and again.get(file_key(b"own")) == "mine"
+    assert store.get(keys[2]) == {"n": 2}  # the flushing cache reads the pack it wrote
+    assert resultcache.info(Path(store.directory).parent)["entries"] == len(keys) + 1
+
+
+def test_a_spill_is_merged_into_a_pack_already_there(store: ResultCache) -> None:
+    """A pack another run wrote meanwhile, or this run read, is kept: its entries and the
+    received ones are written together, and no temporary file stays."""
+    first = ResultCache(store.directory, store.run_key)
+    first.put(file_key(b"old"), "old")
+    assert first.flush() is True
+    worker = ResultCache(store.directory, store.run_key)
+    worker.put(file_key(b"new"), "new")
+    store.receive(worker.drain())
+    assert store.flush() is True
+    assert os.listdir(store.directory) == [Path(store.path).name]
+    again = ResultCache(store.directory, store.run_key)
+    assert again.get(file_key(b"old")) == "old" and again.get(file_key(b"new")) == "new"
+
+
+def test_a_spill_over_the_bound_is_pruned_not_renamed(tmp_path: Path) -> None:
+    """Received entries over max_bytes go through the flush that drops the oldest."""
+    small = ResultCache(tmp_path / "v", "k" * 32, max_bytes=3000)
+    worker = ResultCache(tmp_path / "v", "k" * 32)
+    for n in range(6):
+        worker.put(file_key(b"%d" % n), "x" * 1000)
+        small.receive(worker.drain())
+    assert small.flush() is True
+    kept = ResultCache(tmp_path / "v", "k" * 32)
+    assert kept.stored() < 6 and sum(len(e[2]) for e in kept._stored.values()) <= 3000  # type: ignore[union-attr]
