@@ -82,11 +82,13 @@ def test_a_finding_inside_a_schema_is_at_its_exact_place(tmp_path: Path) -> None
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="the real-world corpus is not beside the repository (../shared/corpus)")
-def test_light_and_full_parses_agree_on_the_corpus_crds() -> None:
+def test_light_and_full_parses_agree_on_the_corpus_crds(each_builder: str) -> None:
     checked = 0
     for path in sorted(CORPUS.rglob("*")):
         if path.suffix not in (".yaml", ".yml") or not path.is_file():
             continue
+        if each_builder == "python" and path.stat().st_size > 1 << 20:
+            continue  # the Python builder's two parses of the bundles of megabytes took 9 s; the C one reads them all
         data = path.read_bytes()
         if b"CustomResourceDefinition" not in data:
             continue
