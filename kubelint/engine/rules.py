@@ -9,6 +9,7 @@ work is refused before any manifest is read, never an error on every document.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -152,7 +153,18 @@ def where(path: Path | str, field_path: tuple[Any, ...]) -> str:
 
 
 def rule_files(directory: Path) -> list[Path]:
-    return sorted(directory.rglob("*.yaml"))
+    return files_ending(directory, ".yaml")
+
+
+def files_ending(directory: Path, suffix: str) -> list[Path]:
+    """The files under `directory` named *`suffix`, in pathlib's order (by path components).
+
+    os.walk, not Path.rglob: a one-file run lists the rules and the checks each time, and
+    pathlib's globbing and sorting took 1.5 ms of it against 0.5."""
+    found = []
+    for folder, _, names in os.walk(directory, followlinks=True):
+        found += [os.path.join(folder, name) for name in names if name.endswith(suffix)]
+    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
 
 
 # ------------------------------------------------------------------------------ the contract
@@ -391,7 +403,7 @@ def builtin_rules() -> dict[str, Rule]:
     from kubelint import cache
 
     paths = rule_files(data_dir("rules"))
-    checks = sorted((Path(__file__).resolve().parent.parent / "checks").rglob("*.py"))
+    checks = files_ending(Path(__file__).resolve().parent.parent / "checks", ".py")
     stamped = [str(p) for p in paths] + [str(data_dir("schemas") / "rule.schema.json"), __file__,
                                          *(str(p) for p in checks)]
     loaded = cache.cached("rules", stamped, functools.partial(_validated_rule_files, paths))
