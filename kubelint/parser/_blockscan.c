@@ -154,6 +154,15 @@ static yaml_mark_t eof_mark(const Scan *S, int col) {
     return col > (int)S->m.column ? S->m : stream_end_mark(S);
 }
 
+/* A quoted or block scalar's token begins at the mark, its indicator stepped over. */
+static void begin_token(Scan *S, Token *t) {
+    S->len = 0;
+    t->start = S->m;
+    t->plain = 0;
+    t->multiline = 0;
+    step(S);
+}
+
 /* libyaml 0.2.5's scan_plain_scalar, for `indent` (its parser->indent + 1), in the block
  * context when `flow` is 0; in a flow collection (one line) it gives up where libyaml's
  * reading of `:` differs between versions. */
@@ -232,11 +241,7 @@ static int hex_digit(unsigned char c) {
 /* libyaml 0.2.5's scan_flow_scalar: a single- or double-quoted scalar. */
 static int scan_quoted(Scan *S, int single, Token *t) {
     size_t whitespaces = 0, trailing_breaks = 0;
-    S->len = 0;
-    t->start = S->m;
-    t->plain = 0;
-    t->multiline = 0;
-    step(S);
+    begin_token(S, t);
     for (;;) {
         if (at_document_indicator(S) || eof(S)) return GIVE_UP;
         int leading_blanks = 0, leading_break = 0;
@@ -379,11 +384,7 @@ static int scan_block(Scan *S, int parent_indent, Token *t) {
     int literal = at(S, 0) == '|';
     int chomping = 0, increment = 0, indent = 0, leading_blank = 0, trailing_blank = 0;
     size_t leading_break = 0, trailing_breaks = 0;
-    S->len = 0;
-    t->start = S->m;
-    t->plain = 0;
-    t->multiline = 0;
-    step(S);
+    begin_token(S, t);
     unsigned char c = at(S, 0);
     if (c == '+' || c == '-') {
         chomping = c == '+' ? 1 : -1;

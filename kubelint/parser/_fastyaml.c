@@ -522,18 +522,15 @@ static PyObject *build(PyObject *self, PyObject *args) {
         }
     }
     yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        clear_document(&b);
-        PyMem_Free(b.frames);
-        Py_XDECREF(documents);
-        Py_XDECREF(b.shared);
-        Py_XDECREF(b.light_roots);
-        Py_XDECREF(encoded);
-        return PyErr_NoMemory();
+    int parser_ready = yaml_parser_initialize(&parser);
+    if (!parser_ready) {
+        PyErr_NoMemory();
+        status = FAILED;
+    } else {
+        /* No yaml_parser_set_encoding: libyaml finds UTF-8 itself and then drops a leading BOM
+         * without counting it, as it does for PyYAML's parser (a second BOM counts otherwise). */
+        yaml_parser_set_input_string(&parser, (const unsigned char *)utf8, (size_t)size);
     }
-    /* No yaml_parser_set_encoding: libyaml finds UTF-8 itself and then drops a leading BOM
-     * without counting it, as it does for PyYAML's parser (a second BOM counts otherwise). */
-    yaml_parser_set_input_string(&parser, (const unsigned char *)utf8, (size_t)size);
     while (status == 0 && !done) {
         yaml_event_t event;
         if (!yaml_parser_parse(&parser, &event)) {
@@ -577,7 +574,7 @@ static PyObject *build(PyObject *self, PyObject *args) {
         }
         yaml_event_delete(&event);
     }
-    yaml_parser_delete(&parser);
+    if (parser_ready) yaml_parser_delete(&parser);
     if (status == 0)
         result = Py_BuildValue("(Onn)", documents, index, (Py_ssize_t)stream_end_line);
     else if (status == GIVE_UP) {
