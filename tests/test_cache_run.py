@@ -288,3 +288,62 @@ def test_each_file_is_hashed_once_a_run(tmp_path: Path, cache_dir: Path, monkeyp
     hashed.clear()
     assert _report(str(project)) == cold  # warm
     assert hashed.count(crd_size) == 1
+
+
+def _linted_sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the sources linted afresh (a cache hit lints none), as the run goes."""
+    from kubelint.engine.linter import Linter
+
+    seen: list[str] = []
+    original = Linter.lint_source
+
+    def recording(self: Linter, source: Any) -> Any:
+        seen.append(source.path)
+        return original(self, source)
+
+    monkeypatch.setattr(Linter, "lint_source", recording)
+    return seen
+
+
+def test_a_built_kustomize_root_is_linted_again_only_when_its_output_changes(
+        tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubelint.project.kustomize import find_kustomize
+
+    if find_kustomize() is None:
+        pytest.skip("neither kustomize nor kubectl is on PATH")
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "kustomization.yaml").write_text("resources: [deploy.yaml]\ncommonLabels: {team: shop}\n")
+    (root / "deploy.yaml").write_text(DEPLOYMENT)
+    seen = _linted_sources(monkeypatch)
+    cold = _report(str(root))
+    assert any(name.endswith("(built)") for name in seen)
+    seen.clear()
+    assert _report(str(root)) == cold  # nothing changed: the build's outcome comes from the cache
+    assert not any(name.endswith("(built)") for name in seen)
+    (root / "deploy.yaml").write_text(DEPLOYMENT.replace("nginx:1.27", "nginx:latest"))
+    seen.clear()
+    changed = _report(str(root))
+    assert any(name.endswith("(built)") for name in seen)  # a new output: linted afresh
+    assert changed == _report("--no-cache", str(root))
+    assert "image-tag" in {f["rule"] for f in json.loads(changed)["findings"]}
+
+
+def test_a_built_root_with_custom_resources_is_always_linted_afresh(
+        tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its findings depend on the CRDs of the run, which the rendered source's key does not hold."""
+    from kubelint.project.kustomize import find_kustomize
+
+    if find_kustomize() is None:
+        pytest.skip("neither kustomize nor kubectl is on PATH")
+    root = tmp_path / "app"
+    root.mkdir()
+    (root / "kustomization.yaml").write_text("resources: [crd.yaml, backup.yaml]\n")
+    (root / "crd.yaml").write_text(CRD % "integer")
+    (root / "backup.yaml").write_text(BACKUP)
+    seen = _linted_sources(monkeypatch)
+    cold = _same_warm_and_fresh(str(root))
+    assert "schema-invalid" in {f["rule"] for f in cold["findings"]}
+    seen.clear()
+    assert _report(str(root)) == json.dumps(cold, sort_keys=True)
+    assert any(name.endswith("(built)") for name in seen)

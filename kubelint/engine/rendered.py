@@ -54,6 +54,8 @@ class Rendering:
     findings: list[Finding] = field(default_factory=list)
     # virtual file → the root it was built from, for "(in overlays/a, overlays/b)"
     roots: dict[str, str] = field(default_factory=dict)
+    # virtual file → the text rendered, which keys its outcome in the result cache
+    texts: dict[str, str] = field(default_factory=dict)
 
 
 def _finding(rule: Rule | None, message: str, file: str, line: int = 1, column: int = 1) -> list[Finding]:
@@ -130,6 +132,7 @@ def render_chart(chart: str, options: Any, rules: dict[str, Rule]) -> Rendering:
     for doc in result.documents:
         name = f"{doc.template} (rendered #{doc.index + 1})"
         out.sources.append(load_text(doc.text, name))
+        out.texts[name] = doc.text
         out.remaps[name] = _helm_remap(doc, values_files, chart)
     return out
 
@@ -258,6 +261,7 @@ def build_root(root: str, options: Any, rules: dict[str, Rule], tool: tuple[str,
     name = f"{result.kustomization} (built)"
     source = load_text(result.text, name)
     out.sources.append(source)
+    out.texts[name] = result.text
     out.remaps[name] = _kustomize_remap(result, source.documents)
     out.roots[name] = root
     return out

@@ -276,7 +276,7 @@ def _lint_project(project: Project, linter: Linter, kustomize: KustomizeInfo, st
         outcomes = lint_in_two_passes(linter, on_disk, jobs, stdin_source, done)
     if rendering is not None:
         for source in rendering.sources:  # in this process: a few objects per chart or root
-            outcomes.append(linter.lint_source(source))
+            outcomes.append(linter.lint_rendered(source, rendering.texts.get(source.path)))
     hidden = set(context)
     virtual = set(rendering.remaps) if rendering is not None else set()
     for outcome in outcomes:
