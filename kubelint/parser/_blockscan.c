@@ -640,9 +640,7 @@ static int scan_stream(Builder *b, const unsigned char *text, size_t size, Py_ss
     int first = 1;
     while (status == 0 && !eof(&S)) {
         yaml_mark_t start = S.m;
-        int explicit = 0;
         if (at_document_indicator(&S) && at(&S, 0) == '-') {
-            explicit = 1;
             step(&S);
             step(&S);
             step(&S);
@@ -658,9 +656,8 @@ static int scan_stream(Builder *b, const unsigned char *text, size_t size, Py_ss
         first = 0;
         status = document_start(b, start, *index, defer_from);
         if (status) break;
-        if (eof(&S) || at_document_indicator(&S)) {
+        if (eof(&S) || at_document_indicator(&S)) { /* `---` and nothing: an empty document */
             status = empty_scalar(b, eof(&S) ? stream_end_mark(&S) : S.m);
-            (void)explicit;
         } else {
             status = block_node(&S, b, -1, 0, max_depth);
             if (status == 0 && !eof(&S) && !at_document_indicator(&S)) status = GIVE_UP;
