@@ -305,16 +305,23 @@ def _linted_sources(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
-def test_a_built_kustomize_root_is_linted_again_only_when_its_output_changes(
-        tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _kustomize_root(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A Kustomize root of `files` (name → text); the test skips where no kustomize can build it."""
     from kubelint.project.kustomize import find_kustomize
 
     if find_kustomize() is None:
         pytest.skip("neither kustomize nor kubectl is on PATH")
     root = tmp_path / "app"
     root.mkdir()
-    (root / "kustomization.yaml").write_text("resources: [deploy.yaml]\ncommonLabels: {team: shop}\n")
-    (root / "deploy.yaml").write_text(DEPLOYMENT)
+    for name, text in files.items():
+        (root / name).write_text(text)
+    return root
+
+
+def test_a_built_kustomize_root_is_linted_again_only_when_its_output_changes(
+        tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = _kustomize_root(tmp_path, {"kustomization.yaml": "resources: [deploy.yaml]\ncommonLabels: {team: shop}\n",
+                                      "deploy.yaml": DEPLOYMENT})
     seen = _linted_sources(monkeypatch)
     cold = _report(str(root))
     assert any(name.endswith("(built)") for name in seen)
@@ -332,15 +339,8 @@ def test_a_built_kustomize_root_is_linted_again_only_when_its_output_changes(
 def test_a_built_root_with_custom_resources_is_always_linted_afresh(
         tmp_path: Path, cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its findings depend on the CRDs of the run, which the rendered source's key does not hold."""
-    from kubelint.project.kustomize import find_kustomize
-
-    if find_kustomize() is None:
-        pytest.skip("neither kustomize nor kubectl is on PATH")
-    root = tmp_path / "app"
-    root.mkdir()
-    (root / "kustomization.yaml").write_text("resources: [crd.yaml, backup.yaml]\n")
-    (root / "crd.yaml").write_text(CRD % "integer")
-    (root / "backup.yaml").write_text(BACKUP)
+    root = _kustomize_root(tmp_path, {"kustomization.yaml": "resources: [crd.yaml, backup.yaml]\n",
+                                      "crd.yaml": CRD % "integer", "backup.yaml": BACKUP})
     seen = _linted_sources(monkeypatch)
     cold = _same_warm_and_fresh(str(root))
     assert "schema-invalid" in {f["rule"] for f in cold["findings"]}
