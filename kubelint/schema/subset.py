@@ -119,6 +119,17 @@ def verdict(schema: Any, instance: Any) -> Verdict:
         return None
 
 
+def _some(verdicts: Iterable[Verdict]) -> Verdict:
+    """At least one is True (the rest not looked at), else None when one cannot be told, else False."""
+    result: Verdict = False
+    for found in verdicts:
+        if found:
+            return True
+        if found is None:
+            result = None
+    return result
+
+
 class _Walk:
     """One verdict: the root schema (for `$ref`) and the patterns compiled along the way."""
 
@@ -187,14 +198,7 @@ class _Walk:
     def _enum(self, options: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         if type(options) is not list:
             return None
-        outcome: Verdict = False
-        for option in options:
-            same = json_equal(option, value)
-            if same:
-                return True
-            if same is None:
-                outcome = None
-        return outcome
+        return _some(json_equal(option, value) for option in options)
 
     def _const(self, option: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         return json_equal(option, value)
@@ -278,14 +282,7 @@ class _Walk:
     def _any_of(self, subs: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         if type(subs) is not list or not subs:
             return None
-        result: Verdict = False
-        for sub in subs:
-            found = self.check(sub, value)
-            if found:
-                return True
-            if found is None:
-                result = None
-        return result
+        return _some(self.check(sub, value) for sub in subs)
 
     def _one_of(self, subs: Any, value: Any, schema: dict[str, Any]) -> Verdict:
         if type(subs) is not list or not subs:
