@@ -40,6 +40,33 @@ def explain_all(schema: Mapping[str, Any], data: Any, prefix: FieldPath = (), *,
         for item in explain(error, schema, prefix, whole=whole, aliases=aliases):
             if item not in out:
                 out.append(item)
+    return out + [item for item in regex_problems(schema, data, tuple(prefix), whole) if item not in out]
+
+
+def regex_problems(schema: Mapping[str, Any], data: Any, where: FieldPath = (), whole: str = "the file") -> list[Explained]:
+    """Strings the schema declares `format: regex` that Python's `re` cannot compile.
+
+    Why here: the validator leaves formats unchecked (and would check ECMA-262, not the `re`
+    syntax the checks compile with), and a check compiles its patterns lazily, on the first
+    value it meets; a bad one must be a mistake of the config or rule file, at its line."""
+    out: list[Explained] = []
+    if schema.get("format") == "regex" and isinstance(data, str):
+        import re
+
+        try:
+            re.compile(data)
+        except re.error as exc:
+            shown = format_path(where) or whole
+            out.append(Explained(where, f"{shown}: `{data}` is not a regular expression ({exc})"))
+    properties = schema.get("properties")
+    if isinstance(data, dict) and isinstance(properties, Mapping):
+        for key, value in data.items():
+            if isinstance(properties.get(key), Mapping):
+                out += regex_problems(properties[key], value, (*where, key), whole)
+    items = schema.get("items")
+    if isinstance(data, list) and isinstance(items, Mapping):
+        for index, value in enumerate(data):
+            out += regex_problems(items, value, (*where, index), whole)
     return out
 
 

@@ -95,6 +95,15 @@ def test_a_wrong_rule_parameter_is_reported_at_its_line(tmp_path: Path) -> None:
     assert "CFG:2:17: rule `yaml-syntax` takes no parameters" in err
 
 
+def test_a_parameter_that_is_no_regular_expression_is_reported_at_its_line(tmp_path: Path) -> None:
+    """The check compiles its patterns on the first env value it meets: a bad one must be the
+    config's mistake, not a traceback (or nothing, in a run without env values)."""
+    err = _config_error(tmp_path, "rules:\n  secret-in-env:\n    params:\n      names: [ok, '(unclosed']\n")
+    assert err.strip() == ("kubelint: CFG:4:19: rules.secret-in-env.params.names[1]: `(unclosed` is not a regular "
+                   "expression (missing ), unterminated subpattern at position 0) (parameters of rule "
+                   "`secret-in-env`)")
+
+
 def test_rule_parameters_from_the_config_are_used(tmp_path: Path) -> None:
     cfg = tmp_path / ".kubelint.yaml"
     cfg.write_text("rules:\n  image-tag:\n    params: {floating: [latest, stable]}\n")

@@ -76,6 +76,14 @@ def test_an_undeclared_parameter_is_refused_at_its_line_with_a_guess(tmp_path: P
                    "`floating`? (known: floating) (parameters of check image-tag)")
 
 
+def test_a_parameter_that_is_no_regular_expression_is_refused_at_its_line(tmp_path: Path) -> None:
+    directory = _rule(tmp_path, "house-secret", "target: container\ncheck: secret-in-env\nparams:\n"
+                                                "  names: ['.*KEY', '[unclosed']\nmessages: {default: a, private-key: b}\n")
+    assert _refused(directory) == (f"{directory / 'house-secret.yaml'}:8:20: params.names[1]: `[unclosed` is not "
+                                   "a regular expression (unterminated character set at position 0) (parameters "
+                                   "of check secret-in-env)")
+
+
 def test_an_unknown_placeholder_is_refused_at_the_messages_line_with_the_allowed_ones(tmp_path: Path) -> None:
     directory = _rule(tmp_path, "house-registry", "target: container\nschema: {required: [image]}\n"
                                                   "message: \"{kind} `{name}` has no image\"\n")

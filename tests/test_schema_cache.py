@@ -78,9 +78,35 @@ def test_rule_files_and_tables_read_back_the_same(tmp_path: Path, monkeypatch: p
     monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path))
     assert fresh() == parsed  # written
     assert len(list((tmp_path / "data").glob("*.json"))) == len(parsed[0]) + 1
+    assert len(list((tmp_path / "rules").glob("*.pickle"))) == 1  # the rules, ready to use
     assert fresh() == parsed  # read back
     builtin_rules.cache_clear()
     lifecycle_table.cache_clear()
+
+
+def test_a_pickled_entry_reads_back_its_objects_and_a_damaged_one_is_rebuilt(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from kubelint import cache
+    from kubelint.engine.rules import builtin_rules
+
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path))
+    stamped = tmp_path / "input.txt"
+    stamped.write_text("one")
+    built: list[int] = []
+
+    def build() -> dict[str, object]:
+        built.append(1)
+        return {"rule": builtin_rules()["image-tag"], "pair": (1, "a"), "set": frozenset({2})}
+
+    first = cache.cached("objects", [str(stamped)], build, objects=True)
+    again = cache.cached("objects", [str(stamped)], build, objects=True)
+    assert again == first and len(built) == 1  # read back, tuples and frozensets kept
+    assert isinstance(again["pair"], tuple) and again["rule"] is not first["rule"]
+    (entry,) = (tmp_path / "objects").glob("*.pickle")
+    entry.write_bytes(b"\x80\x05garbage")
+    assert cache.cached("objects", [str(stamped)], build, objects=True) == first and len(built) == 2
+    stamped.write_text("two, a new stamp")
+    assert cache.cached("objects", [str(stamped)], build, objects=True) == first and len(built) == 3
 
 
 def test_the_served_kinds_read_back_without_the_definitions(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -157,14 +157,17 @@ def rule_files(directory: Path) -> list[Path]:
 
 
 def files_ending(directory: Path, suffix: str) -> list[Path]:
-    """The files under `directory` named *`suffix`, in pathlib's order (by path components).
+    """The files under `directory` named *`suffix`, in pathlib's order (by path components)."""
+    return [Path(path) for path in _names_ending(str(directory), suffix)]
 
-    os.walk, not Path.rglob: a one-file run lists the rules and the checks each time, and
-    pathlib's globbing and sorting took 1.5 ms of it against 0.5."""
+
+def _names_ending(directory: str, suffix: str) -> list[str]:
+    """files_ending as strings: os.walk, not Path.rglob, since a one-file run lists the rules
+    and the checks each time, and pathlib's globbing and sorting took 1.5 ms of it against 0.5."""
     found = []
     for folder, _, names in os.walk(directory, followlinks=True):
         found += [os.path.join(folder, name) for name in names if name.endswith(suffix)]
-    return [Path(path) for path in sorted(found, key=lambda path: path.split(os.sep))]
+    return sorted(found, key=lambda path: path.split(os.sep))
 
 
 # ------------------------------------------------------------------------------ the contract
@@ -395,26 +398,32 @@ def _validated_rule_files(paths: list[Path]) -> list[dict[str, Any]]:
 def builtin_rules() -> dict[str, Rule]:
     """Every shipped rule by id, in a stable order.
 
-    The rule files, read, validated and held to their checks' contracts, are one entry of
+    The rules, read, validated and held to their checks' contracts, are one entry of
     kubelint's disk cache (keyed by the stamps of every rule file, the rule schema, this
-    module and the checks): a one-file pre-commit run then reads one JSON file instead of
-    ninety and validates nothing.
+    module, the model and the checks): a one-file pre-commit run then unpickles them ready
+    instead of reading ninety files and validating each.
     """
-    from kubelint import cache
+    from kubelint import cache, model
 
-    paths = rule_files(data_dir("rules"))
-    checks = files_ending(Path(__file__).resolve().parent.parent / "checks", ".py")
-    stamped = [str(p) for p in paths] + [str(data_dir("schemas") / "rule.schema.json"), __file__,
-                                         *(str(p) for p in checks)]
-    loaded = cache.cached("rules", stamped, functools.partial(_validated_rule_files, paths))
+    paths = _names_ending(str(data_dir("rules")), ".yaml")
+    checks = _names_ending(os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "checks"),
+                           ".py")
+    stamped = [*paths, str(data_dir("schemas") / "rule.schema.json"), __file__, model.__file__, *checks]
+    rules, held = cache.cached("rules", stamped, functools.partial(_builtin_rules, paths), objects=True)
+    _HELD.update(held)  # _builtin_rules held each (the cache is keyed by this module too)
+    return rules
+
+
+def _builtin_rules(paths: list[str]) -> tuple[dict[str, Rule], list[str]]:
+    """The rules of the shipped files and their contract keys (each rule was held)."""
     rules: dict[str, Rule] = {}
-    for path, data in zip(paths, loaded, strict=True):
-        rule = rule_from_data(data, str(path))
-        _HELD.add(contract_key(rule))  # _validated_rule_files held it (the cache is keyed by this module too)
+    for path, data in zip(paths, _validated_rule_files([Path(p) for p in paths]), strict=True):
+        rule = rule_from_data(data, path)
         if rule.id in rules:
             raise RuleError(f"{path}: rule id {rule.id} is defined twice")
         rules[rule.id] = rule
-    return dict(sorted(rules.items()))
+    ordered = dict(sorted(rules.items()))
+    return ordered, [contract_key(rule) for rule in ordered.values()]
 
 
 def load_rules_dir(directory: str | Path) -> dict[str, Rule]:
