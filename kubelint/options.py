@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kubelint.kube.versions import default_version
+from kubelint.model import FieldMethods
 from kubelint.source import DEFAULT_MAX_BYTES
 
 
-@dataclass
-class Options:
+@dataclass(eq=False, repr=False)
+class Options(FieldMethods):
     """Everything that changes what a run reports; the config file and CLI flags fill it."""
 
     kubernetes_version: tuple[int, int] = field(default_factory=default_version)
