@@ -129,6 +129,8 @@ def _canonical(value: Any) -> Any:
         return ["s", sorted(items, key=_dumps)]
     if isinstance(value, Mapping):
         pairs = [[_canonical(k), _canonical(v)] for k, v in value.items()]
+        if all(type(k) is str for k in value):  # the usual case, ordered without a dumps a key
+            return ["d", sorted(pairs, key=lambda pair: pair[0])]
         return ["d", sorted(pairs, key=lambda pair: _dumps(pair[0]))]
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         fields = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}

@@ -124,6 +124,9 @@ def test_the_run_key_is_stable_and_ignores_mapping_order() -> None:
     reordered["rules"] = dict(reversed(list(parts["rules"].items())))
     assert run_fingerprint(parts) == run_fingerprint(reordered) == run_fingerprint(_parts())
     assert re.fullmatch(r"[0-9a-f]{32}", run_fingerprint(parts))
+    mixed = {"b": 1, 2: "x", "a": (1,), None: 3}  # keys of several types order another way
+    assert run_fingerprint({"m": mixed}) == run_fingerprint({"m": dict(reversed(list(mixed.items())))})
+    assert run_fingerprint({"m": mixed}) != run_fingerprint({"m": {**mixed, 2: "y"}})
 
 
 @pytest.mark.parametrize(("one", "other"), [
