@@ -398,7 +398,7 @@ def offset_of(text: str, line: int, column: int) -> int:
 
 _TEMPLATE = re.compile(r"\{\{|\{%")
 # A whole template action inside a string: `{{ .Values.replicas }}`, `{{- include "x" . -}}`.
-_TEMPLATE_ACTION = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+_TEMPLATE_ACTION = LazyPattern(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 
 def template_in_value(value: object) -> str | None:
@@ -443,7 +443,7 @@ def _template_marker(text: str, scalar_ranges: list[tuple[int, int]], lo: int, h
     return None
 
 
-_COMMENT = re.compile(r"[ \t]#")  # a `#` after whitespace starts a comment (or at a line start)
+_COMMENT = LazyPattern(r"[ \t]#")  # a `#` after whitespace starts a comment (or at a line start)
 
 
 # --------------------------------------------------------------------------------------- loading

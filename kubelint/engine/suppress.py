@@ -24,7 +24,6 @@ Input rules (the file cannot be read) can only be silenced per file.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -44,7 +43,7 @@ _DIRECTIVE = LazyPattern(
     r"#\s*kubelint:\s*(disable-file|disable|enable)(?![\w-])"
     r"(?:\s*=\s*([A-Za-z0-9-]+(?:\s*,\s*[A-Za-z0-9-]+)*))?(?:\s+--\s*(.*\S))?")
 # Any `# kubelint:` comment, to recognise the ones that are not directives (see directive_problems).
-_ANY_DIRECTIVE = re.compile(r"#\s*kubelint:\s*([\w-]*)")
+_ANY_DIRECTIVE = LazyPattern(r"#\s*kubelint:\s*([\w-]*)")
 VERBS = ("disable", "disable-file", "enable")
 # What other linters call it, and the directive meant (yamllint, eslint, pylint, ruff, …).
 _VERB_ALIASES = {

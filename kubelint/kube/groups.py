@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 
+from kubelint.lazypattern import LazyPattern
+
 # The shapes of an apiVersion's group and version and of a kind: one set for every stage. The
 # schema stores build file names from parts that match them (so no `/` or `..` reaches a path).
-GROUP_PATTERN = re.compile(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")  # DNS subdomain characters
+GROUP_PATTERN = LazyPattern(r"[a-z0-9]([a-z0-9.-]*[a-z0-9])?")  # DNS subdomain characters
 VERSION_PATTERN = re.compile(r"v[0-9a-z]+")
 KIND_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9]*")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from kubelint.kube.groups import BUILTIN_GROUPS, group_of
+from kubelint.lazypattern import LazyPattern
 
 LABEL_MAX = 63
 SUBDOMAIN_MAX = 253
@@ -19,12 +20,12 @@ ANNOTATIONS_MAX_BYTES = 256 * 1024
 CRONJOB_NAME_MAX = 52  # the controller appends "-" and an 8+ digit timestamp to make Job names
 
 _LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
-_DNS1035 = re.compile(r"[a-z]([-a-z0-9]*[a-z0-9])?")
+_DNS1035 = LazyPattern(r"[a-z]([-a-z0-9]*[a-z0-9])?")
 _SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
 _QUALIFIED = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
 _LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
-_IANA = re.compile(r"[-a-z0-9]+")
-_ENV_STRICT = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
+_IANA = LazyPattern(r"[-a-z0-9]+")
+_ENV_STRICT = LazyPattern(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
 # RelaxedEnvironmentVariableValidation: beta, on by default, in 1.32; before it the strict form.
 RELAXED_ENV_SINCE = (1, 32)
 
