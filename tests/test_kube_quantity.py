@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from kubelint.kube.quantity import format_quantity, parse_quantity, suggest_quantity
+from kubelint.kube.quantity import NANO, format_quantity, parse_quantity, suggest_quantity
 
 
 @pytest.mark.parametrize("text,value", [
@@ -18,7 +18,7 @@ from kubelint.kube.quantity import format_quantity, parse_quantity, suggest_quan
     (2, 2), (0.25, Fraction(1, 4)),
 ])
 def test_valid_quantities(text: object, value: Fraction) -> None:
-    assert parse_quantity(text) == value
+    assert parse_quantity(text) == value * NANO
 
 
 # "." and "Ki" are zero to the server (see the decode corpus below), so they are not here.
@@ -48,8 +48,18 @@ def test_suggestions(text: str, expected: list[str]) -> None:
 
 
 def test_format() -> None:
-    assert format_quantity(Fraction(1024)) == "1024"
-    assert format_quantity(Fraction(1, 2)) == "0.5"
+    assert format_quantity(parse_quantity("1Ki")) == "1024"  # type: ignore[arg-type]
+    assert format_quantity(parse_quantity("500m")) == "0.5"  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("value,text", [
+    (0.1, "0.1"), (0.5, "500m"), (1e-05, "10u"), (1.5e20, "150E"), (100.0, "100"), (-0.25, "-250m"),
+    (1e-12, "1n"),
+])
+def test_a_float_is_read_as_written_not_as_its_binary_value(value: float, text: str) -> None:
+    """YAML `cpu: 0.1` reaches the server as the JSON number 0.1, which it reads as exactly
+    1/10 (the float's binary value is a little more, and would exceed a limit of `100m`)."""
+    assert parse_quantity(value) == parse_quantity(text)
 
 
 # --------------------------------------------------------------------------------------------
@@ -114,9 +124,9 @@ def test_upstream_decode_corpus(text: str, ok: bool) -> None:
     ("100.035Ki", Fraction(10243584, 100)), (".", 0), ("Ki", 0),
 ])
 def test_upstream_values_round_up_to_nano_and_cap_binary(text: str, value: Fraction) -> None:
-    assert parse_quantity(text) == value
+    assert parse_quantity(text) == value * NANO
 
 
 def test_upstream_whitespace() -> None:
     """ParseQuantity refuses " 1" and "1 ", but a manifest goes through UnmarshalJSON, which trims."""
-    assert parse_quantity(" 1") == 1 and parse_quantity("1 ") == 1
+    assert parse_quantity(" 1") == NANO and parse_quantity("1 ") == NANO

@@ -10,10 +10,8 @@ request must equal the limit, and a request needs a limit.
 
 from __future__ import annotations
 
-import math
-from fractions import Fraction
-
 from kubelint.kube.names import qualified_name_problem
+from kubelint.kube.quantity import NANO
 
 HUGEPAGES_PREFIX = "hugepages-"
 
@@ -40,10 +38,10 @@ def overcommit_allowed(name: str) -> bool:
     return is_native(name) and not is_hugepages(name)
 
 
-def is_whole(amount: Fraction) -> bool:
-    """What the server accepts where an integer is required: MilliValue() % 1000 == 0, the
-    milli-value rounded up as Quantity.MilliValue rounds."""
-    return math.ceil(amount * 1000) % 1000 == 0
+def is_whole(nanos: int) -> bool:
+    """What the server accepts where an integer is required (`nanos` a parse_quantity value):
+    MilliValue() % 1000 == 0, the milli-value rounded up as Quantity.MilliValue rounds."""
+    return -(-nanos // (NANO // 1000)) % 1000 == 0
 
 
 def kind_of(name: str) -> str:
