@@ -2,8 +2,8 @@
 
 Why: a pre-commit run checks a file or two, yet building even one kind's schema bundle means
 parsing the 1.4 MB `_definitions.json` shared by all kinds (~17 ms) and walking it, and the
-rule files and the API lifecycle table took another ~10 ms to parse. The results read back as
-JSON in about a millisecond. The cache holds only what kubelint would build anyway from its
+rule files and the API lifecycle table took another ~10 ms to parse. The results read back
+(marshal for plain data, pickle for objects) in about a millisecond. The cache holds only what kubelint would build anyway from its
 own files, so it changes no result; the key covers kubelint's version, the source files' sizes
 and times, and the code that builds them, so an upgrade never reads a stale entry. Any
 failure (no home, read-only disk, a damaged file) means building as before.
@@ -15,8 +15,9 @@ KUBELINT_NO_CACHE=1 turns it off.
 from __future__ import annotations
 
 import functools
-import json
+import marshal
 import os
+import sys
 import zlib
 from collections.abc import Callable
 from typing import Any
@@ -56,17 +57,20 @@ def _stamp(path: str) -> str:
 @functools.cache
 def _code_stamps() -> tuple[str, ...]:
     """The code that builds the entries, as this process loaded it: stamped once."""
-    return (__version__, *(_stamp(p) for p in _CODE))
+    return (__version__, "python {}.{}".format(*sys.version_info[:2]), *(_stamp(p) for p in _CODE))
 
 
 def cached(section: str, files: list[str], build: Callable[[], Any], *, objects: bool = False) -> Any:
     """`build()`, or what it returned before for the same `files` and the same kubelint.
 
-    `build` must return plain JSON data, or with `objects` anything pickle keeps (kubelint's
-    own value types); a `section` is a folder of the cache. Why pickle there: the rule catalog
-    read back as JSON still had to be made into Rules each run (92 of them, 5 ms of a one-file
-    run); unpickled they are ready. The entry's stamps include the model's module, whose
-    classes the pickle names."""
+    `build` must return plain data (dicts, lists, tuples, sets, strings, numbers, None), kept
+    with marshal, or with `objects` anything pickle keeps (kubelint's own value types); a
+    `section` is a folder of the cache. Why marshal: it is built in (json's import and parse
+    cost a one-file run 2 ms) and reads back what was built, tuples as tuples; the Python
+    version is in the stamps, since its format may change between versions. Why pickle for
+    objects: the rule catalog read back as data still had to be made into Rules each run (92
+    of them, 5 ms of a one-file run); unpickled they are ready. Such an entry's stamps include
+    the model's module, whose classes the pickle names."""
     folder = directory(section)
     if folder is None:
         return build()
@@ -78,31 +82,24 @@ def cached(section: str, files: list[str], build: Callable[[], Any], *, objects:
     signed = "\n".join(stamps).encode("utf-8", "surrogateescape")
     key = f"{zlib.crc32(signed):08x}{zlib.adler32(signed):08x}"
     names = [os.path.basename(os.path.dirname(files[0])), os.path.basename(files[0])]
-    path = os.path.join(folder, "-".join([*names, key]) + (".pickle" if objects else ".json"))
+    path = os.path.join(folder, "-".join([*names, key]) + (".pickle" if objects else ".marshal"))
     try:
-        if objects:
-            with open(path, "rb") as binary:
-                entry = _pickle.load(binary)
-        else:
-            with open(path, encoding="utf-8") as handle:
-                entry = json.load(handle)
+        with open(path, "rb") as handle:
+            data = handle.read()
+        entry = _pickle.loads(data) if objects else marshal.loads(data)
         if isinstance(entry, dict) and entry.get("stamps") == stamps:  # never a checksum clash
             return entry["value"]
     except Exception:  # noqa: BLE001 - a damaged or foreign entry (pickle raises many kinds) is a miss
         pass
     value = build()
     try:
+        entry = {"stamps": stamps, "value": value}
+        data = _pickle.dumps(entry, protocol=_PROTOCOL) if objects else marshal.dumps(entry)
         os.makedirs(folder, exist_ok=True)
         partial = f"{path}.{os.getpid()}.tmp"
-        if objects:
-            data = _pickle.dumps({"stamps": stamps, "value": value}, protocol=_PROTOCOL)
-            with open(partial, "wb") as binary:
-                binary.write(data)
-        else:
-            text = json.dumps({"stamps": stamps, "value": value}, ensure_ascii=False, allow_nan=False)
-            with open(partial, "w", encoding="utf-8") as handle:
-                handle.write(text)
+        with open(partial, "wb") as handle:
+            handle.write(data)
         os.replace(partial, path)  # atomic: a parallel run reads the old file or the new one
-    except Exception:  # noqa: BLE001 - an entry not written (full disk, a value JSON or pickle refuses) is no error
+    except Exception:  # noqa: BLE001 - an entry not written (full disk, a value marshal or pickle refuses) is no error
         pass
     return value

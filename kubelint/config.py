@@ -9,7 +9,6 @@ validated against schemas/config.schema.json, and explained in plain words with 
 from __future__ import annotations
 
 import functools
-import json
 import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -139,6 +138,8 @@ def find_config_for(paths: Sequence[str], stdin_filename: str | None = None) -> 
 
 @functools.cache
 def _schema() -> dict[str, Any]:
+    import json  # here: a run without a config file never imports it
+
     with open(data_dir("schemas") / "config.schema.json", encoding="utf-8") as handle:
         schema: dict[str, Any] = json.load(handle)
     return schema

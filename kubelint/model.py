@@ -326,6 +326,9 @@ class Document(FieldMethods):
 
 @dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Finding(FrozenFieldMethods):
+    """One thing a rule found: where (file, 1-based line and column span, field path), what
+    and about which object."""
+
     rule: str
     severity: Severity
     message: str
@@ -411,6 +414,8 @@ def format_path(path: FieldPath) -> str:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Rule(FrozenFieldMethods):
+    """A rule as the run applies it: its file's fields, with the config's severity and params."""
+
     id: str
     category: str
     severity: Severity
@@ -450,6 +455,8 @@ class Suppressed(NamedTuple):
 
 @dataclass(eq=False, repr=False)
 class RunResult(FieldMethods):
+    """What a run found, how much it read, and what the reports describe beside the findings."""
+
     findings: list[Finding]
     files: int = 0
     documents: int = 0

@@ -727,7 +727,7 @@ def test_a_full_check_of_the_corpus_uses_no_network_and_writes_nothing_but_its_c
         assert guard.attempts == [] and code == 0, err
     assert list(work.iterdir()) == []
     assert _tree(corpus) == before
-    assert len(list((cache / "bundles").glob("*.json"))) > 20  # the cache did its job
+    assert len(list((cache / "bundles").glob("*.marshal"))) > 20  # the cache did its job
 
 
 def test_output_writes_exactly_the_file_asked_for(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

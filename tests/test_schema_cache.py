@@ -31,22 +31,26 @@ def test_a_second_run_reads_the_bundle_and_finds_the_same(cache_dir: Path,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     first = _findings()
     assert any(rule == "schema-invalid" for rule, *_ in first)
-    assert len(list(cache_dir.glob("*.json"))) == 1  # one kind: apps/v1 Deployment
+    assert len(list(cache_dir.glob("*.marshal"))) == 1  # one kind: apps/v1 Deployment
 
     def unreachable(root: object, directory: str) -> dict[str, object]:
         raise AssertionError("bundle built from _definitions.json although it is cached")
 
+    def unread(path: str) -> object:
+        raise AssertionError(f"{path} read although its bundle is cached")
+
     monkeypatch.setattr(store, "_bundle_of", unreachable)
+    monkeypatch.setattr(store, "read_json", unread)  # the kind file's tags are in the entry too
     assert _findings() == first
 
 
 def test_a_damaged_bundle_is_rebuilt(cache_dir: Path) -> None:
     first = _findings()
-    (bundle,) = cache_dir.glob("*.json")
-    bundle.write_text('{"type": "obj', encoding="utf-8")
+    (bundle,) = cache_dir.glob("*.marshal")
+    whole = bundle.read_bytes()
+    bundle.write_bytes(whole[: len(whole) // 2])  # cut short, as a full disk leaves it
     assert _findings() == first
-    assert bundle.read_text(encoding="utf-8").startswith("{")
-    assert len(bundle.read_text(encoding="utf-8")) > 1000
+    assert bundle.read_bytes() == whole
 
 
 def test_an_unwritable_cache_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -77,7 +81,7 @@ def test_rule_files_and_tables_read_back_the_same(tmp_path: Path, monkeypatch: p
     monkeypatch.delenv("KUBELINT_NO_CACHE")
     monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path))
     assert fresh() == parsed  # written
-    assert len(list((tmp_path / "data").glob("*.json"))) == len(parsed[0]) + 1
+    assert len(list((tmp_path / "data").glob("*.marshal"))) == len(parsed[0]) + 1
     assert len(list((tmp_path / "rules").glob("*.pickle"))) == 1  # the rules, ready to use
     assert fresh() == parsed  # read back
     builtin_rules.cache_clear()
@@ -120,7 +124,7 @@ def test_the_served_kinds_read_back_without_the_definitions(tmp_path: Path, monk
     versions.served_kinds.cache_clear()
     built = versions.served_kinds(directory)
     assert "Deployment" in built["apps/v1"] and all(isinstance(k, tuple) for k in built.values())
-    assert len(list((tmp_path / "served").glob("*.json"))) == 1
+    assert len(list((tmp_path / "served").glob("*.marshal"))) == 1
 
     def unreachable(path: str) -> dict[str, object]:
         raise AssertionError("_definitions.json parsed although its served kinds are cached")
@@ -129,3 +133,20 @@ def test_the_served_kinds_read_back_without_the_definitions(tmp_path: Path, monk
     versions.served_kinds.cache_clear()
     assert versions.served_kinds(directory) == built
     versions.served_kinds.cache_clear()
+
+
+def test_a_kind_files_entry_answers_every_kind_that_leads_to_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`deployment` (wrong case) leads to the Deployment's file too: whichever is asked first,
+    the entry holds the file's tags, and each question gets its own answer, cached or not."""
+    from kubelint.kube import versions
+
+    directory = versions.version_dir(versions.default_version(), True)
+    assert directory is not None
+    monkeypatch.setenv("KUBELINT_CACHE_DIR", str(tmp_path))
+    for order in (["deployment", "Deployment"], ["Deployment", "deployment"]):
+        for kind in order:
+            store.clear_caches()
+            found = store.kind_schema(directory, "apps/v1", kind)
+            assert (found is not None) is (kind == "Deployment"), (order, kind)
+    assert len(list((tmp_path / "bundles").glob("*.marshal"))) == 1
+    store.clear_caches()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import json
 import os
 import re
 from typing import Any
@@ -62,6 +61,8 @@ def version_dir(version: tuple[int, int], strict: bool) -> str | None:
 
 
 def read_json(path: str) -> Any:
+    import json  # here: a run that finds its schemas in the disk cache never imports it
+
     with open(path, encoding="utf-8") as handle:
         return json.load(handle)
 

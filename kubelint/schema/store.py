@@ -93,21 +93,30 @@ def _candidates(directory: str, api_version: str, kind: str) -> Iterator[str]:
 
 @functools.cache
 def kind_schema(directory: str, api_version: str, kind: str) -> KindSchema | None:
-    """The bundled schema of a built-in apiVersion/kind, or None if this version has none."""
-    group, version = group_of(api_version), api_version.rsplit("/", 1)[-1]
-    wanted = {"group": group, "version": version, "kind": kind}
+    """The bundled schema of a built-in apiVersion/kind, or None if this version has none.
+
+    A kind file's group-version-kind tags are kept beside its bundle in the disk cache, so a
+    run that finds the entry reads no JSON at all. (The entry is the file's, whatever kind was
+    asked for: a misspelt kind leads to the same file, and its tags tell it apart.)"""
+    wanted = {"group": group_of(api_version), "version": api_version.rsplit("/", 1)[-1], "kind": kind}
     for name in _candidates(directory, api_version, kind):
+        path = os.path.join(directory, name)
+        files = [path, os.path.join(directory, "_definitions.json"), ENUMS, ENUMS_CODE]
         try:
-            root = read_json(os.path.join(directory, name))
+            found = cache.cached("bundles", files, functools.partial(_tagged_bundle, path, directory))
         except (OSError, ValueError):
             continue
-        if not isinstance(root, dict):
-            continue
-        tags = root.get(GVK)
+        tags = found.get("tags") if isinstance(found, dict) else None
         if isinstance(tags, list) and any(isinstance(t, dict) and {k: t.get(k) for k in wanted} == wanted
                                           for t in tags):
-            files = [os.path.join(directory, name), os.path.join(directory, "_definitions.json"), ENUMS,
-                     ENUMS_CODE]
-            build = functools.partial(_bundle_of, root, directory)
-            return KindSchema(cache.cached("bundles", files, build), shipped=True)
+            return KindSchema(found["bundle"], shipped=True)
     return None
+
+
+def _tagged_bundle(path: str, directory: str) -> dict[str, Any] | None:
+    """The kind file at `path` bundled, with its group-version-kind tags (None if it holds no
+    schema)."""
+    root = read_json(path)
+    if not isinstance(root, dict):
+        return None
+    return {"tags": root.get(GVK), "bundle": _bundle_of(root, directory)}
