@@ -60,7 +60,13 @@ def _code_stamps() -> tuple[str, ...]:
     return (__version__, "python {}.{}".format(*sys.version_info[:2]), *(_stamp(p) for p in _CODE))
 
 
-def cached(section: str, files: list[str], build: Callable[[], Any], *, objects: bool = False) -> Any:
+@functools.lru_cache(maxsize=4)
+def _stamps_once(files: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(_stamp(p) for p in files)
+
+
+def cached(section: str, files: list[str] | tuple[str, ...], build: Callable[[], Any], *, objects: bool = False,
+           loaded: bool = False) -> Any:
     """`build()`, or what it returned before for the same `files` and the same kubelint.
 
     `build` must return plain data (dicts, lists, tuples, sets, strings, numbers, None), kept
@@ -70,12 +76,13 @@ def cached(section: str, files: list[str], build: Callable[[], Any], *, objects:
     version is in the stamps, since its format may change between versions. Why pickle for
     objects: the rule catalog read back as data still had to be made into Rules each run (92
     of them, 5 ms of a one-file run); unpickled they are ready. Such an entry's stamps include
-    the model's module, whose classes the pickle names."""
+    the model's module, whose classes the pickle names. `loaded`: the files are kubelint's own
+    (resources.shipped_files), which do not change under a running process: stamped once."""
     folder = directory(section)
     if folder is None:
         return build()
     try:
-        stamps = [*_code_stamps(), *(_stamp(p) for p in files)]
+        stamps = [*_code_stamps(), *(_stamps_once(tuple(files)) if loaded else map(_stamp, files))]
     except OSError:
         return build()
     # Readable names, and a checksum of the stamps (hashlib alone takes 4 ms to import).

@@ -21,6 +21,25 @@ def data_dir(name: str) -> Path:
     raise FileNotFoundError(f"kubelint's {name}/ directory is missing from this installation")
 
 
+@functools.cache
+def shipped_files() -> tuple[str, ...]:
+    """Every file of kubelint's own that a result can depend on, sorted: the package's code
+    (.py, and .c for the C parser) and the files of rules/ and schemas/.
+
+    Listed once a process: it describes the code this process loaded. The disk cache stamps
+    the list once too (cache.cached's `loaded`), for the rule catalog and the code fingerprint
+    alike."""
+    import os
+
+    found: set[str] = set()
+    for root, wanted in ((str(_PACKAGE), (".py", ".c")), (str(data_dir("rules")), ("",)),
+                         (str(data_dir("schemas")), ("",))):
+        for folder, folders, names in os.walk(root):
+            folders[:] = [f for f in folders if f != "__pycache__" and not f.startswith(".")]
+            found.update(os.path.join(folder, name) for name in names if name.endswith(wanted))
+    return tuple(sorted(found))
+
+
 def load_yaml_data(path: Path | str) -> Any:
     """A data file of kubelint's own (rules, tables), read with kubelint's parser.
 

@@ -272,13 +272,7 @@ def code_fingerprint() -> str:
     from kubelint import resources
 
     package = os.path.dirname(os.path.abspath(__file__))
-    files = [f for f in _files_under(package) if f.endswith((".py", ".c"))]  # .c: the C parser
-    for name in ("rules", "schemas"):
-        try:
-            files.extend(_files_under(str(resources.data_dir(name))))
-        except FileNotFoundError:
-            continue
-    files = sorted(set(files))
+    files = resources.shipped_files()
 
     def build() -> str:
         digest = blake2b(digest_size=16)
@@ -288,7 +282,7 @@ def code_fingerprint() -> str:
         return digest.hexdigest()
 
     try:
-        return str(cache.cached("code", files, build))
+        return str(cache.cached("code", files, build, loaded=True))
     except OSError:
         return build()
 

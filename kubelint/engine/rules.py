@@ -399,24 +399,23 @@ def builtin_rules() -> dict[str, Rule]:
     """Every shipped rule by id, in a stable order.
 
     The rules, read, validated and held to their checks' contracts, are one entry of
-    kubelint's disk cache (keyed by the stamps of every rule file, the rule schema, this
-    module, the model and the checks): a one-file pre-commit run then unpickles them ready
-    instead of reading ninety files and validating each.
+    kubelint's disk cache, keyed by every shipped file (resources.shipped_files: the rule
+    files, the rule schema, the checks, this module and the model among them): a one-file
+    pre-commit run then unpickles them ready instead of reading ninety files and validating
+    each.
     """
-    from kubelint import cache, model
+    from kubelint import cache
+    from kubelint.resources import shipped_files
 
-    paths = _names_ending(str(data_dir("rules")), ".yaml")
-    checks = _names_ending(os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "checks"),
-                           ".py")
-    stamped = [*paths, str(data_dir("schemas") / "rule.schema.json"), __file__, model.__file__, *checks]
-    rules, held = cache.cached("rules", stamped, functools.partial(_builtin_rules, paths), objects=True)
+    rules, held = cache.cached("rules", shipped_files(), _builtin_rules, objects=True, loaded=True)
     _HELD.update(held)  # _builtin_rules held each (the cache is keyed by this module too)
     return rules
 
 
-def _builtin_rules(paths: list[str]) -> tuple[dict[str, Rule], list[str]]:
+def _builtin_rules() -> tuple[dict[str, Rule], list[str]]:
     """The rules of the shipped files and their contract keys (each rule was held)."""
     rules: dict[str, Rule] = {}
+    paths = _names_ending(str(data_dir("rules")), ".yaml")
     for path, data in zip(paths, _validated_rule_files([Path(p) for p in paths]), strict=True):
         rule = rule_from_data(data, path)
         if rule.id in rules:
