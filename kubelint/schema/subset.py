@@ -41,7 +41,7 @@ _REF_PREFIX = "#/$defs/"
 _LITERALS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 _-/:,=@#%&'\"!~<>;`")
 _ESCAPED = frozenset(".-/\\^$|()[]{}*+?")
 _QUANTIFIER = LazyPattern(r"\{[0-9]+(?:,[0-9]*)?\}")
-_LINE_TERMINATOR = re.compile("[\n\r\u2028\u2029]")
+_LINE_TERMINATORS = frozenset("\n\r\u2028\u2029")  # a set: as a pattern class it took 0.7 ms to compile
 _MATCHED_AT_MOST = 256  # characters: a longer value is left to jsonschema-rs (see portable())
 
 
@@ -312,7 +312,7 @@ class _Walk:
         return self._matches(pattern, value)
 
     def _matches(self, pattern: Any, text: Any) -> bool | None:
-        if type(text) is not str or len(text) > _MATCHED_AT_MOST or _LINE_TERMINATOR.search(text):
+        if type(text) is not str or len(text) > _MATCHED_AT_MOST or not _LINE_TERMINATORS.isdisjoint(text):
             # jsonschema-rs's `.` stops at every ECMAScript line terminator, Python's at \n
             # only, and Python's `$` also matches before a final \n; for length, see portable().
             return None
