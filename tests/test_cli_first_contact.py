@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
+import typer
 import yaml
 
 import kubelint
@@ -287,6 +289,28 @@ def test_short_help_and_version_flags() -> None:
     assert code == 0 and out.startswith(f"kubelint {kubelint.__version__}\n")
     code, out, _ = run_cli(["check", "-h"])
     assert code == 0 and "--kubernetes-version" in out
+
+
+@pytest.mark.parametrize("args", [
+    ["check", "--help"], ["check", "--bogus"], ["check", "--format", "yaml", "x.yaml"], ["check", "missing.yaml"],
+    ["check", "--no-color", str(F / "images.yaml")], ["check", "--format", "json", str(F / "images.yaml")],
+    ["--version", "check"],
+])
+def test_the_check_only_app_answers_as_the_whole_app(args: list[str]) -> None:
+    """run() gives `kubelint check …` an app of that command alone (typer builds every
+    subcommand on each run): its help, errors and reports must be the whole app's."""
+    from typer.testing import CliRunner
+
+    from kubelint.cli import _app_for, _check_app, app
+
+    assert _app_for(args) is (_check_app if args[0] == "check" else app)
+    def answer(which: typer.Typer) -> tuple[int, str, str]:
+        got = CliRunner().invoke(which, args)
+        return got.exit_code, re.sub(r"\d+\.\d+s\n\Z", "", got.stdout), got.stderr  # less the run's seconds
+
+    whole = answer(app)
+    assert answer(_check_app) == whole
+    assert whole[0] in (0, 1, 2) and (whole[1] or whole[2])
 
 
 def test_explain_takes_any_case() -> None:
