@@ -326,13 +326,23 @@ def _message_problems(rule: Rule, allowed: Callable[[str], frozenset[str] | None
 _HELD: set[str] = set()
 
 
+_CONTRACT_FIELDS = ("source", "check", "target", "params", "messages", "schema")  # with the id
+
+
 def contract_key(rule: Rule) -> str:
     """What check_contract reads of a rule."""
     return repr((rule.id, rule.source, rule.check, rule.target, rule.params, rule.messages, rule.schema))
 
 
 def hold_to_contract(rule: Rule) -> None:
-    """check_contract(rule, builtin=True), unless this rule, as it is, was held already."""
+    """check_contract(rule, builtin=True), unless this rule, as it is, was held already.
+
+    A shipped rule whose contract fields are still its file's own objects (selection and the
+    config replace what they change) was held when the catalog was built: known without a key
+    (writing ninety keys out cost a one-file run 0.3 ms)."""
+    shipped = builtin_rules().get(rule.id)
+    if shipped is not None and all(getattr(rule, name) is getattr(shipped, name) for name in _CONTRACT_FIELDS):
+        return
     key = contract_key(rule)
     if key not in _HELD:
         check_contract(rule, builtin=True)
