@@ -58,9 +58,12 @@ class _OrderedCommand(typer.core.TyperCommand):
     each --output pairs with the --format before it."""
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
-        with contextlib.suppress(Exception):  # a mistake is reported by the real parse below
-            _, _, order = self.make_parser(ctx).parse_args(args=list(args))
-            ctx.meta["kubelint.order"] = [param.name for param in order]
+        if any(a.startswith("--o") or (a.startswith("-") and not a.startswith("--") and "o" in a) for a in args):
+            # Only an --output (-o, perhaps among other short flags) needs the order: a run
+            # without one saves the second parse.
+            with contextlib.suppress(Exception):  # a mistake is reported by the real parse below
+                _, _, order = self.make_parser(ctx).parse_args(args=list(args))
+                ctx.meta["kubelint.order"] = [param.name for param in order]
         return super().parse_args(ctx, args)
 
 
