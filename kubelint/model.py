@@ -172,12 +172,14 @@ def release_positions(doc: Document) -> None:
 class FieldMethods:
     """The equality and repr that @dataclass generates, written once over a dataclass's fields:
     the API's dataclasses (Document, Finding, Rule, RunResult, Options) take
-    `@dataclass(eq=False, repr=False)` and one of these as a base.
+    `@dataclass(init=False, eq=False, repr=False)` and one of these as a base.
 
-    Why: @dataclass execs generated source for each method of each class at import (about
-    0.25 ms a method), and a one-file run pays for every class it imports. They stay
-    dataclasses (fields, replace, asdict). Each field's `compare` and `repr` are honoured as
-    @dataclass honours them, and a test holds the two to the same answers.
+    Why: @dataclass execs generated source for each method of each class at import, and a
+    one-file run paid 4 ms for these five (their __init__, written out in each class, was half
+    of it). They stay dataclasses (fields, replace, asdict, frozen). Each field's `compare` and
+    `repr` are honoured as @dataclass honours them, and tests/test_model_methods.py holds the
+    methods and each __init__ (its parameters, their order and defaults) to what @dataclass
+    would make.
     """
 
     __slots__ = ()
@@ -225,7 +227,7 @@ def _field_names(cls: type, role: str) -> tuple[str, ...]:
     return names
 
 
-@dataclass(slots=True, eq=False, repr=False)
+@dataclass(slots=True, init=False, eq=False, repr=False)
 class Document(FieldMethods):
     """One YAML document of a file, with positions for every key and value it contains."""
 
@@ -243,6 +245,19 @@ class Document(FieldMethods):
     # Paths of subtrees parsed without positions inside (a CRD's openAPIV3Schema; see
     # parser.parse's `light`): a finding below one needs the file parsed again in full.
     light: tuple[FieldPath, ...] = ()
+
+    def __init__(self, file: str, index: int, obj: Any, positions: Layout | DeferredLayout, span: Span,
+                 base: FieldPath = (), line_offset: int = 0, root: RawPosition = (),
+                 light: tuple[FieldPath, ...] = ()) -> None:
+        self.file = file
+        self.index = index
+        self.obj = obj
+        self.positions = positions
+        self.span = span
+        self.base = base
+        self.line_offset = line_offset
+        self.root = root
+        self.light = light
 
     @property
     def api_version(self) -> str | None:
@@ -324,7 +339,7 @@ class Document(FieldMethods):
         return self.span, ()
 
 
-@dataclass(frozen=True, slots=True, eq=False, repr=False)
+@dataclass(frozen=True, slots=True, init=False, eq=False, repr=False)
 class Finding(FrozenFieldMethods):
     """One thing a rule found: where (file, 1-based line and column span, field path), what
     and about which object."""
@@ -346,6 +361,27 @@ class Finding(FrozenFieldMethods):
     # A kubelint.fix.model.Fix when the finding has one right answer (set after the lint, in
     # the process that has the text); not part of a finding's identity, order or equality.
     fix: Any = field(default=None, compare=False, hash=False)
+
+    def __init__(self, rule: str, severity: Severity, message: str, file: str, line: int, column: int,
+                 end_line: int, end_column: int, path: str = "", document: int | None = None,
+                 api_version: str | None = None, kind: str | None = None, namespace: str | None = None,
+                 name: str | None = None, fix: Any = None) -> None:
+        put = object.__setattr__  # frozen
+        put(self, "rule", rule)
+        put(self, "severity", severity)
+        put(self, "message", message)
+        put(self, "file", file)
+        put(self, "line", line)
+        put(self, "column", column)
+        put(self, "end_line", end_line)
+        put(self, "end_column", end_column)
+        put(self, "path", path)
+        put(self, "document", document)
+        put(self, "api_version", api_version)
+        put(self, "kind", kind)
+        put(self, "namespace", namespace)
+        put(self, "name", name)
+        put(self, "fix", fix)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.file, self.line, self.column, self.rule, self.message, self.path,
@@ -412,7 +448,7 @@ def format_path(path: FieldPath) -> str:
 # engine: a rule as the run applied it, a suppressed finding, and the run's result.
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@dataclass(frozen=True, init=False, eq=False, repr=False)
 class Rule(FrozenFieldMethods):
     """A rule as the run applies it: its file's fields, with the config's severity and params."""
 
@@ -437,6 +473,31 @@ class Rule(FrozenFieldMethods):
     # Rules whose findings at the same field (or below it) this rule's finding replaces.
     supersedes: tuple[str, ...] = ()
 
+    def __init__(self, id: str, category: str, severity: Severity, enabled: bool, summary: str,
+                 target: str, messages: dict[str, str], kinds: tuple[str, ...] = (), check: str | None = None,
+                 params: dict[str, Any] | None = None, schema: dict[str, Any] | None = None,
+                 docs: dict[str, Any] | None = None, examples: dict[str, list[dict[str, Any]]] | None = None,
+                 source: str = "", peers: dict[str, tuple[str, ...]] | None = None,
+                 pss: dict[str, Any] | None = None, supersedes: tuple[str, ...] = ()) -> None:
+        put = object.__setattr__  # frozen; None stands for a dict field's default, a new {}
+        put(self, "id", id)
+        put(self, "category", category)
+        put(self, "severity", severity)
+        put(self, "enabled", enabled)
+        put(self, "summary", summary)
+        put(self, "target", target)
+        put(self, "messages", messages)
+        put(self, "kinds", kinds)
+        put(self, "check", check)
+        put(self, "params", {} if params is None else params)
+        put(self, "schema", schema)
+        put(self, "docs", {} if docs is None else docs)
+        put(self, "examples", {} if examples is None else examples)
+        put(self, "source", source)
+        put(self, "peers", {} if peers is None else peers)
+        put(self, "pss", {} if pss is None else pss)
+        put(self, "supersedes", supersedes)
+
     def message(self, variant: str = "default", **values: Any) -> str:
         # The loader has made sure the file defines every variant its check may report.
         return self.messages[variant].format(**values)
@@ -453,7 +514,7 @@ class Suppressed(NamedTuple):
     reason: str
 
 
-@dataclass(eq=False, repr=False)
+@dataclass(init=False, eq=False, repr=False)
 class RunResult(FieldMethods):
     """What a run found, how much it read, and what the reports describe beside the findings."""
 
@@ -474,6 +535,23 @@ class RunResult(FieldMethods):
                                                                       compare=False)
     # The projects the input was split into (for `-v`): (root, how it was found, files, config).
     projects: list[tuple[str, str, int, str | None]] = field(default_factory=list, repr=False, compare=False)
+
+    def __init__(self, findings: list[Finding], files: int = 0, documents: int = 0, skipped: int = 0,
+                 seconds: float = 0.0, rules: dict[str, Rule] | None = None,
+                 suppressed: list[Suppressed] | None = None, skipped_files: list[str] | None = None,
+                 operator_namespaces: list[tuple[str, str, str, str, str]] | None = None,
+                 projects: list[tuple[str, str, int, str | None]] | None = None) -> None:
+        # None stands for a collection field's default: a new, empty one.
+        self.findings = findings
+        self.files = files
+        self.documents = documents
+        self.skipped = skipped
+        self.seconds = seconds
+        self.rules = {} if rules is None else rules
+        self.suppressed = [] if suppressed is None else suppressed
+        self.skipped_files = [] if skipped_files is None else skipped_files
+        self.operator_namespaces = [] if operator_namespaces is None else operator_namespaces
+        self.projects = [] if projects is None else projects
 
     @property
     def internal_errors(self) -> int:

@@ -14,7 +14,7 @@ from kubelint.model import FieldMethods
 from kubelint.source import DEFAULT_MAX_BYTES
 
 
-@dataclass(eq=False, repr=False)
+@dataclass(init=False, eq=False, repr=False)
 class Options(FieldMethods):
     """Everything that changes what a run reports; the config file and CLI flags fill it."""
 
@@ -47,6 +47,42 @@ class Options(FieldMethods):
     # Keep each file's outcome in the result cache (kubelint/resultcache.py) and reuse it when
     # nothing that changes it has changed; KUBELINT_NO_CACHE=1 turns it off too.
     cache: bool = True
+
+    def __init__(self, kubernetes_version: tuple[int, int] | str | None = None,
+                 rules: dict[str, dict[str, Any]] | None = None, exclude: list[str] | None = None,
+                 max_file_size: int = DEFAULT_MAX_BYTES, strict: bool = True, schema_dirs: list[str] | None = None,
+                 jobs: int | None = None, schema_only: bool = False, enable: list[str] | None = None,
+                 disable: list[str] | None = None, only: list[str] | None = None, profile: str | None = None,
+                 namespace: str = "default", rules_dirs: list[str] | None = None,
+                 ignores: list[dict[str, Any]] | None = None, baseline: str | None = None,
+                 report_unused_suppressions: bool = False, render: str = "auto",
+                 helm_values: list[str] | None = None, helm_set: list[str] | None = None,
+                 release_name: str = "release-name", cache: bool = True) -> None:
+        """Written out, not generated (see model.FieldMethods); None stands for a field's
+        default (the default version, a new empty list or mapping)."""
+        self.kubernetes_version = default_version() if kubernetes_version is None else kubernetes_version  # type: ignore[assignment]
+        self.rules = {} if rules is None else rules
+        self.exclude = [] if exclude is None else exclude
+        self.max_file_size = max_file_size
+        self.strict = strict
+        self.schema_dirs = [] if schema_dirs is None else schema_dirs
+        self.jobs = jobs
+        self.schema_only = schema_only
+        self.enable = [] if enable is None else enable
+        self.disable = [] if disable is None else disable
+        self.only = [] if only is None else only
+        self.profile = profile
+        self.namespace = namespace
+        self.rules_dirs = [] if rules_dirs is None else rules_dirs
+        self.ignores = [] if ignores is None else ignores
+        self.baseline = baseline
+        self.report_unused_suppressions = report_unused_suppressions
+        self.render = render
+        self.helm_values = [] if helm_values is None else helm_values
+        self.helm_set = [] if helm_set is None else helm_set
+        self.release_name = release_name
+        self.cache = cache
+        self.__post_init__()
 
     def __post_init__(self) -> None:
         """Parse what has one written form (a version string) and refuse what cannot work, by

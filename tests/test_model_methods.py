@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 from typing import Any
 
 import pytest
@@ -76,10 +77,46 @@ def _hash(value: Any) -> int | str:
         return "unhashable"
 
 
-def test_the_classes_stay_dataclasses_with_generated_init_and_frozenness() -> None:
+def test_the_classes_stay_frozen_dataclasses() -> None:
     assert dataclasses.is_dataclass(FINDING) and dataclasses.asdict(FINDING)["rule"] == "image-tag"
     with pytest.raises(dataclasses.FrozenInstanceError):
         FINDING.line = 1  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         RULE.enabled = False  # type: ignore[misc]
     assert "rules=" not in repr(RESULT) and repr(RESULT).startswith("RunResult(findings=[Finding(rule='image-tag'")
+
+
+@pytest.mark.parametrize("cls", [Document, Finding, Rule, RunResult, Options], ids=lambda c: c.__name__)
+def test_each_written_init_takes_the_fields_in_order_with_their_defaults(cls: type) -> None:
+    """The __init__ written in each class (@dataclass(init=False)) must be the one @dataclass
+    would write: every field by name, in order, with its default; a field with a
+    default_factory gets a new value of it when left out (its parameter defaults to None)."""
+    fields = dataclasses.fields(cls)
+    parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    assert [p.name for p in parameters] == [f.name for f in fields]
+    assert all(p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD for p in parameters)
+    for f, p in zip(fields, parameters, strict=True):
+        if f.default is not dataclasses.MISSING:
+            assert p.default == f.default and type(p.default) is type(f.default), f.name
+        elif f.default_factory is not dataclasses.MISSING:
+            assert p.default is None, f.name
+        else:
+            assert p.default is inspect.Parameter.empty, f.name
+    required = {f.name: object() for f in fields
+                if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING}
+    if cls is Options:
+        one, two = Options(), Options()
+    else:
+        one, two = cls(**required), cls(**required)
+    for f in fields:
+        value = getattr(one, f.name)
+        if f.default_factory is not dataclasses.MISSING:
+            assert value == f.default_factory() and type(value) is type(f.default_factory()), f.name
+            if isinstance(value, (list, dict)):
+                assert value is not getattr(two, f.name), f.name  # a new one each time
+        elif f.default is not dataclasses.MISSING:
+            assert value == f.default, f.name
+        else:
+            assert value is required[f.name], f.name
+    everything = {f.name: getattr(one, f.name) for f in fields}
+    assert dataclasses.replace(one, **everything) == one and cls(*everything.values()) == one
