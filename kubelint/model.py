@@ -169,7 +169,30 @@ def release_positions(doc: Document) -> None:
         doc.positions.release()
 
 
-class FieldMethods:
+class ValueMethods:
+    """Equality and repr over a class's named values, as @dataclass generates them: the
+    shared part of FieldMethods (a dataclass's fields) and Record (a plain class's slots)."""
+
+    __slots__ = ()
+
+    def _names(self, role: str) -> tuple[str, ...]:
+        """The attributes that take part in `role`: compare, hash or repr."""
+        raise NotImplementedError
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        names = self._names("compare")
+        return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable: unhashable, as a dataclass with eq
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._names("repr"))
+        return f"{self.__class__.__qualname__}({shown})"
+
+
+class FieldMethods(ValueMethods):
     """The equality and repr that @dataclass generates, written once over a dataclass's fields:
     the API's dataclasses (Document, Finding, Rule, RunResult, Options) take
     `@dataclass(init=False, eq=False, repr=False)` and one of these as a base.
@@ -184,19 +207,8 @@ class FieldMethods:
 
     __slots__ = ()
 
-    def _compared(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in _field_names(self.__class__, "compare"))
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._compared() == other._compared()  # type: ignore[attr-defined]
-
-    __hash__ = None  # type: ignore[assignment]  # mutable: unhashable, as a dataclass with eq
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _field_names(self.__class__, "repr"))
-        return f"{self.__class__.__qualname__}({shown})"
+    def _names(self, role: str) -> tuple[str, ...]:
+        return _field_names(self.__class__, role)
 
 
 class FrozenFieldMethods(FieldMethods):
@@ -206,7 +218,7 @@ class FrozenFieldMethods(FieldMethods):
     __slots__ = ()
 
     def __hash__(self) -> int:
-        return hash(tuple(getattr(self, name) for name in _field_names(self.__class__, "hash")))
+        return hash(tuple(getattr(self, name) for name in self._names("hash")))
 
 
 _FIELD_NAMES: dict[tuple[type, str], tuple[str, ...]] = {}
@@ -398,30 +410,19 @@ class Finding(FrozenFieldMethods):
                           self.kind, self.namespace, self.name, self.fix))
 
 
-class Record:
+class Record(ValueMethods):
     """A base for small internal records written as plain classes with `__slots__`: the
     equality and repr that @dataclass would generate, over the slots in their order.
 
     Why not @dataclass: making one execs generated source at import (0.5 to 1 ms each), and a
     one-file run made 37 of them before linting a line; now it makes five, the API's own
-    (Document, Finding, Rule, RunResult and Options), which stay dataclasses.
+    (Document, Finding, Rule, RunResult and Options), which stay dataclasses (FieldMethods).
     """
 
     __slots__ = ()
 
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if other.__class__ is not self.__class__:
-            return NotImplemented
-        return self._values() == other._values()  # type: ignore[attr-defined]
-
-    __hash__ = None  # type: ignore[assignment]  # mutable: unhashable, as a dataclass with eq
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"{self.__class__.__qualname__}({fields})"
+    def _names(self, role: str) -> tuple[str, ...]:
+        return self.__slots__  # type: ignore[return-value]
 
 
 def path_within(path: str, prefix: str) -> bool:
