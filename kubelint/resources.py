@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,22 +23,38 @@ def data_dir(name: str) -> Path:
     raise FileNotFoundError(f"kubelint's {name}/ directory is missing from this installation")
 
 
+_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__"})
+
+
+def files_under(path: str) -> Iterator[str]:
+    """Every regular file under `path`, sorted, following links but each folder once."""
+    seen: set[tuple[int, int]] = set()
+    for dirpath, dirnames, filenames in os.walk(path, followlinks=True):
+        try:
+            info = os.stat(dirpath)
+        except OSError:
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            dirnames[:] = []
+            continue
+        seen.add((info.st_dev, info.st_ino))
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        for name in sorted(filenames):
+            yield os.path.join(dirpath, name)
+
+
 @functools.cache
 def shipped_files() -> tuple[str, ...]:
     """Every file of kubelint's own that a result can depend on, sorted: the package's code
-    (.py, and .c for the C parser) and the files of rules/ and schemas/.
+    (.py, and .c for the C parser) and the files of rules/ and schemas/, walked as their
+    loaders walk them (links followed, hidden folders too).
 
     Listed once a process: it describes the code this process loaded. The disk cache stamps
-    the list once too (cache.cached's `loaded`), for the rule catalog and the code fingerprint
-    alike."""
-    import os
-
-    found: set[str] = set()
-    for root, wanted in ((str(_PACKAGE), (".py", ".c")), (str(data_dir("rules")), ("",)),
-                         (str(data_dir("schemas")), ("",))):
-        for folder, folders, names in os.walk(root):
-            folders[:] = [f for f in folders if f != "__pycache__" and not f.startswith(".")]
-            found.update(os.path.join(folder, name) for name in names if name.endswith(wanted))
+    the list once too (cache.cached's `loaded`), and the rule catalog is built from the rule
+    files in it, so what keys the catalog is what it was built from."""
+    found = {f for f in files_under(str(_PACKAGE)) if f.endswith((".py", ".c"))}
+    for name in ("rules", "schemas"):
+        found.update(files_under(str(data_dir(name))))
     return tuple(sorted(found))
 
 

@@ -46,6 +46,7 @@ from typing import Any
 
 from kubelint import cache
 from kubelint._version import __version__
+from kubelint.resources import files_under
 
 try:  # hashlib's import loads OpenSSL (~5 ms of a one-file run); blake2b is built in
     from _blake2 import blake2b
@@ -202,26 +203,6 @@ def key_for(digest: bytes, *extras: str | bytes) -> str:
     return key.hexdigest()
 
 
-_SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__"})
-
-
-def _files_under(path: str) -> Iterator[str]:
-    """Every regular file under `path`, sorted, following links but each folder once."""
-    seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(path, followlinks=True):
-        try:
-            info = os.stat(dirpath)
-        except OSError:
-            continue
-        if (info.st_dev, info.st_ino) in seen:
-            dirnames[:] = []
-            continue
-        seen.add((info.st_dev, info.st_ino))
-        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
-        for name in sorted(filenames):
-            yield os.path.join(dirpath, name)
-
-
 def digest_path(path: str | os.PathLike[str]) -> str:
     """A digest (32 hex digits) of a file's or a folder's contents: every file's path relative
     to `path` and its bytes, in sorted order (not times, so a fresh checkout or a restored CI
@@ -231,7 +212,7 @@ def digest_path(path: str | os.PathLike[str]) -> str:
     digest = blake2b(digest_size=16)
     if os.path.isdir(name):
         digest.update(b"dir\x00")
-        for file in _files_under(name):
+        for file in files_under(name):
             relative = os.path.relpath(file, name).replace(os.sep, "/")
             digest.update(relative.encode("utf-8", "surrogateescape") + b"\x00")
             _update_with_file(digest, file)

@@ -291,6 +291,20 @@ def test_short_help_and_version_flags() -> None:
     assert code == 0 and "--kubernetes-version" in out
 
 
+def test_patterns_that_are_valid_alone_but_do_not_join_still_match(tmp_path: Path) -> None:
+    """secret-in-env joins its patterns into one; `(?i)` inside a join, or a group name taken
+    twice, is no valid pattern: each is then tried alone, never an internal error."""
+    cfg = tmp_path / ".kubelint.yaml"
+    cfg.write_text("rules:\n  secret-in-env:\n    params:\n"
+                   "      names: ['(?i)api_token', '(?P<x>DB)_SECRET', '(?P<x>MQ)_SECRET']\n      ignore: []\n")
+    pod = tmp_path / "pod.yaml"
+    pod.write_text("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n    - name: c\n"
+                   "      image: nginx:1.27\n      env:\n        - {name: API_TOKEN, value: abcdef123456}\n"
+                   "        - {name: MQ_SECRET, value: s3cr3t-value}\n        - {name: MQ_HOST, value: mq.local}\n")
+    code, report, err = _json(["--config", str(cfg), "--only", "secret-in-env", str(pod)])
+    assert [(f["rule"], f["line"]) for f in report["findings"]] == [("secret-in-env", 9), ("secret-in-env", 10)], err
+
+
 @pytest.mark.parametrize("args", [
     ["check", "--help"], ["check", "--bogus"], ["check", "--format", "yaml", "x.yaml"], ["check", "missing.yaml"],
     ["check", "--no-color", str(F / "images.yaml")], ["check", "--format", "json", str(F / "images.yaml")],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -150,3 +151,25 @@ def test_a_kind_files_entry_answers_every_kind_that_leads_to_it(tmp_path: Path, 
             assert (found is not None) is (kind == "Deployment"), (order, kind)
     assert len(list((tmp_path / "bundles").glob("*.marshal"))) == 1
     store.clear_caches()
+
+
+def test_kubelints_own_files_are_listed_as_their_loaders_walk_them(tmp_path: Path) -> None:
+    """The catalog's cache entry is keyed by resources.shipped_files(): a rule file in a linked
+    or hidden folder must be in it (else editing it leaves the old rule in use), each folder
+    once even through a link loop."""
+    from kubelint.engine.rules import builtin_rules
+    from kubelint.resources import data_dir, files_under, shipped_files
+
+    (tmp_path / "real" / ".hidden").mkdir(parents=True)
+    (tmp_path / "real" / ".hidden" / "a.yaml").write_text("a")
+    (tmp_path / "real" / "__pycache__").mkdir()
+    (tmp_path / "real" / "__pycache__" / "x.pyc").write_text("x")
+    (tmp_path / "top").mkdir()
+    (tmp_path / "top" / "b.yaml").write_text("b")
+    (tmp_path / "top" / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "loop").symlink_to(tmp_path / "top")
+    listed = [str(Path(p).relative_to(tmp_path / "top")) for p in files_under(str(tmp_path / "top"))]
+    assert listed == ["b.yaml", "linked/.hidden/a.yaml"]
+    rules = os.path.join(str(data_dir("rules")), "")
+    assert {r.source for r in builtin_rules().values()} == {
+        p for p in shipped_files() if p.startswith(rules) and p.endswith(".yaml")}
