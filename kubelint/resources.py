@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,18 +26,28 @@ def data_dir(name: str) -> Path:
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", "__pycache__"})
 
 
-def files_under(path: str) -> Iterator[str]:
-    """Every regular file under `path`, sorted, following links but each folder once."""
+def walk_once(top: str, onerror: Callable[[OSError], None] | None = None) -> Iterator[tuple[str, list[str], list[str]]]:
+    """os.walk following links, each folder once: a link loop, or a second link to a folder
+    walked already, is not entered again (nor a folder that cannot be stat'ed). The caller
+    may prune `dirnames` in place, as with os.walk."""
     seen: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(path, followlinks=True):
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=True, onerror=onerror):
         try:
             info = os.stat(dirpath)
         except OSError:
-            continue
-        if (info.st_dev, info.st_ino) in seen:
             dirnames[:] = []
             continue
-        seen.add((info.st_dev, info.st_ino))
+        ident = (info.st_dev, info.st_ino)
+        if ident in seen:
+            dirnames[:] = []
+            continue
+        seen.add(ident)
+        yield dirpath, dirnames, filenames
+
+
+def files_under(path: str) -> Iterator[str]:
+    """Every regular file under `path`, sorted, following links but each folder once."""
+    for dirpath, dirnames, filenames in walk_once(path):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         for name in sorted(filenames):
             yield os.path.join(dirpath, name)

@@ -30,6 +30,7 @@ from kubelint.parser import (
     parse,
     position,
 )
+from kubelint.resources import walk_once
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -144,16 +145,7 @@ def not_linted(paths: Iterable[str], exclude: Iterable[str] = ()) -> list[tuple[
             continue
         below: list[tuple[str, str]] = []
         found = False
-        seen: set[tuple[int, int]] = set()
-        for dirpath, dirnames, filenames in os.walk(raw, followlinks=True):
-            try:
-                info = os.stat(dirpath)
-            except OSError:
-                continue
-            if (info.st_dev, info.st_ino) in seen:  # a symlink loop: walked once, as discover does
-                dirnames[:] = []
-                continue
-            seen.add((info.st_dev, info.st_ino))
+        for dirpath, dirnames, filenames in walk_once(raw):  # a symlink loop: walked once, as discover does
             kept = []
             for name in sorted(dirnames):
                 path = os.path.normpath(os.path.join(dirpath, name))
@@ -209,26 +201,16 @@ def _walk(top: str, patterns: list[str]) -> Iterator[str]:
     A directory we may not list is yielded itself, so that reading it reports why (a
     file-unreadable finding at that path) instead of its files silently going unlinted.
     """
-    seen: set[tuple[int, int]] = set()
     unlistable: list[str] = []
 
     def failed(error: OSError) -> None:
         if error.filename is not None:
             unlistable.append(os.path.normpath(error.filename))
 
-    for dirpath, dirnames, filenames in os.walk(top, followlinks=True, onerror=failed):
+    # A symlink loop or a second link to the same directory is walked once.
+    for dirpath, dirnames, filenames in walk_once(top, onerror=failed):
         yield from unlistable
         unlistable.clear()
-        try:
-            info = os.stat(dirpath)
-        except OSError:
-            dirnames[:] = []
-            continue
-        ident = (info.st_dev, info.st_ino)
-        if ident in seen:  # a symlink loop or a second link to the same directory
-            dirnames[:] = []
-            continue
-        seen.add(ident)
         dirnames[:] = sorted(
             d for d in dirnames
             if not d.startswith(".") and not _excluded(os.path.join(dirpath, d), patterns)
