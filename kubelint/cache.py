@@ -3,10 +3,11 @@
 Why: a pre-commit run checks a file or two, yet building even one kind's schema bundle means
 parsing the 1.4 MB `_definitions.json` shared by all kinds (~17 ms) and walking it, and the
 rule files and the API lifecycle table took another ~10 ms to parse. The results read back
-(marshal for plain data, pickle for objects) in about a millisecond. The cache holds only what kubelint would build anyway from its
-own files, so it changes no result; the key covers kubelint's version, the source files' sizes
-and times, and the code that builds them, so an upgrade never reads a stale entry. Any
-failure (no home, read-only disk, a damaged file) means building as before.
+(marshal for plain data, pickle for objects) in about a millisecond. The cache holds only what
+kubelint would build anyway from its own files, so it changes no result; the key covers
+kubelint's version, the source files' sizes and times, and the code that builds them, so an
+upgrade never reads a stale entry. Any failure (no home, read-only disk, a damaged file) means
+building as before.
 
 Where: $KUBELINT_CACHE_DIR, else $XDG_CACHE_HOME/kubelint, else ~/.cache/kubelint.
 KUBELINT_NO_CACHE=1 turns it off.
@@ -24,12 +25,12 @@ from typing import Any
 
 from kubelint._version import __version__
 
-try:  # pickle.py itself (struct, its Python Pickler) costs a one-file run ~2 ms: its C core serves
-    import _pickle
+try:  # pickle.py itself (struct, its Python Pickler) costs a one-file run ~2 ms: its C core
+    import _pickle as pickle  # serves here and in the result cache
 except ImportError:  # pragma: no cover - an interpreter without the C module
-    import pickle as _pickle  # type: ignore[no-redef]
+    import pickle  # type: ignore[no-redef]
 
-_PROTOCOL = 5  # pickle.HIGHEST_PROTOCOL on every Python kubelint supports
+PICKLE_PROTOCOL = 5  # pickle.HIGHEST_PROTOCOL on every Python kubelint supports
 
 _HERE = os.path.dirname(__file__)
 _CODE = tuple(os.path.join(_HERE, *name.split("/")) for name in (
@@ -93,7 +94,7 @@ def cached(section: str, files: list[str] | tuple[str, ...], build: Callable[[],
     try:
         with open(path, "rb") as handle:
             data = handle.read()
-        entry = _pickle.loads(data) if objects else marshal.loads(data)
+        entry = pickle.loads(data) if objects else marshal.loads(data)
         if isinstance(entry, dict) and entry.get("stamps") == stamps:  # never a checksum clash
             return entry["value"]
     except Exception:  # noqa: BLE001 - a damaged or foreign entry (pickle raises many kinds) is a miss
@@ -101,7 +102,7 @@ def cached(section: str, files: list[str] | tuple[str, ...], build: Callable[[],
     value = build()
     try:
         entry = {"stamps": stamps, "value": value}
-        data = _pickle.dumps(entry, protocol=_PROTOCOL) if objects else marshal.dumps(entry)
+        data = pickle.dumps(entry, protocol=PICKLE_PROTOCOL) if objects else marshal.dumps(entry)
         os.makedirs(folder, exist_ok=True)
         partial = f"{path}.{os.getpid()}.tmp"
         with open(partial, "wb") as handle:

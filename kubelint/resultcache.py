@@ -46,19 +46,13 @@ from typing import Any
 
 from kubelint import cache
 from kubelint._version import __version__
+from kubelint.cache import PICKLE_PROTOCOL, pickle
 from kubelint.resources import files_under
 
 try:  # hashlib's import loads OpenSSL (~5 ms of a one-file run); blake2b is built in
     from _blake2 import blake2b
 except ImportError:  # pragma: no cover - an interpreter without the module
     from hashlib import blake2b
-
-try:  # pickle.py itself (struct, its Python Pickler) adds ~2 ms to a one-file run: its C core serves
-    import _pickle as pickle
-except ImportError:  # pragma: no cover - an interpreter without the C module
-    import pickle  # type: ignore[no-redef]
-
-_PROTOCOL = 5  # pickle.HIGHEST_PROTOCOL on every Python kubelint supports
 
 SECTION = "results"
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
@@ -357,7 +351,7 @@ class ResultCache:
         """Keep `value` (picklable, not None) for `file_key` until `flush()`; False when it
         cannot be stored."""
         try:
-            payload = pickle.dumps(value, protocol=_PROTOCOL)
+            payload = pickle.dumps(value, protocol=PICKLE_PROTOCOL)
         except Exception:  # unpicklable values are not stored; the run goes on
             return False
         self._pending[file_key] = (time.time(), _checksum(file_key.encode(), payload), payload)
@@ -392,9 +386,9 @@ class ResultCache:
                 self._spill = open(path, "w+b")  # noqa: SIM115
                 self._spill_path = path
                 self._spill.write(_MAGIC)
-                pickle.dump(self.run_key, self._spill, protocol=_PROTOCOL)
+                pickle.dump(self.run_key, self._spill, protocol=PICKLE_PROTOCOL)
                 self._spill_start = self._spill.tell()
-            pickle.dump(dict(entries), self._spill, protocol=_PROTOCOL)
+            pickle.dump(dict(entries), self._spill, protocol=PICKLE_PROTOCOL)
             self._spilled.update(entries)
             self._spilled_bytes += sum(len(entry[2]) for entry in entries.values())
         except OSError:
@@ -430,7 +424,7 @@ class ResultCache:
         try:
             with spill:
                 if self._pending:
-                    pickle.dump(self._pending, spill, protocol=_PROTOCOL)
+                    pickle.dump(self._pending, spill, protocol=PICKLE_PROTOCOL)
             os.replace(self._spill_path, self.path)  # atomic: a reader sees a whole pack or none
         except OSError:
             _unlink(self._spill_path)
@@ -584,8 +578,8 @@ def _write_entries(path: str, run_key: str, entries: dict[str, Entry]) -> None:
     """pickle.dump writes frame by frame: a big run's pack is never a second time in memory."""
     with open(path, "wb") as handle:
         handle.write(_MAGIC)
-        pickle.dump(run_key, handle, protocol=_PROTOCOL)
-        pickle.dump(entries, handle, protocol=_PROTOCOL)
+        pickle.dump(run_key, handle, protocol=PICKLE_PROTOCOL)
+        pickle.dump(entries, handle, protocol=PICKLE_PROTOCOL)
 
 
 def _scan(directory: str) -> Iterator[tuple[str, os.stat_result]]:

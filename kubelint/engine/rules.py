@@ -317,9 +317,9 @@ def _message_problems(rule: Rule, allowed: Callable[[str], frozenset[str] | None
     return problems
 
 
-# The rules held to their checks' contracts in this process, by contract_key: the built-in
-# rule files were held when they were read into the disk cache (builtin_rules), so a run holds
-# only the rules its config changed, once (contracts cost a one-file run 27 ms).
+# The rules the config changed, held to their checks' contracts in this process, by
+# contract_key. The built-in rule files were held when the catalog was built (builtin_rules),
+# so a run holds only those, once (contracts cost a one-file run 27 ms).
 _HELD: set[str] = set()
 
 
@@ -414,14 +414,13 @@ def builtin_rules() -> dict[str, Rule]:
     from kubelint import cache
     from kubelint.resources import shipped_files
 
-    rules, held = cache.cached("rules", shipped_files(), _builtin_rules, objects=True, loaded=True)
-    _HELD.update(held)  # _builtin_rules held each (the cache is keyed by this module too)
+    rules: dict[str, Rule] = cache.cached("rules", shipped_files(), _builtin_rules, objects=True, loaded=True)
     return rules
 
 
-def _builtin_rules() -> tuple[dict[str, Rule], list[str]]:
-    """The rules of the shipped files and their contract keys (each rule was held): the rule
-    files among resources.shipped_files, the list that keys the catalog's cache entry."""
+def _builtin_rules() -> dict[str, Rule]:
+    """The rules of the shipped files, each held to its check's contract: the rule files among
+    resources.shipped_files, the list that keys the catalog's cache entry."""
     from kubelint.resources import shipped_files
 
     rules: dict[str, Rule] = {}
@@ -432,8 +431,7 @@ def _builtin_rules() -> tuple[dict[str, Rule], list[str]]:
         if rule.id in rules:
             raise RuleError(f"{path}: rule id {rule.id} is defined twice")
         rules[rule.id] = rule
-    ordered = dict(sorted(rules.items()))
-    return ordered, [contract_key(rule) for rule in ordered.values()]
+    return dict(sorted(rules.items()))
 
 
 def load_rules_dir(directory: str | Path) -> dict[str, Rule]:
